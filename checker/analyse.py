@@ -1,0 +1,113 @@
+"""Analyse stage: the only place that touches NLP.
+
+One spaCy pipeline (loaded once per process, passed in) runs with ``nlp.pipe`` over all turns;
+the proofreader runs over the agent's turns only; readability is measured on the whole agent
+text, never on single chat lines, which are too short for the formulas to mean anything.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from textstat.textstat import textstatistics
+
+from .model import AnalysedConversation, Conversation, ProofIssue, Proofreading, Readability, Sentence
+from .proofing import Proofreader
+
+LONG_SENTENCE_WORDS = 25
+_NAME_ENTS = {"PERSON", "ORG", "GPE", "PRODUCT", "FAC", "NORP", "LOC", "WORK_OF_ART", "EVENT"}
+_NOT_WORDS = re.compile(r"(?:https?://|www\.|@|\d)")
+
+# "en-GB" (not "en"): textstat then counts syllables with pyphen's British dictionary, which ships
+# in the wheel, instead of NLTK's cmudict, which it would try to download on first use.
+_textstat = textstatistics()
+_textstat.set_lang("en-GB")
+
+
+
+def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | None,
+            accepted_words: frozenset[str] = frozenset(), model_name: str = "") -> AnalysedConversation:
+    turns = conversation.turns
+    docs = tuple(nlp.pipe([t.text for t in turns]))
+    agent = [(t, d) for t, d in zip(turns, docs) if t.role == "agent"]
+
+    sentences = []
+    for turn, doc in agent:
+        for sent in doc.sents:
+            words = sum(1 for tok in sent if not (tok.is_punct or tok.is_space))
+            if words:
+                sentences.append(Sentence(turn.index, turn.to_source(sent.start_char), turn.to_source(sent.end_char), words))
+
+    readability = _readability([t.text for t, _ in agent], sentences, [d for _, d in agent])
+    proofreading = _proofread(conversation, agent, proofreader, accepted_words)
+    return AnalysedConversation(conversation, docs, proofreading, readability, tuple(sentences),
+                                model=model_name or getattr(nlp, "meta", {}).get("name", ""))
+
+
+def _readability(texts: list[str], sentences: list[Sentence], docs: list[Any]) -> Readability:
+    whole = "\n\n".join(texts)
+    words = sum(s.words for s in sentences)
+    count = len(sentences)
+    message_words = [sum(1 for tok in d if not (tok.is_punct or tok.is_space)) for d in docs]
+    enough = words >= 30  # the formulas mean little on a few words
+    return Readability(
+        words=words,
+        sentences=count,
+        avg_sentence_words=words / count if count else 0.0,
+        longest_sentence_words=max((s.words for s in sentences), default=0),
+        long_sentences=sum(1 for s in sentences if s.words > LONG_SENTENCE_WORDS),
+        flesch_reading_ease=_textstat.flesch_reading_ease(whole) if enough else None,
+        flesch_kincaid_grade=_textstat.flesch_kincaid_grade(whole) if enough else None,
+        longest_message_words=max(message_words, default=0),
+    )
+
+
+def _proofread(conversation: Conversation, agent, proofreader: Proofreader | None,
+               accepted_words: frozenset[str]) -> Proofreading:
+    if proofreader is None or not agent:
+        return Proofreading(backend="none" if proofreader is None else proofreader.name, issues=())
+    output = proofreader.check([t.text for t, _ in agent])
+    names = _conversation_names(conversation) | {w.lower() for w in accepted_words}
+    issues = []
+    for (turn, doc), raw_issues in zip(agent, output.issues):
+        for raw in raw_issues:
+            if _is_false_alarm(raw, doc, names):
+                continue
+            issues.append(ProofIssue(
+                turn=turn.index, start=turn.to_source(raw.start), end=turn.to_source(raw.end), text=raw.text,
+                message=raw.message, category=raw.category, rule=raw.rule, suggestions=raw.suggestions,
+            ))
+    return Proofreading(backend=output.backend, issues=tuple(issues), notes=output.notes)
+
+
+def _conversation_names(conversation: Conversation) -> set[str]:
+    """Speaker names and header names are right however a dictionary spells them."""
+    names: set[str] = set()
+    values = list(conversation.speakers) + [str(v) for v in conversation.meta.values() if isinstance(v, str)]
+    for value in values:
+        for word in re.findall(r"[^\W\d_][\w'’-]*", value):
+            names.add(word.lower())
+    return names
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Part of a web or email address ("www.pennine-water.example/help")?"""
+    left = text.rfind(" ", 0, start) + 1
+    right = text.find(" ", end)
+    chunk = text[left: right if right != -1 else len(text)]
+    return bool(re.search(r"(?:https?://|www\.|@|\.\w{2,}/|\.(?:co\.uk|com|org|gov\.uk|example)\b)", chunk))
+
+
+def _is_false_alarm(raw, doc, names: set[str]) -> bool:
+    text = raw.text.strip()
+    if raw.category != "spelling":
+        return False
+    if text.lower() in names or _NOT_WORDS.search(text) or _in_address(doc.text, raw.start, raw.end):
+        return True
+    span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
+    if span is None or not text[:1].isupper():
+        return False
+    # a capitalised word the model reads as a name (a person, a brand, a place) is not a misspelling
+    # (a misspelling that opens a sentence is capitalised too, so there only an entity counts)
+    return all(tok.ent_type_ in _NAME_ENTS or (tok.pos_ == "PROPN" and not tok.is_sent_start)
+               for tok in span if not tok.is_punct)

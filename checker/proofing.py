@@ -1,0 +1,253 @@
+"""Proofreading backends behind one small interface.
+
+``Proofreader.check(texts)`` takes the agent's turns and returns, per text, ``RawIssue``s with
+offsets into that text. Library objects are converted to ``RawIssue`` here, at the boundary.
+
+- ``HarperProofreader``: the offline default (harper-py, British English, no Java). A harper
+  ``Linter`` is not thread-safe, so each thread builds its own (about half a second, once).
+- ``LanguageToolProofreader``: language-tool-python against a configured LanguageTool server
+  (``--languagetool URL``). It needs Java and a 250 MB download to run locally, which cannot
+  happen offline, so a server URL is the supported way.
+- ``FallbackProofreader``: tries LanguageTool and, when it cannot be reached, uses harper and
+  says so in the report.
+
+Both honour a list of accepted words (brand and product names).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Protocol, Sequence
+
+LIST_DIR = Path(__file__).parent / "rules" / "default" / "lists"
+
+
+@dataclass(frozen=True)
+class RawIssue:
+    start: int
+    end: int
+    text: str
+    message: str
+    category: str
+    rule: str
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProofOutput:
+    backend: str
+    issues: list[list[RawIssue]]
+    notes: tuple[str, ...] = ()
+
+
+class ProofreaderUnavailable(Exception):
+    """The backend cannot be reached or started."""
+
+
+class Proofreader(Protocol):
+    name: str
+
+    def check(self, texts: Sequence[str]) -> ProofOutput: ...
+
+    def close(self) -> None: ...
+
+
+def load_word_list(path: str | Path) -> list[str]:
+    """One word or phrase a line; ``#`` starts a comment."""
+    words = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.append(line)
+    return words
+
+
+def default_accepted_words() -> list[str]:
+    return load_word_list(LIST_DIR / "accepted_words.txt")
+
+
+def _accepted_filter(issues: Iterable[RawIssue], accepted: set[str]) -> list[RawIssue]:
+    return [i for i in issues if not (i.category == "spelling" and i.text.strip().lower() in accepted)]
+
+
+# ---------------------------------------------------------------- harper
+
+_HARPER_CATEGORY = {
+    "Spelling": "spelling",
+    "Capitalization": "grammar",
+    "WordChoice": "grammar",
+    "Agreement": "grammar",
+    "Grammar": "grammar",
+    "Miscellaneous": "grammar",
+    "Eggcorn": "grammar",
+    "Malapropism": "grammar",
+    "Usage": "grammar",
+    "Nonstandard": "grammar",
+    "Typo": "spelling",
+    "Punctuation": "punctuation",
+    "Formatting": "typography",
+    "BoundaryError": "grammar",
+    "Repetition": "grammar",
+    "Redundancy": "style",
+    "Readability": "style",
+    "Style": "style",
+    "Enhancement": "style",
+    "Regionalism": "spelling",
+}
+
+# Rules that flag correct British customer-service writing: an en dash in "3-5 working days",
+# and names such as "Sam" that happen to be acronyms elsewhere.
+HARPER_DISABLED = ("NumericRangeEnDash", "OrthographicConsistency", "Dashes", "SpelledNumbers",
+                   "SentenceCapitalization", "LongSentences", "ExpandTimeShorthands", "AvoidCurses")
+
+
+class HarperProofreader:
+    name = "harper"
+
+    def __init__(self, accepted_words: Iterable[str] = ()):
+        self.accepted = sorted({w for w in accepted_words if w})
+        self._accepted_lower = {w.lower() for w in self.accepted}
+        self._local = threading.local()
+
+    def _linter(self):
+        linter = getattr(self._local, "linter", None)
+        if linter is None:
+            import harper
+
+            linter = harper.Linter(harper.Dialect.BRITISH)
+            config = linter.get_lint_config()
+            for rule in HARPER_DISABLED:
+                if rule in config:
+                    config[rule] = False
+            linter.set_lint_config(config)
+            single_words = [w for w in self.accepted if " " not in w]
+            if single_words:
+                linter.import_words(single_words)
+            self._local.linter = linter
+        return linter
+
+    def check(self, texts: Sequence[str]) -> ProofOutput:
+        linter = self._linter()
+        out: list[list[RawIssue]] = []
+        for text in texts:
+            issues = []
+            for rule, lints in linter.organized_lints(text, language="plaintext").items():
+                for lint in lints:
+                    span = lint.span
+                    issues.append(RawIssue(
+                        start=span.start, end=span.end, text=lint.problem_text, message=lint.message,
+                        category=_HARPER_CATEGORY.get(lint.lint_kind, "other"), rule=f"harper.{rule}",
+                        suggestions=tuple(s.replacement_text for s in lint.suggestions[:3] if s.replacement_text),
+                    ))
+            issues.sort(key=lambda i: (i.start, i.end))
+            out.append(_accepted_filter(issues, self._accepted_lower))
+        return ProofOutput(self.name, out)
+
+    def close(self) -> None:
+        self._local = threading.local()
+
+
+# ---------------------------------------------------------------- LanguageTool
+
+_LT_CATEGORY = {
+    "TYPOS": "spelling",
+    "SPELLING": "spelling",
+    "GRAMMAR": "grammar",
+    "CASING": "grammar",
+    "CONFUSED_WORDS": "grammar",
+    "COLLOCATIONS": "grammar",
+    "PUNCTUATION": "punctuation",
+    "TYPOGRAPHY": "typography",
+    "STYLE": "style",
+    "REDUNDANCY": "style",
+    "PLAIN_ENGLISH": "style",
+    "AMERICAN_ENGLISH_STYLE": "spelling",
+    "BRITISH_ENGLISH": "spelling",
+}
+LT_DISABLED_RULES = ("DASH_RULE", "EN_QUOTES", "WHITESPACE_RULE", "PUNCTUATION_PARAGRAPH_END")
+
+
+class LanguageToolProofreader:
+    """One shared client for a LanguageTool server; requests time out instead of hanging a check."""
+
+    name = "languagetool"
+
+    def __init__(self, url: str, language: str = "en-GB", accepted_words: Iterable[str] = (), timeout: float = 10.0):
+        self.url = url
+        self.language = language
+        self.timeout = timeout
+        self._accepted_lower = {w.lower() for w in accepted_words}
+        self._tool = None
+        self._lock = threading.Lock()
+
+    def _client(self):
+        with self._lock:
+            if self._tool is None:
+                import language_tool_python
+
+                try:
+                    tool = language_tool_python.LanguageTool(self.language, remote_server=self.url)
+                except Exception as exc:  # the library raises several types when a server is down
+                    raise ProofreaderUnavailable(f"LanguageTool at {self.url} could not be reached ({type(exc).__name__})") from None
+                tool._TIMEOUT = self.timeout
+                tool.disabled_rules.update(LT_DISABLED_RULES)
+                self._tool = tool
+            return self._tool
+
+    def check(self, texts: Sequence[str]) -> ProofOutput:
+        tool = self._client()
+        out = []
+        for text in texts:
+            try:
+                matches = tool.check(text)
+            except Exception as exc:
+                raise ProofreaderUnavailable(f"LanguageTool at {self.url} failed ({type(exc).__name__})") from None
+            issues = [
+                RawIssue(
+                    start=m.offset, end=m.offset + m.error_length, text=text[m.offset: m.offset + m.error_length],
+                    message=m.message, category=_LT_CATEGORY.get(m.category, "other"), rule=f"languagetool.{m.rule_id}",
+                    suggestions=tuple(m.replacements[:3]),
+                )
+                for m in matches
+            ]
+            out.append(_accepted_filter(issues, self._accepted_lower))
+        return ProofOutput(self.name, out)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._tool is not None:
+                try:
+                    self._tool.close()
+                except Exception:
+                    pass
+                self._tool = None
+
+
+class FallbackProofreader:
+    """Use ``primary``; when it is unavailable, ``fallback``, and say so in the output."""
+
+    def __init__(self, primary: Proofreader, fallback: Proofreader):
+        self.primary = primary
+        self.fallback = fallback
+        self.name = primary.name
+
+    def check(self, texts: Sequence[str]) -> ProofOutput:
+        try:
+            return self.primary.check(texts)
+        except ProofreaderUnavailable as exc:
+            result = self.fallback.check(texts)
+            return ProofOutput(result.backend, result.issues, (f"{exc}; used the offline {result.backend} proofreader instead",))
+
+    def close(self) -> None:
+        self.primary.close()
+        self.fallback.close()
+
+
+def make_proofreader(languagetool_url: str | None = None, accepted_words: Iterable[str] = ()) -> Proofreader:
+    """The offline default, or LanguageTool with the offline default as fallback."""
+    words = list(accepted_words)
+    offline = HarperProofreader(words)
+    if languagetool_url:
+        return FallbackProofreader(LanguageToolProofreader(languagetool_url, accepted_words=words), offline)
+    return offline
