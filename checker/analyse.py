@@ -104,6 +104,8 @@ def _is_false_alarm(raw, doc, names: set[str]) -> bool:
         return False
     if text.lower() in names or _NOT_WORDS.search(text) or _in_address(doc.text, raw.start, raw.end):
         return True
+    if len(text) >= 2 and text.isupper():  # acronyms and reference codes ("WBC-448213"), not misspellings
+        return True
     span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
     if span is None or not text[:1].isupper():
         return False

@@ -47,7 +47,7 @@ class Checker:
 
         with self._lock:
             if name not in self._rulesets:
-                self._rulesets[name] = load_ruleset(self.rules_paths.get(name, name))
+                self._rulesets[name] = load_ruleset(self.rules_paths.get(name, name)).compile(self.nlp)
             return self._rulesets[name]
 
     def check(self, text: str | bytes | Conversation, *, channel: str = "auto", agent: str | None = None,

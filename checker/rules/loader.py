@@ -1,0 +1,394 @@
+"""Strict loading of rule sets.
+
+A rule set is a folder::
+
+    ruleset.yml            name, version, description, pass_score
+    criteria.yml           the rubric: id → title, weight, critical, partly_limit, default…
+    canned_responses.yml   the centre's pre-written responses (optional)
+    lists/*.txt            shared phrase lists (``phrases_from: lists/x.txt``) and accepted_words.txt
+    <criterion>/<rule>.yml one rule a file; id = "<criterion>.<rule>"
+
+or a single YAML file that ``extends`` another rule set (see ``checker.rules.centre``).
+
+YAML is read with ``yaml.SafeLoader`` only. Any unknown key, wrong type, unknown criterion,
+bad choice or bad pattern is an error naming the file, the line and the key; all errors of a
+load are collected and reported together (``RuleSetError``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import RuleError
+from ..model import STATUSES
+from .base import RULE_TYPES, Rule, rule_fields
+from . import types as _rule_types  # noqa: F401  (registers the rule types)
+from .matching import compile_regex
+
+RULES_DIR = Path(__file__).parent
+BUNDLED = {"default": RULES_DIR / "default"}
+
+
+class RuleSetError(RuleError):
+    """One or more problems in rule files; ``errors`` lists each as a RuleError."""
+
+    def __init__(self, errors: list[RuleError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors) if errors else "rule set error")
+
+    def __str__(self) -> str:
+        if len(self.errors) == 1:
+            return str(self.errors[0])
+        return f"{len(self.errors)} problems in the rule files:\n" + "\n".join(f"  {e}" for e in self.errors)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    title: str
+    weight: float = 1.0
+    critical: bool = False
+    partly_limit: float | None = None  # weights of 'partly' findings above this → not met
+    default: str = "met"  # status when no rule found anything
+    description: str = ""
+    why: str = ""
+    met_message: str = ""
+    suggestion: str = ""
+    behavioural: bool = True
+
+
+@dataclass(frozen=True)
+class CannedResponse:
+    id: str
+    text: str
+
+
+@dataclass
+class RuleSet:
+    name: str
+    version: str
+    description: str
+    path: str
+    criteria: dict[str, Criterion]
+    rules: list[Rule]
+    canned_responses: tuple[CannedResponse, ...] = ()
+    accepted_words: frozenset[str] = frozenset()
+    pass_score: float = 70.0
+    extends: str | None = None
+    _compiled_for: Any = field(default=None, repr=False)
+
+    def compile(self, nlp: Any) -> "RuleSet":
+        """Build every rule's matchers against ``nlp``'s vocabulary (once per model)."""
+        if self._compiled_for is not nlp:
+            errors = []
+            for rule in self.rules:
+                try:
+                    rule.compile(nlp)
+                except RuleError as exc:
+                    errors.append(exc)
+            if errors:
+                raise RuleSetError(errors)
+            self._compiled_for = nlp
+        return self
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+# ---------------------------------------------------------------- YAML with line numbers
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
+    """Parse ``path`` safely; return the data and the line of each top-level key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise RuleError("not UTF-8 text", source=str(path)) from None
+    except OSError as exc:
+        raise RuleError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RuleError(f"not valid YAML: {problem}", source=str(path), line=mark.line + 1 if mark else None) from None
+    if node is None:
+        return None, {}
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            lines[str(key_node.value)] = key_node.start_mark.line + 1
+            if isinstance(value_node, yaml.MappingNode):
+                for sub_key, _ in value_node.value:
+                    lines[f"{key_node.value}.{sub_key.value}"] = sub_key.start_mark.line + 1
+    loader = yaml.SafeLoader(text)
+    try:
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise RuleError(f"not valid YAML: {exc}", source=str(path)) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _check_value(kind: Any, value: Any) -> str | None:
+    """None when ``value`` fits ``kind``, else what was expected."""
+    if kind is str:
+        return None if isinstance(value, str) else "text"
+    if kind is bool:
+        return None if isinstance(value, bool) else "true or false"
+    if kind is int:
+        return None if isinstance(value, int) and not isinstance(value, bool) else "a whole number"
+    if kind is float:
+        return None if isinstance(value, (int, float)) and not isinstance(value, bool) else "a number"
+    if kind is dict:
+        return None if isinstance(value, dict) else "a mapping"
+    if kind == "str_list":
+        return None if isinstance(value, list) and all(isinstance(v, str) for v in value) else "a list of text items"
+    if kind == "swap_map":
+        ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        return None if ok else "a mapping of text to text"
+    if kind == "pattern_map":
+        ok = isinstance(value, dict) and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value.values())
+        return None if ok else "a mapping of names to lists of regular expressions"
+    if kind == "token_patterns":
+        ok = isinstance(value, list) and all(isinstance(p, list) and all(isinstance(t, dict) for t in p) for p in value)
+        return None if ok else "a list of token patterns (each a list of mappings)"
+    return None
+
+
+REGEX_FIELDS_SUFFIX = ("patterns", "placeholders")
+
+
+def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str, Criterion],
+               lists_dir: Path, expected_id: str | None) -> Rule:
+    src = str(path)
+    errors: list[RuleError] = []
+    if not isinstance(data, dict):
+        raise RuleSetError([RuleError("a rule file must be a mapping of keys to values", source=src, line=1)])
+    type_name = data.get("type")
+    if type_name is None:
+        raise RuleSetError([RuleError(f"missing key 'type' (one of: {', '.join(sorted(RULE_TYPES))})", source=src, line=1)])
+    if type_name not in RULE_TYPES:
+        raise RuleSetError([RuleError(f"unknown rule type {type_name!r} (expected one of: {', '.join(sorted(RULE_TYPES))})",
+                                      source=src, line=lines.get("type"))])
+    cls = RULE_TYPES[type_name]
+    known = rule_fields(cls)
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        line = lines.get(str(key))
+        if key == "type":
+            continue
+        if isinstance(key, str) and key.endswith("_from") and key[:-5] in known and known[key[:-5]].metadata.get("kind") == "str_list":
+            files = [value] if isinstance(value, str) else value
+            if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+                errors.append(RuleError(f"key '{key}' must be a file name or a list of file names", source=src, line=line))
+                continue
+            for name in files:
+                list_path = (lists_dir.parent / name) if name.startswith("lists/") else lists_dir / name
+                if not list_path.is_file():
+                    errors.append(RuleError(f"key '{key}': no list file {name!r} (looked in {lists_dir})", source=src, line=line))
+                    continue
+                from ..proofing import load_word_list
+
+                kwargs.setdefault(f"__extra_{key[:-5]}", []).extend(load_word_list(list_path))
+            continue
+        if key not in known:
+            close = [k for k in known if k.replace("_", "") == str(key).replace("_", "") or k.rstrip("s") == str(key).rstrip("s")]
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            errors.append(RuleError(f"unknown key '{key}' for a {type_name} rule{hint} (allowed: {', '.join(sorted(known))})",
+                                    source=src, line=line))
+            continue
+        meta = known[key].metadata
+        expected = _check_value(meta.get("kind"), value)
+        if expected:
+            errors.append(RuleError(f"key '{key}' must be {expected}, not {type(value).__name__}", source=src, line=line))
+            continue
+        choices = meta.get("choices")
+        if choices and meta.get("kind") == "str_list":
+            bad = [v for v in value if v not in choices]
+            if bad:
+                errors.append(RuleError(f"key '{key}': {bad[0]!r} is not one of {', '.join(c for c in choices if c)}", source=src, line=line))
+                continue
+        elif choices and value not in choices:
+            errors.append(RuleError(f"key '{key}': {value!r} is not one of {', '.join(c for c in choices if c)}", source=src, line=line))
+            continue
+        if any(str(key).endswith(s) for s in REGEX_FIELDS_SUFFIX) and meta.get("kind") == "str_list":
+            for pattern in value:
+                problem = regex_problem(pattern)
+                if problem:
+                    errors.append(RuleError(f"key '{key}': bad regular expression {pattern!r}: {problem}", source=src, line=line))
+        if meta.get("kind") == "pattern_map":
+            for pats in value.values():
+                for pattern in pats:
+                    problem = regex_problem(pattern)
+                    if problem:
+                        errors.append(RuleError(f"key '{key}': bad regular expression {pattern!r}: {problem}", source=src, line=line))
+        kwargs[key] = tuple(value) if meta.get("kind") == "str_list" else (float(value) if meta.get("kind") is float else value)
+    for name, f in known.items():
+        if f.metadata.get("required") and name not in kwargs and f"__extra_{name}" not in kwargs:
+            errors.append(RuleError(f"missing key '{name}' ({f.metadata.get('doc')})", source=src, line=1))
+    for key in [k for k in kwargs if k.startswith("__extra_")]:
+        target = key[len("__extra_"):]
+        kwargs[target] = tuple(kwargs.get(target, ())) + tuple(kwargs.pop(key))
+    rule_id = kwargs.get("id")
+    if expected_id and rule_id and rule_id != expected_id:
+        errors.append(RuleError(f"id {rule_id!r} does not match the file path (expected {expected_id!r})", source=src, line=lines.get("id")))
+    criterion = kwargs.get("criterion")
+    if criterion and criteria and criterion not in criteria:
+        errors.append(RuleError(f"unknown criterion {criterion!r} (known: {', '.join(criteria)})", source=src, line=lines.get("criterion")))
+    examples = kwargs.get("examples", {})
+    if examples:
+        for k, v in examples.items():
+            if k not in ("bad", "good"):
+                errors.append(RuleError(f"examples: unknown key '{k}' (allowed: bad, good)", source=src, line=lines.get(f"examples.{k}")))
+            elif not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                errors.append(RuleError(f"examples: '{k}' must be a list of text items", source=src, line=lines.get(f"examples.{k}")))
+    if errors:
+        raise RuleSetError(errors)
+    kwargs["path"] = src
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise RuleSetError([RuleError(str(exc), source=src, line=1)]) from None
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why a tutor's regular expression is unsafe or broken, or None."""
+    from .safety import regex_danger
+
+    try:
+        compile_regex(pattern)
+    except Exception as exc:
+        return str(exc)
+    return regex_danger(pattern)
+
+
+# ---------------------------------------------------------------- criteria, canned, rule sets
+
+
+CRITERION_KEYS = {f.name for f in fields(Criterion)} - {"id"}
+
+
+def load_criteria(path: Path) -> dict[str, Criterion]:
+    data, lines = read_yaml(path)
+    src = str(path)
+    if not isinstance(data, dict) or not isinstance(data.get("criteria"), dict):
+        raise RuleSetError([RuleError("criteria.yml must have a 'criteria' mapping", source=src, line=1)])
+    out: dict[str, Criterion] = {}
+    errors: list[RuleError] = []
+    for cid, spec_ in data["criteria"].items():
+        line = lines.get(f"criteria.{cid}")
+        if not isinstance(spec_, dict):
+            errors.append(RuleError(f"criterion '{cid}' must be a mapping", source=src, line=line))
+            continue
+        unknown = set(spec_) - CRITERION_KEYS
+        if unknown:
+            errors.append(RuleError(f"criterion '{cid}': unknown key '{sorted(unknown)[0]}' (allowed: {', '.join(sorted(CRITERION_KEYS))})",
+                                    source=src, line=line))
+            continue
+        if spec_.get("default", "met") not in STATUSES:
+            errors.append(RuleError(f"criterion '{cid}': default must be one of {', '.join(STATUSES)}", source=src, line=line))
+            continue
+        if "title" not in spec_:
+            errors.append(RuleError(f"criterion '{cid}': missing key 'title'", source=src, line=line))
+            continue
+        try:
+            out[cid] = Criterion(id=cid, **spec_)
+        except TypeError as exc:
+            errors.append(RuleError(f"criterion '{cid}': {exc}", source=src, line=line))
+    if errors:
+        raise RuleSetError(errors)
+    return out
+
+
+def load_canned(path: Path) -> tuple[CannedResponse, ...]:
+    if not path.is_file():
+        return ()
+    data, lines = read_yaml(path)
+    src = str(path)
+    if data is None:
+        return ()
+    if not isinstance(data, dict) or not isinstance(data.get("responses"), list):
+        raise RuleSetError([RuleError("a canned responses file needs a 'responses' list of {id, text}", source=src, line=1)])
+    out = []
+    for k, item in enumerate(data["responses"], start=1):
+        if not isinstance(item, dict) or set(item) != {"id", "text"} or not all(isinstance(v, str) for v in item.values()):
+            raise RuleSetError([RuleError(f"response {k} must have exactly 'id' and 'text' (text values)", source=src, line=lines.get("responses"))])
+        out.append(CannedResponse(item["id"], item["text"]))
+    return tuple(out)
+
+
+RULESET_KEYS = {"name", "version", "description", "pass_score", "extends"}
+
+
+def load_ruleset_dir(folder: Path) -> RuleSet:
+    folder = Path(folder)
+    meta_path = folder / "ruleset.yml"
+    meta: dict[str, Any] = {}
+    if meta_path.is_file():
+        meta, lines = read_yaml(meta_path)
+        meta = meta or {}
+        unknown = set(meta) - RULESET_KEYS
+        if unknown:
+            key = sorted(unknown)[0]
+            raise RuleSetError([RuleError(f"unknown key '{key}' (allowed: {', '.join(sorted(RULESET_KEYS))})",
+                                          source=str(meta_path), line=lines.get(key))])
+    criteria = load_criteria(folder / "criteria.yml")
+    errors: list[RuleError] = []
+    rules: list[Rule] = []
+    lists_dir = folder / "lists"
+    for path in sorted(folder.glob("*/*.yml")):
+        if path.parent.name == "lists":
+            continue
+        expected = f"{path.parent.name}.{path.stem}"
+        try:
+            data, lines = read_yaml(path)
+            rules.append(build_rule(data, path, lines, criteria, lists_dir, expected))
+        except RuleSetError as exc:
+            errors.extend(exc.errors)
+        except RuleError as exc:
+            errors.append(exc)
+    seen: dict[str, str] = {}
+    for rule in rules:
+        if rule.id in seen:
+            errors.append(RuleError(f"duplicate rule id {rule.id!r} (also in {seen[rule.id]})", source=rule.path))
+        seen[rule.id] = rule.path
+    if errors:
+        raise RuleSetError(errors)
+    accepted = set()
+    if (lists_dir / "accepted_words.txt").is_file():
+        from ..proofing import load_word_list
+
+        accepted = {w.lower() for w in load_word_list(lists_dir / "accepted_words.txt")}
+    return RuleSet(
+        name=str(meta.get("name", folder.name)), version=str(meta.get("version", "0")),
+        description=str(meta.get("description", "")), path=str(folder), criteria=criteria, rules=rules,
+        canned_responses=load_canned(folder / "canned_responses.yml"), accepted_words=frozenset(accepted),
+        pass_score=float(meta.get("pass_score", 70)),
+    )
+
+
+def load_ruleset(name_or_path: str | Path = "default") -> RuleSet:
+    """A bundled rule set by name, a rule set folder, or a centre file that extends one."""
+    key = str(name_or_path)
+    if key in BUNDLED:
+        return load_ruleset_dir(BUNDLED[key])
+    path = Path(key)
+    if path.is_dir():
+        return load_ruleset_dir(path)
+    if path.is_file():
+        from .centre import load_centre_file
+
+        return load_centre_file(path)
+    known = ", ".join(sorted(BUNDLED))
+    raise RuleError(f"no rule set called {key!r}: give a bundled name ({known}), a rule set folder or a .yml file")

@@ -1,0 +1,100 @@
+"""Phrase matching shared by the rule types.
+
+A ``PhraseSet`` matches listed phrases on the lower-cased text (each phrase also with curly
+apostrophes) and on LEMMA, so "apologised" matches "apologise" and "I'm sorry" matches "I am
+sorry", plus optional regular expressions. (Not on spaCy's NORM: it maps "pls" to "please" and
+"thx" to "thanks", which would make text-speak rules flag correct words.) Tutors' regular expressions run with a time limit so one cannot
+hang a check.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import regex
+
+REGEX_TIMEOUT = 0.05  # seconds per pattern per text; a sane pattern needs microseconds
+NEGATIONS = {"not", "n't", "never", "no", "cannot", "nt", "unable", "without"}
+_CLAUSE_DEPS = {"xcomp", "ccomp", "advcl", "acomp", "conj"}
+
+
+class PhraseSet:
+    def __init__(self, nlp: Any, phrases: Iterable[str] = (), patterns: Iterable[str] = (),
+                 exceptions: Iterable[str] = (), exception_patterns: Iterable[str] = (), key: str = "phrases"):
+        from spacy.matcher import PhraseMatcher
+
+        self.phrases = tuple(p for p in phrases if p.strip())
+        self.patterns = tuple(compile_regex(p) for p in patterns)
+        self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._lemma = None
+        if self.phrases:
+            variants = sorted({v for p in self.phrases for v in (p, p.replace("'", "’"))})
+            self._lower.add(key, [nlp.make_doc(v) for v in variants])
+            if _has_lemmas(nlp):
+                # lemmas come from the tagger, so the phrases go through the pipeline once, here
+                self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+                self._lemma.add(key, list(nlp.pipe(variants, disable=[p for p in ("ner", "parser") if p in nlp.pipe_names])))
+        self._exceptions = (PhraseSet(nlp, exceptions, exception_patterns, key=key + "_exceptions")
+                            if (exceptions or exception_patterns) else None)
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases or self.patterns)
+
+    def find(self, doc: Any, negation: bool = False) -> list[tuple[int, int]]:
+        """Non-overlapping character spans in ``doc.text``, longest first, then in text order."""
+        spans: set[tuple[int, int]] = set()
+        if self.phrases:
+            for _, s, e in self._lower(doc):
+                spans.add((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
+            if self._lemma is not None:
+                for _, s, e in self._lemma(doc):
+                    spans.add((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
+        for pattern in self.patterns:
+            for m in run_regex(pattern, doc.text):
+                if m.end() > m.start():
+                    spans.add((m.start(), m.end()))
+        if self._exceptions is not None and spans:
+            excluded = self._exceptions.find(doc)
+            spans = {sp for sp in spans if not any(a <= sp[0] and sp[1] <= b for a, b in excluded)}
+        if negation and spans:
+            spans = {sp for sp in spans if not is_negated(doc, *sp)}
+        chosen: list[tuple[int, int]] = []
+        for sp in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+            if all(sp[1] <= c[0] or sp[0] >= c[1] for c in chosen):
+                chosen.append(sp)
+        return sorted(chosen)
+
+    def first(self, doc: Any, negation: bool = False) -> tuple[int, int] | None:
+        found = self.find(doc, negation)
+        return found[0] if found else None
+
+
+def _has_lemmas(nlp: Any) -> bool:
+    return "lemmatizer" in nlp.pipe_names
+
+
+def compile_regex(pattern: str):
+    return regex.compile(pattern, regex.IGNORECASE | regex.VERSION1)
+
+
+def run_regex(pattern, text: str) -> list:
+    try:
+        return list(pattern.finditer(text, timeout=REGEX_TIMEOUT))
+    except TimeoutError:
+        return []
+
+
+def is_negated(doc: Any, start: int, end: int) -> bool:
+    """'I can't verify you', 'I'm not able to apologise': the phrase is there, the act is not."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    root = span.root
+    heads = [root]
+    if root.dep_ in _CLAUSE_DEPS and root.head is not root:
+        heads.append(root.head)
+    for head in heads:
+        if any(child.dep_ == "neg" or child.norm_ in NEGATIONS and child.i < span.start for child in head.children):
+            return True
+    sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+    window = doc[max(sent_start, span.start - 3): span.start]
+    return any(tok.norm_ in NEGATIONS or tok.lower_ in NEGATIONS for tok in window)

@@ -1,0 +1,42 @@
+"""Who the customer is: names the agent could address them by, when the transcript shows them."""
+from __future__ import annotations
+
+import re
+
+from ..model import Conversation
+from ..parse import AGENT_ROLE_WORDS, CUSTOMER_ROLE_WORDS, SYSTEM_ROLE_WORDS
+
+_ROLEISH = AGENT_ROLE_WORDS | CUSTOMER_ROLE_WORDS | SYSTEM_ROLE_WORDS | {"unknown", "customers", "team", "services"}
+_SIGN_OFFS = re.compile(r"^(?:thanks|thank you|regards|kind regards|best|cheers|many thanks|best wishes|sincerely)\b", re.I)
+_NAME = r"[A-Z][a-z'’-]+"
+_SELF_INTRO = re.compile(rf"\b(?:my name is|my name's|this is|it's|it is|i am|i'm)\s+({_NAME}(?:\s+{_NAME})?)\b(?!\s+(?:and|from))")
+TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr")
+
+
+def customer_names(conversation: Conversation) -> tuple[str, ...]:
+    names: list[str] = []
+    for turn in conversation.turns:
+        if turn.role != "customer":
+            continue
+        speaker = re.sub(r"<[^>]*>", "", turn.speaker).strip()
+        if "@" not in speaker and speaker.lower() not in _ROLEISH:
+            names.extend(w for w in re.findall(_NAME, speaker) if w.lower() not in _ROLEISH)
+        for m in _SELF_INTRO.finditer(turn.text):
+            candidate = m.group(1)
+            if candidate.split()[0].lower() not in {"i", "the", "a", "my", "not", "just", "still", "really", "very", "so"}:
+                names.extend(candidate.split())
+        if conversation.channel == "email":
+            lines = [ln.strip() for ln in turn.text.split("\n") if ln.strip()]
+            if lines and re.fullmatch(rf"{_NAME}(?:\s+{_NAME}){{0,2}}", lines[-1]) and not _SIGN_OFFS.match(lines[-1]):
+                names.extend(lines[-1].split())
+    seen = dict.fromkeys(n for n in names if len(n) > 1 and n.lower() not in _ROLEISH)
+    return tuple(seen)
+
+
+def uses_name(text: str, names: tuple[str, ...]) -> re.Match | None:
+    """The first place ``text`` addresses the customer by a first name or title + surname."""
+    for name in names:
+        m = re.search(rf"(?<![\w-])(?:(?:{'|'.join(TITLES)})\.?\s+)?{re.escape(name)}(?![\w-])", text)
+        if m:
+            return m
+    return None

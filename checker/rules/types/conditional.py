@@ -1,0 +1,99 @@
+"""``conditional``: if X happens (the customer says they are upset, asks for a manager), the
+agent must do Y in the next reply, or within ``within`` agent replies.
+
+No trigger → the rule is not applicable. Y in time → met (evidence). Only a ``then_partial``
+phrase (a generic apology) → partly. Y later than ``within`` → ``late_status``. An ``also``
+list (e.g. setting expectations after escalating) must appear too for full credit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ...model import STATUSES, Finding
+from ..base import SCOPES, Rule, register, spec, str_list
+from ..matching import PhraseSet
+
+
+@register("conditional")
+@dataclass(frozen=True)
+class ConditionalRule(Rule):
+    default_status = "not_met"
+
+    when: tuple[str, ...] = str_list("trigger phrases")
+    when_patterns: tuple[str, ...] = str_list("trigger regular expressions")
+    when_exceptions: tuple[str, ...] = str_list("phrases inside which a trigger does not count")
+    when_scope: str = field(default="customer_turns", metadata=spec(str, "where triggers are looked for", SCOPES))
+    then: tuple[str, ...] = str_list("what the agent must say")
+    then_patterns: tuple[str, ...] = str_list("regular expressions for what the agent must say")
+    then_exceptions: tuple[str, ...] = str_list("phrases inside which a response does not count")
+    then_partial: tuple[str, ...] = str_list("responses that only partly satisfy the rule")
+    then_partial_patterns: tuple[str, ...] = str_list("regular expressions for partial responses")
+    partial_message: str = field(default="", metadata=spec(str, "message for a partial response"))
+    also: tuple[str, ...] = str_list("must also appear in the reply window for full credit")
+    also_patterns: tuple[str, ...] = str_list("regular expressions that must also appear")
+    also_message: str = field(default="", metadata=spec(str, "message when 'also' is missing"))
+    within: int = field(default=1, metadata=spec(int, "how many agent replies after the trigger count"))
+    repeat_late: bool = field(default=False, metadata=spec(bool, "a response after the customer had to repeat the trigger counts as late"))
+    late_status: str = field(default="partly", metadata=spec(str, "status when the response comes later", STATUSES))
+    late_message: str = field(default="", metadata=spec(str, "message when the response comes later"))
+    negation: bool = field(default=True, metadata=spec(bool, "a negated response does not count"))
+    not_applicable_message: str = field(default="", metadata=spec(str, "message when nothing triggered the rule"))
+
+    def compile(self, nlp: Any) -> None:
+        object.__setattr__(self, "_when", PhraseSet(nlp, self.when, self.when_patterns, self.when_exceptions))
+        object.__setattr__(self, "_then", PhraseSet(nlp, self.then, self.then_patterns, self.then_exceptions))
+        object.__setattr__(self, "_partial", PhraseSet(nlp, self.then_partial, self.then_partial_patterns))
+        object.__setattr__(self, "_also", PhraseSet(nlp, self.also, self.also_patterns))
+
+    def evaluate(self, ctx: Any) -> Iterator[Finding]:
+        triggers = ctx.find(self._when, ctx.segments(self.when_scope))
+        if not triggers:
+            yield self.not_applicable(self.not_applicable_message or "Nothing in the conversation called for this.")
+            return
+        seg, t_start, _ = triggers[0]
+        trigger_turn = seg.turn
+        later = [t for t in ctx.agent_turns if t.index > trigger_turn.index or t.index == trigger_turn.index and t.role == "agent"]
+        window, rest = later[: self.within], later[self.within:]
+        segs = lambda turns: [ctx._whole(t) for t in turns]  # noqa: E731
+        hit = self._first(ctx, self._then, segs(window))
+        if hit and self.repeat_late and self._repeated_before(ctx, triggers, hit[0].turn.index):
+            seg2, s, e = hit
+            yield self.problem(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e), status=self.late_status,
+                               message=self.late_message or None)
+            return
+        if hit:
+            seg2, s, e = hit
+            if self._also and not self._first(ctx, self._also, segs(later)):
+                yield self.problem(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e), status="partly",
+                                   message=self.also_message or None)
+                return
+            yield self.evidence(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e))
+            return
+        partial = self._first(ctx, self._partial, segs(later)) if self._partial else None
+        late = self._first(ctx, self._then, segs(rest))
+        if late and not partial:
+            seg2, s, e = late
+            yield self.problem(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e), status=self.late_status,
+                               message=self.late_message or None)
+            return
+        if partial:
+            seg2, s, e = partial
+            yield self.problem(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e), status="partly",
+                               message=self.partial_message or None)
+            return
+        # point at what triggered the rule: that is what went unanswered
+        ts, te = ctx.to_source(trigger_turn, t_start, triggers[0][2])
+        yield self.problem(ctx, trigger_turn.index, ts, te)
+
+    @staticmethod
+    def _repeated_before(ctx: Any, triggers: list, response_turn: int) -> bool:
+        """Did the customer raise the trigger again, in a later message, before the response?"""
+        first_turn = triggers[0][0].turn.index
+        return any(first_turn < seg.turn.index < response_turn and seg.turn.role == "customer" for seg, _, _ in triggers)
+
+    def _first(self, ctx: Any, phrase_set: PhraseSet, segments: list) -> tuple | None:
+        if not phrase_set:
+            return None
+        found = ctx.find(phrase_set, segments, self.negation)
+        return found[0] if found else None

@@ -1,0 +1,79 @@
+"""``order``: A must come before B (identity checked before account details are discussed;
+understanding checked before the farewell).
+
+No B → not applicable (or, with ``missing_then: end``, the end of the conversation stands for
+B). A before B → met. A only after B → ``late_status``. Only a partial A → partly. No A →
+``missing_status``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ...model import STATUSES, Finding
+from ..base import SCOPES, Rule, register, spec, str_list
+from ..matching import PhraseSet
+
+
+@register("order")
+@dataclass(frozen=True)
+class OrderRule(Rule):
+    default_status = "not_met"
+
+    first: tuple[str, ...] = str_list("A: what must come first")
+    first_patterns: tuple[str, ...] = str_list("A as regular expressions")
+    first_exceptions: tuple[str, ...] = str_list("phrases inside which A does not count")
+    first_partial: tuple[str, ...] = str_list("weaker forms of A that earn 'partly'")
+    first_partial_patterns: tuple[str, ...] = str_list("weaker forms of A as regular expressions")
+    partial_message: str = field(default="", metadata=spec(str, "message when only a weaker A is found"))
+    first_scope: str = field(default="agent_turns", metadata=spec(str, "where A is looked for", SCOPES))
+    then: tuple[str, ...] = str_list("B: what must come after A")
+    then_patterns: tuple[str, ...] = str_list("B as regular expressions")
+    then_exceptions: tuple[str, ...] = str_list("phrases inside which B does not count")
+    then_scope: str = field(default="agent_turns", metadata=spec(str, "where B is looked for", SCOPES))
+    missing_then: str = field(default="not_applicable", metadata=spec(str, "when B never happens: the rule does not apply, the end of the conversation stands for B, or nothing is said", ("not_applicable", "end", "ignore")))
+    late_status: str = field(default="partly", metadata=spec(str, "status when A comes after B", STATUSES))
+    late_message: str = field(default="", metadata=spec(str, "message when A comes after B"))
+    missing_status: str = field(default="not_met", metadata=spec(str, "status when A never happens", STATUSES))
+    negation: bool = field(default=True, metadata=spec(bool, "a negated A does not count"))
+    not_applicable_message: str = field(default="", metadata=spec(str, "message when B never happens"))
+
+    def compile(self, nlp: Any) -> None:
+        object.__setattr__(self, "_first", PhraseSet(nlp, self.first, self.first_patterns, self.first_exceptions))
+        object.__setattr__(self, "_partial", PhraseSet(nlp, self.first_partial, self.first_partial_patterns, self.first_exceptions))
+        object.__setattr__(self, "_then", PhraseSet(nlp, self.then, self.then_patterns, self.then_exceptions))
+
+    def evaluate(self, ctx: Any) -> Iterator[Finding]:
+        b = ctx.find(self._then, ctx.segments(self.then_scope))
+        if not b and self.missing_then == "ignore":
+            return
+        if not b and self.missing_then == "not_applicable":
+            yield self.not_applicable(self.not_applicable_message or "Nothing in the conversation called for this.")
+            return
+        b_pos = (b[0][0].turn.index, b[0][1]) if b else (len(ctx.turns), 0)
+        a = ctx.find(self._first, ctx.segments(self.first_scope), self.negation)
+        partial = ctx.find(self._partial, ctx.segments(self.first_scope), self.negation) if self._partial else []
+        a_before = [m for m in a if (m[0].turn.index, m[1]) < b_pos]
+        if a_before:
+            seg, s, e = a_before[0]
+            yield self.evidence(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e))
+            return
+        partial_before = [m for m in partial if (m[0].turn.index, m[1]) < b_pos]
+        if partial_before:
+            seg, s, e = partial_before[0]
+            yield self.problem(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e), status="partly",
+                               message=self.partial_message or None)
+            return
+        late = a or partial
+        if late:
+            seg, s, e = late[0]
+            yield self.problem(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e), status=self.late_status,
+                               message=self.late_message or None)
+            return
+        if b:
+            seg, s, e = b[0]
+            yield self.problem(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e), status=self.missing_status)
+        else:
+            last = ctx.agent_turns[-1] if ctx.agent_turns else None
+            at = last.end if last else None
+            yield self.problem(ctx, last.index if last else None, at, at, status=self.missing_status)

@@ -1,0 +1,28 @@
+"""``phrase``: flag listed phrases (matched on lemmas and normalised forms) in the scope."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ...model import Finding
+from ..base import Rule, register, spec, str_list
+from ..matching import PhraseSet
+
+
+@register("phrase")
+@dataclass(frozen=True)
+class PhraseRule(Rule):
+    phrases: tuple[str, ...] = str_list("phrases to flag")
+    patterns: tuple[str, ...] = str_list("regular expressions to flag (case-insensitive)")
+    exceptions: tuple[str, ...] = str_list("phrases inside which a match is not flagged")
+    exception_patterns: tuple[str, ...] = str_list("regular expressions inside which a match is not flagged")
+    negation: bool = field(default=False, metadata=spec(bool, "ignore a match the writer negates ('I won't ask for your PIN')"))
+    max_findings: int = field(default=5, metadata=spec(int, "report at most this many matches"))
+
+    def compile(self, nlp: Any) -> None:
+        object.__setattr__(self, "_set", PhraseSet(nlp, self.phrases, self.patterns, self.exceptions, self.exception_patterns))
+
+    def evaluate(self, ctx: Any) -> Iterator[Finding]:
+        for seg, start, end in ctx.find(self._set, ctx.segments(self.scope), self.negation)[: self.max_findings]:
+            s, e = ctx.to_source(seg.turn, start, end)
+            yield self.problem(ctx, seg.turn.index, s, e)

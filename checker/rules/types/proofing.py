@@ -1,0 +1,38 @@
+"""``proofing``: turn the proofreader's issues (offline harper or LanguageTool) into findings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ...model import Finding
+from ..base import Rule, register, spec, str_list
+
+CATEGORIES = ("spelling", "grammar", "punctuation", "typography", "style", "other")
+
+
+@register("proofing")
+@dataclass(frozen=True)
+class ProofingRule(Rule):
+    categories: tuple[str, ...] = str_list("issue categories this rule reports", default=("spelling", "grammar"))
+    exclude_rules: tuple[str, ...] = str_list("backend rule ids to ignore, e.g. harper.SpellCheck")
+    include_rules: tuple[str, ...] = str_list("only these backend rule ids (empty: all)")
+    ignore_words: tuple[str, ...] = str_list("words never reported by this rule")
+    max_findings: int = field(default=20, metadata=spec(int, "report at most this many issues"))
+
+    def evaluate(self, ctx: Any) -> Iterator[Finding]:
+        ignore = {w.lower() for w in self.ignore_words}
+        count = 0
+        for issue in ctx.analysed.proofreading.issues:
+            if issue.category not in self.categories or issue.rule in self.exclude_rules:
+                continue
+            if self.include_rules and issue.rule not in self.include_rules:
+                continue
+            if issue.text.strip().lower() in ignore:
+                continue
+            better = " or ".join(f"'{s}'" for s in issue.suggestions[:2])
+            suggestion = f"Try {better}." if better else self.suggestion
+            message = self.message.replace("{issue}", issue.message.rstrip("."))
+            yield self.problem(ctx, issue.turn, issue.start, issue.end, message=message, suggestion=suggestion)
+            count += 1
+            if count >= self.max_findings:
+                return
