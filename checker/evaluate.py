@@ -25,6 +25,10 @@ SIGN_OFF_LINE = re.compile(
 )
 
 
+# a sign-off "name" that is a department, not a person
+_TEAM = re.compile(r"\b(?:team|services?|support|department|customer|customers|desk|centre|center|helpline|office)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Segment:
     """The part of a turn a scope covers: ``turn.text[start:end]``."""
@@ -172,7 +176,8 @@ def split_email(text: str, agent_names: tuple[str, ...] = ()) -> EmailParts:
         signoff = (offsets[signoff_line] + len(lines[signoff_line]) - len(lines[signoff_line].lstrip()), len(text))
         body_end = offsets[signoff_line]
         after = [lines[i].strip() for i in content if i > signoff_line]
-        has_name = any(re.match(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}\s*$", ln) for ln in after[:2])
+        has_name = any(re.match(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}\s*$", ln) and not _TEAM.search(ln)
+                       for ln in after[:2])
         if not after:
             # "Kind regards, Sam" on one line
             has_name = bool(re.search(r",\s*[A-Z][a-z]+", lines[signoff_line]))

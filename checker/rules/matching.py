@@ -19,7 +19,8 @@ _CLAUSE_DEPS = {"xcomp", "ccomp", "advcl", "acomp", "conj"}
 
 class PhraseSet:
     def __init__(self, nlp: Any, phrases: Iterable[str] = (), patterns: Iterable[str] = (),
-                 exceptions: Iterable[str] = (), exception_patterns: Iterable[str] = (), key: str = "phrases"):
+                 exceptions: Iterable[str] = (), exception_patterns: Iterable[str] = (), key: str = "phrases",
+                 lemmas: bool = True):
         from spacy.matcher import PhraseMatcher
 
         self.phrases = tuple(p for p in phrases if p.strip())
@@ -29,7 +30,7 @@ class PhraseSet:
         if self.phrases:
             variants = sorted({v for p in self.phrases for v in (p, p.replace("'", "’"))})
             self._lower.add(key, [nlp.make_doc(v) for v in variants])
-            if _has_lemmas(nlp):
+            if lemmas and _has_lemmas(nlp):
                 # lemmas come from the tagger, so the phrases go through the pipeline once, here
                 self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
                 self._lemma.add(key, list(nlp.pipe(variants, disable=[p for p in ("ner", "parser") if p in nlp.pipe_names])))
@@ -40,7 +41,8 @@ class PhraseSet:
         return bool(self.phrases or self.patterns)
 
     def find(self, doc: Any, negation: bool = False) -> list[tuple[int, int]]:
-        """Non-overlapping character spans in ``doc.text``, longest first, then in text order."""
+        """Non-overlapping character spans in ``doc.text``: where matches overlap, the one that
+        starts first wins (then the longer), so the reported span reads naturally."""
         spans: set[tuple[int, int]] = set()
         if self.phrases:
             for _, s, e in self._lower(doc):
@@ -49,16 +51,18 @@ class PhraseSet:
                 for _, s, e in self._lemma(doc):
                     spans.add((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
         for pattern in self.patterns:
+            # a named group "hit" marks the part to report: '(?:need|give me)\s+(?P<hit>your\s+PIN)'
+            group = "hit" if "hit" in pattern.groupindex else 0
             for m in run_regex(pattern, doc.text):
-                if m.end() > m.start():
-                    spans.add((m.start(), m.end()))
+                if m.end(group) > m.start(group):
+                    spans.add(m.span(group))
         if self._exceptions is not None and spans:
             excluded = self._exceptions.find(doc)
             spans = {sp for sp in spans if not any(a <= sp[0] and sp[1] <= b for a, b in excluded)}
         if negation and spans:
             spans = {sp for sp in spans if not is_negated(doc, *sp)}
         chosen: list[tuple[int, int]] = []
-        for sp in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+        for sp in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
             if all(sp[1] <= c[0] or sp[0] >= c[1] for c in chosen):
                 chosen.append(sp)
         return sorted(chosen)

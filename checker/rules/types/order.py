@@ -31,7 +31,7 @@ class OrderRule(Rule):
     then_patterns: tuple[str, ...] = str_list("B as regular expressions")
     then_exceptions: tuple[str, ...] = str_list("phrases inside which B does not count")
     then_scope: str = field(default="agent_turns", metadata=spec(str, "where B is looked for", SCOPES))
-    missing_then: str = field(default="not_applicable", metadata=spec(str, "when B never happens: the rule does not apply, the end of the conversation stands for B, or nothing is said", ("not_applicable", "end", "ignore")))
+    missing_then: str = field(default="not_applicable", metadata=spec(str, "when B never happens: the rule does not apply; the end of the conversation stands for B; nothing is said; or A alone earns credit (else not applicable)", ("not_applicable", "end", "ignore", "credit_first")))
     late_status: str = field(default="partly", metadata=spec(str, "status when A comes after B", STATUSES))
     late_message: str = field(default="", metadata=spec(str, "message when A comes after B"))
     missing_status: str = field(default="not_met", metadata=spec(str, "status when A never happens", STATUSES))
@@ -47,18 +47,26 @@ class OrderRule(Rule):
         b = ctx.find(self._then, ctx.segments(self.then_scope))
         if not b and self.missing_then == "ignore":
             return
-        if not b and self.missing_then == "not_applicable":
+        if not b and self.missing_then == "credit_first":
+            a = ctx.find(self._first, ctx.segments(self.first_scope), self.negation)
+            if a:  # the check was done; what followed it is account business by definition
+                seg, s, e = a[0]
+                yield self.evidence(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e))
+                return
+        if not b and self.missing_then in ("not_applicable", "credit_first"):
             yield self.not_applicable(self.not_applicable_message or "Nothing in the conversation called for this.")
             return
-        b_pos = (b[0][0].turn.index, b[0][1]) if b else (len(ctx.turns), 0)
+        # positions are compared by (message, sentence): A and B in one sentence ("I've found the
+        # account and those details match") count as in order
+        b_pos = _position(b[0]) if b else (len(ctx.turns), 0)
         a = ctx.find(self._first, ctx.segments(self.first_scope), self.negation)
         partial = ctx.find(self._partial, ctx.segments(self.first_scope), self.negation) if self._partial else []
-        a_before = [m for m in a if (m[0].turn.index, m[1]) < b_pos]
+        a_before = [m for m in a if _position(m) <= b_pos]
         if a_before:
             seg, s, e = a_before[0]
             yield self.evidence(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e))
             return
-        partial_before = [m for m in partial if (m[0].turn.index, m[1]) < b_pos]
+        partial_before = [m for m in partial if _position(m) <= b_pos]
         if partial_before:
             seg, s, e = partial_before[0]
             yield self.problem(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e), status="partly",
@@ -77,3 +85,15 @@ class OrderRule(Rule):
             last = ctx.agent_turns[-1] if ctx.agent_turns else None
             at = last.end if last else None
             yield self.problem(ctx, last.index if last else None, at, at, status=self.missing_status)
+
+
+def _position(match: tuple) -> tuple[int, int]:
+    """(message index, sentence index within the message) of a match."""
+    seg, start, _ = match
+    doc = seg.doc
+    if not doc.has_annotation("SENT_START"):
+        return seg.turn.index, 0
+    for i, sent in enumerate(doc.sents):
+        if sent.start_char <= start < sent.end_char:
+            return seg.turn.index, i
+    return seg.turn.index, 0

@@ -18,9 +18,11 @@ class PhraseRule(Rule):
     exception_patterns: tuple[str, ...] = str_list("regular expressions inside which a match is not flagged")
     negation: bool = field(default=False, metadata=spec(bool, "ignore a match the writer negates ('I won't ask for your PIN')"))
     max_findings: int = field(default=5, metadata=spec(int, "report at most this many matches"))
+    lemmas: bool = field(default=True, metadata=spec(bool, "also match inflected forms ('apologised' for 'apologise'); turn off for exact forms such as text-speak"))
 
     def compile(self, nlp: Any) -> None:
-        object.__setattr__(self, "_set", PhraseSet(nlp, self.phrases, self.patterns, self.exceptions, self.exception_patterns))
+        object.__setattr__(self, "_set", PhraseSet(nlp, self.phrases, self.patterns, self.exceptions, self.exception_patterns,
+                                                    lemmas=self.lemmas))
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         for seg, start, end in ctx.find(self._set, ctx.segments(self.scope), self.negation)[: self.max_findings]:

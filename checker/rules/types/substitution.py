@@ -1,4 +1,7 @@
-"""``substitution``: flag a phrase and offer a better one (``swap: {bad: better}``)."""
+"""``substitution``: flag a phrase and offer a better one (``swap: {bad: better}``).
+
+Matched on the exact (lower-cased) form, not on lemmas: the point is the form itself ("gonna"'s
+lemmas are those of "going to", which is fine)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,7 +19,7 @@ class SubstitutionRule(Rule):
     negation: bool = field(default=False, metadata=spec(bool, "ignore negated matches"))
 
     def compile(self, nlp: Any) -> None:
-        object.__setattr__(self, "_sets", [(PhraseSet(nlp, [bad]), better) for bad, better in self.swap.items()])
+        object.__setattr__(self, "_sets", [(PhraseSet(nlp, [bad], lemmas=False), better) for bad, better in self.swap.items()])
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         segments = ctx.segments(self.scope)
