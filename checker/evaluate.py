@@ -176,8 +176,9 @@ def split_email(text: str, agent_names: tuple[str, ...] = ()) -> EmailParts:
         signoff = (offsets[signoff_line] + len(lines[signoff_line]) - len(lines[signoff_line].lstrip()), len(text))
         body_end = offsets[signoff_line]
         after = [lines[i].strip() for i in content if i > signoff_line]
-        has_name = any(re.match(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}\s*$", ln) and not _TEAM.search(ln)
-                       for ln in after[:2])
+        # the line after the sign-off names a person ("Sam Patel"), not a department
+        has_name = bool(after) and bool(re.match(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}\s*$", after[0])) \
+            and not _TEAM.search(after[0])
         if not after:
             # "Kind regards, Sam" on one line
             has_name = bool(re.search(r",\s*[A-Z][a-z]+", lines[signoff_line]))

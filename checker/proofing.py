@@ -54,11 +54,11 @@ class Proofreader(Protocol):
 
 
 def load_word_list(path: str | Path) -> list[str]:
-    """One word or phrase a line; ``#`` starts a comment."""
+    """One word, phrase or pattern a line; a line starting with ``#`` is a comment."""
     words = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
+        line = line.strip()
+        if line and not line.startswith("#"):
             words.append(line)
     return words
 

@@ -81,7 +81,7 @@ class Rule:
                 match: str = "", status: str | None = None, suggestion: str | None = None,
                 message: str | None = None) -> Finding:
         quote = ctx.quote(start, end) if start is not None else ""
-        text = message or self.message
+        text = (message or self.message).replace("{quote}", quote)
         return Finding(
             rule_id=self.id, criterion=self.criterion, level=self.level,
             message=_fill(text, match or quote), turn=turn, start=start, end=end, quote=quote,

@@ -9,7 +9,9 @@ from ..parse import AGENT_ROLE_WORDS, CUSTOMER_ROLE_WORDS, SYSTEM_ROLE_WORDS
 _ROLEISH = AGENT_ROLE_WORDS | CUSTOMER_ROLE_WORDS | SYSTEM_ROLE_WORDS | {"unknown", "customers", "team", "services"}
 _SIGN_OFFS = re.compile(r"^(?:thanks|thank you|regards|kind regards|best|cheers|many thanks|best wishes|sincerely)\b", re.I)
 _NAME = r"[A-Z][a-z'’-]+"
-_SELF_INTRO = re.compile(rf"\b(?:my name is|my name's|this is|it's|it is|i am|i'm)\s+({_NAME}(?:\s+{_NAME})?)\b(?!\s+(?:and|from))")
+_SELF_INTRO = re.compile(rf"\b(?i:my\s+name\s+is|my\s+name's|name\s*:|this\s+is|it's|it’s|it\s+is|i\s+am|i'm|i’m)\s+({_NAME}(?:\s+{_NAME})?)\b(?!\s+(?:and|from))")
+# "Ruth Adebayo, 22/09/1979, M20 4LP": a name given as the first security answer
+_NAME_FIRST = re.compile(rf"^\s*({_NAME}\s+{_NAME})\s*,\s*(?=[^,\n]*\d)")
 TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr")
 
 
@@ -21,6 +23,9 @@ def customer_names(conversation: Conversation) -> tuple[str, ...]:
         speaker = re.sub(r"<[^>]*>", "", turn.speaker).strip()
         if "@" not in speaker and speaker.lower() not in _ROLEISH:
             names.extend(w for w in re.findall(_NAME, speaker) if w.lower() not in _ROLEISH)
+        m0 = _NAME_FIRST.match(turn.text)
+        if m0:
+            names.extend(m0.group(1).split())
         for m in _SELF_INTRO.finditer(turn.text):
             candidate = m.group(1)
             if candidate.split()[0].lower() not in {"i", "the", "a", "my", "not", "just", "still", "really", "very", "so"}:

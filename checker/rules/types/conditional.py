@@ -33,6 +33,7 @@ class ConditionalRule(Rule):
     also: tuple[str, ...] = str_list("must also appear in the reply window for full credit")
     also_patterns: tuple[str, ...] = str_list("regular expressions that must also appear")
     also_message: str = field(default="", metadata=spec(str, "message when 'also' is missing"))
+    also_window: int = field(default=0, metadata=spec(int, "'also' must come within this many characters after the response (0: anywhere after the trigger)"))
     within: int = field(default=1, metadata=spec(int, "how many agent replies after the trigger count"))
     repeat_late: bool = field(default=False, metadata=spec(bool, "a response after the customer had to repeat the trigger counts as late"))
     late_status: str = field(default="partly", metadata=spec(str, "status when the response comes later", STATUSES))
@@ -64,7 +65,7 @@ class ConditionalRule(Rule):
             return
         if hit:
             seg2, s, e = hit
-            if self._also and not self._first(ctx, self._also, segs(later)):
+            if self._also and not self._also_near(ctx, hit, later):
                 yield self.problem(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e), status="partly",
                                    message=self.also_message or None)
                 return
@@ -85,6 +86,19 @@ class ConditionalRule(Rule):
         # point at what triggered the rule: that is what went unanswered
         ts, te = ctx.to_source(trigger_turn, t_start, triggers[0][2])
         yield self.problem(ctx, trigger_turn.index, ts, te)
+
+    def _also_near(self, ctx: Any, hit: tuple, later: list) -> bool:
+        """Is an 'also' phrase near the response: in the rest of its message or the next ones?"""
+        seg, start, _ = hit
+        following = [t for t in later if t.index >= seg.turn.index]
+        found = ctx.find(self._also, [ctx._whole(t) for t in following], self.negation)
+        if not self.also_window:
+            return bool(found)
+        offsets, total = {}, 0
+        for t in following:
+            offsets[t.index] = total - (start if t.index == seg.turn.index else 0)
+            total += len(t.text) - (start if t.index == seg.turn.index else 0)
+        return any(-60 <= offsets[m.turn.index] + s <= self.also_window for m, s, _ in found)
 
     @staticmethod
     def _repeated_before(ctx: Any, triggers: list, response_turn: int) -> bool:
