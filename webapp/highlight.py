@@ -1,0 +1,233 @@
+"""The transcript as the results page shows it: each message cut into pieces at the findings.
+
+Pure functions, no Flask: ``build_transcript`` takes the parsed ``Conversation`` and the report
+dict (masked or not) and returns plain data the template walks. The template escapes every
+piece of text; nothing here produces HTML.
+
+* A finding with a span (``start < end``) marks that text; where findings overlap, the text is
+  cut at every boundary and each piece lists all the findings covering it.
+* A finding with an empty span (``start == end``, e.g. "no greeting in your first message")
+  becomes a *gap* marker at that point of the message.
+* Every problem finding gets a note number; the mark or gap links to the note, which holds the
+  message, why it matters and the suggestion. Notes are numbered in reading order.
+* Positive evidence from the checklist ("you greeted the customer") is marked as done well.
+
+Offsets in the report index ``Conversation.source``; a message's ``text`` may differ from its
+slice of the source (a quoted email loses its ``>``), so offsets are mapped back through
+``Turn.to_source``.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.model import Conversation
+
+LEVEL_ORDER = {"suggestion": 1, "warning": 2, "error": 3}
+
+
+@dataclass
+class Note:
+    number: int
+    finding: dict[str, Any]
+    turn: int | None  # the message it is shown in, or None when it has no place in the text
+    gap: bool = False
+
+
+@dataclass
+class Piece:
+    """``kind``: text | mark | gap | ref. ``notes``: note numbers; ``good``: positive evidence."""
+
+    kind: str
+    text: str = ""
+    notes: tuple[int, ...] = ()
+    level: str = ""
+    title: str = ""
+    good: bool = False
+
+
+@dataclass
+class Block:
+    """One message (or the agent notes) with its pieces."""
+
+    index: int | None
+    role: str
+    speaker: str
+    time: str | None
+    pieces: list[Piece] = field(default_factory=list)
+    is_notes: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return "notes" if self.is_notes else f"turn-{self.index}"
+
+
+@dataclass
+class _Span:
+    start: int  # index into the block's text
+    end: int
+    note: Note | None  # None for positive evidence
+    title: str
+    level: str
+
+
+def finding_title(finding: dict[str, Any]) -> str:
+    """The tooltip of a highlight: what is wrong and the better wording."""
+    parts = [finding.get("message", "")]
+    if finding.get("suggestion"):
+        parts.append(f"Try: {finding['suggestion']}")
+    return " ".join(p for p in parts if p)
+
+
+def _positions(conversation: Conversation) -> list[tuple[int | None, list[int], str]]:
+    """Per block: turn index (None for notes), source position of each text character, text."""
+    blocks = []
+    for turn in conversation.turns:
+        blocks.append((turn.index, [turn.to_source(i) for i in range(len(turn.text))] + [turn.end], turn.text))
+    if conversation.notes and conversation.notes_start is not None:
+        start = conversation.notes_start
+        notes = conversation.notes
+        blocks.append((None, list(range(start, start + len(notes) + 1)), notes))
+    return blocks
+
+
+def _to_text_index(positions: list[int], offset: int) -> int:
+    """The index of the first character of the text at or after source ``offset``."""
+    body = positions[:-1]
+    return bisect_left(body, offset)
+
+
+def _block_for(blocks, turn: int | None, start: int) -> int | None:
+    """Which block a finding belongs to: its turn, else the block whose span holds ``start``."""
+    if turn is not None:
+        for i, (index, _, _) in enumerate(blocks):
+            if index == turn:
+                return i
+    for i, (_, positions, text) in enumerate(blocks):
+        if text and positions[0] <= start <= positions[-1]:
+            return i
+    return None
+
+
+def build_transcript(conversation: Conversation, report: dict[str, Any],
+                     display: dict[int | None, str] | None = None) -> tuple[list[Block], list[Note]]:
+    """The blocks to show and the numbered notes, from the conversation and the report dict.
+
+    ``display`` optionally replaces a block's text for display (the masked text, same length),
+    keyed by turn index (``None`` for the notes block).
+    """
+    blocks = _positions(conversation)
+    spans: dict[int, list[_Span]] = {i: [] for i in range(len(blocks))}
+    placed: list[tuple[int, int, int, dict[str, Any], bool]] = []  # block, text index, order, finding, gap
+    unplaced: list[dict[str, Any]] = []
+
+    for order, finding in enumerate(report.get("findings", [])):
+        if finding.get("positive"):
+            continue
+        start, end = finding.get("start"), finding.get("end")
+        where = None if start is None else _block_for(blocks, finding.get("turn"), start)
+        if where is None:
+            unplaced.append(finding)
+            continue
+        positions = blocks[where][1]
+        s = _to_text_index(positions, start)
+        placed.append((where, s, order, finding, end is None or end <= start))
+
+    # Notes numbered in reading order: by message, then position, then the report's order.
+    placed.sort(key=lambda p: (p[0], p[1], p[2]))
+    notes: list[Note] = []
+    gaps: dict[int, list[tuple[int, Note]]] = {i: [] for i in range(len(blocks))}
+    for where, s, _order, finding, gap in placed:
+        note = Note(number=len(notes) + 1, finding=finding, turn=blocks[where][0], gap=gap)
+        notes.append(note)
+        if gap:
+            gaps[where].append((s, note))
+        else:
+            e = _to_text_index(blocks[where][1], finding["end"])
+            if e <= s:  # the span maps to nothing visible (e.g. only quoting marks): show a gap
+                note.gap = True
+                gaps[where].append((s, note))
+            else:
+                spans[where].append(_Span(s, e, note, finding_title(finding), finding.get("level", "warning")))
+    for finding in unplaced:
+        notes.append(Note(number=len(notes) + 1, finding=finding, turn=None))
+
+    # Positive evidence from the checklist: what went well, marked in the text.
+    for criterion in report.get("criteria", []):
+        for ev in criterion.get("evidence", []):
+            if not ev.get("positive") or ev.get("start") is None or ev.get("end") is None or ev["end"] <= ev["start"]:
+                continue
+            where = _block_for(blocks, ev.get("turn"), ev["start"])
+            if where is None:
+                continue
+            s = _to_text_index(blocks[where][1], ev["start"])
+            e = _to_text_index(blocks[where][1], ev["end"])
+            if e > s:
+                title = f"Done well ({criterion.get('title', criterion.get('id', ''))}): {criterion.get('message', '')}"
+                spans[where].append(_Span(s, e, None, title, "good"))
+
+    turns_by_index = {t.index: t for t in conversation.turns}
+    out: list[Block] = []
+    for i, (index, _positions_, text) in enumerate(blocks):
+        shown = (display or {}).get(index, text)
+        if len(shown) != len(text):  # display text must keep offsets; fall back to the original
+            shown = text
+        if index is None:
+            block = Block(index=None, role="notes", speaker="Agent notes", time=None, is_notes=True)
+        else:
+            turn = turns_by_index[index]
+            block = Block(index=index, role=turn.role, speaker=turn.speaker, time=turn.time)
+        block.pieces = _pieces(shown, spans[i], gaps[i])
+        out.append(block)
+    return out, notes
+
+
+def _pieces(text: str, spans: list[_Span], gaps: list[tuple[int, Note]]) -> list[Piece]:
+    cuts = {0, len(text)}
+    for sp in spans:
+        cuts.update((sp.start, sp.end))
+    cuts.update(pos for pos, _ in gaps)
+    points = sorted(c for c in cuts if 0 <= c <= len(text))
+    ends_at: dict[int, list[Note]] = {}
+    for sp in spans:
+        if sp.note is not None:
+            ends_at.setdefault(sp.end, []).append(sp.note)
+    gaps_at: dict[int, list[Note]] = {}
+    for pos, note in gaps:
+        gaps_at.setdefault(min(pos, len(text)), []).append(note)
+
+    pieces: list[Piece] = []
+    for k, a in enumerate(points):
+        for note in sorted(gaps_at.get(a, []), key=lambda n: n.number):
+            pieces.append(Piece(kind="gap", notes=(note.number,), level=note.finding.get("level", "warning"),
+                                title=finding_title(note.finding)))
+        if k + 1 < len(points):
+            b = points[k + 1]
+            chunk = text[a:b]
+            active = [sp for sp in spans if sp.start <= a and sp.end >= b]
+            if not active:
+                pieces.append(Piece(kind="text", text=chunk))
+            else:
+                problems = [sp for sp in active if sp.note is not None]
+                if problems:
+                    level = max((sp.level for sp in problems), key=lambda lv: LEVEL_ORDER.get(lv, 0))
+                    good = False
+                else:
+                    level, good = "good", True
+                titles = []
+                for sp in sorted(active, key=lambda sp: (sp.note is None, sp.note.number if sp.note else 0)):
+                    if sp.title not in titles:
+                        titles.append(sp.title)
+                pieces.append(Piece(kind="mark", text=chunk, level=level, good=good, title="\n".join(titles),
+                                    notes=tuple(sorted(sp.note.number for sp in problems))))
+            for note in sorted(ends_at.get(b, []), key=lambda n: n.number):
+                pieces.append(Piece(kind="ref", notes=(note.number,), level=note.finding.get("level", "warning")))
+    # Merge neighbouring plain text pieces (cuts made only for other blocks' reasons).
+    merged: list[Piece] = []
+    for piece in pieces:
+        if merged and piece.kind == "text" and merged[-1].kind == "text":
+            merged[-1].text += piece.text
+        else:
+            merged.append(piece)
+    return merged
