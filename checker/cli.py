@@ -14,12 +14,12 @@ import click
 
 from .errors import ReplyCheckError
 
-# name → "module:attribute" of a click command
+# name → ("module:attribute" of a click command, short help shown by --help without importing it)
 LAZY_COMMANDS = {
-    "batch": "checker.batch.cli:batch",
-    "results": "checker.batch.cli:results",
-    "serve": "webapp.serve:serve",
-    "rules": "checker.rules.cli:rules",
+    "batch": ("checker.batch.cli:batch", "Score a cohort: folders, zips, CSV/JSONL → CSV, JSONL, HTML and SQLite."),
+    "results": ("checker.batch.cli:results", "Filter and re-export a batch's stored results."),
+    "serve": ("webapp.serve:serve", "Run the learner feedback web page."),
+    "rules": ("checker.rules.cli:rules", "Validate, show and measure rule sets (for tutors)."),
 }
 
 
@@ -29,9 +29,23 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx, name):
         if name in LAZY_COMMANDS:
-            module, attr = LAZY_COMMANDS[name].split(":")
-            return getattr(importlib.import_module(module), attr)
+            module, attr = LAZY_COMMANDS[name][0].split(":")
+            try:
+                return getattr(importlib.import_module(module), attr)
+            except ImportError as exc:
+                raise click.ClickException(f"the '{name}' command is not available in this installation ({exc})") from None
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in LAZY_COMMANDS:
+                rows.append((name, LAZY_COMMANDS[name][1]))
+            else:
+                cmd = super().get_command(ctx, name)
+                rows.append((name, cmd.get_short_help_str(limit=80)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -76,7 +76,7 @@ _DATE = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
 _STAMP = rf"(?:{_DATE}[ T,]\s*)?{_TIME}"
 _STAMP_WRAPPED = rf"(?:\[{_STAMP}\]|\({_STAMP}\)|{_STAMP})"
 _LABEL = r"[^\W\d_][\w.'’&/-]*(?:[ \t]+[^\W\d_][\w.'’&/-]*){0,4}?"
-_ROLE_HINT = r"(?:\s*[\(\[]\s*(?P<hint>[^\)\]\n]{1,30}?)\s*[\)\]])"
+_ROLE_HINT = r"(?:\s*[\(\[]\s*(?P<hint>(?!\d)[^\)\]\n]{1,30}?)\s*[\)\]])"  # "(Agent)", never "[10:02]"
 
 SPEAKER_LINE = re.compile(
     rf"^[ \t]*(?:(?P<ts1>{_STAMP_WRAPPED})[ \t]*(?:[-–|][ \t]*)?)?"

@@ -2,12 +2,10 @@
 offline proofreader (harper) run in it; only a live LanguageTool server is optional."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpora" / "labelled"
+from samples import CORPUS, ROOT  # noqa: F401  (re-exported for tests)
+
 SAMPLES = ROOT / "corpora" / "samples"
 
 

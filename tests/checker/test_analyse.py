@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from checker.analyse import analyse
+from checker.parse import parse_transcript
+
+import samples
+
+
+def test_analyse_runs_nlp_on_every_turn_and_proofreads_agent_text_only(checker):
+    conv = parse_transcript("Agent: You will recieve it tomorow.\nCustomer: I will recieve it?")
+    analysed = checker.analyse(conv)
+    assert len(analysed.docs) == 2
+    assert [d.text for d in analysed.docs] == [t.text for t in conv.turns]
+    texts = [i.text for i in analysed.proofreading.issues]
+    assert texts.count("recieve") == 1  # the customer's identical slip is not the learner's
+    assert all(i.turn == 0 for i in analysed.proofreading.issues)
+
+
+def test_analyse_issue_offsets_point_into_the_source(checker):
+    conv = parse_transcript(samples.EMAIL_THREAD)
+    analysed = checker.analyse(conv)
+    issue = next(i for i in analysed.proofreading.issues if i.text == "recieve")
+    assert conv.source[issue.start:issue.end] == "recieve"
+
+
+def test_analyse_names_in_the_conversation_are_not_misspellings(checker):
+    conv = parse_transcript("Agent: Hello Priyanka, I'm Siobhan from Brightwave.\nPriyanka Okonkwo: Hi Siobhan")
+    analysed = checker.analyse(conv)
+    assert analysed.proofreading.issues == ()
+
+
+def test_analyse_readability_is_on_the_whole_agent_text(checker):
+    analysed = checker.analyse(parse_transcript(samples.STRONG_CHAT))
+    r = analysed.readability
+    assert r.words == sum(s.words for s in analysed.sentences)
+    assert r.sentences == len(analysed.sentences) >= 8
+    assert r.flesch_reading_ease is not None and 40 < r.flesch_reading_ease < 100
+    assert all(analysed.conversation.turns[s.turn].role == "agent" for s in analysed.sentences)
+
+
+def test_analyse_readability_formulas_skip_tiny_texts(checker):
+    r = checker.analyse(parse_transcript("Agent: Hello.\nCustomer: Hi")).readability
+    assert r.flesch_reading_ease is None and r.words == 1
+
+
+def test_analyse_with_blank_pipeline_and_no_proofreader(blank_nlp):
+    analysed = analyse(parse_transcript(samples.CHAT_NAMES), blank_nlp, None)
+    assert analysed.proofreading.backend == "none"
+    assert len(analysed.sentences) == 2
+
+
+def test_analyse_to_dict_has_the_documented_foundation_keys(checker):
+    data = checker.analyse(parse_transcript(samples.CHAT_ROLES)).to_dict()
+    assert {"channel", "turns", "proofreading", "readability"} <= set(data)
+    assert set(data["turns"][1]) >= {"index", "role", "speaker", "text", "time", "start", "end"}
+    assert set(data["proofreading"]) >= {"backend", "issues"}
+
+
+def test_missing_model_is_a_clear_setup_error():
+    from checker.errors import SetupError
+    from checker.nlp import load_model
+
+    with pytest.raises(SetupError, match="pip install"):
+        load_model("en_core_web_sm")  # the upstream name is not installed here; ours is the PyPI mirror

@@ -1,0 +1,45 @@
+import pytest
+
+from ruletools import make_rule, run_rule, statuses
+
+EMPATHY = dict(type="conditional", when=["hasn't arrived", "fed up"], then_patterns=[r"\bsorry\b(?! for any)[^.?!]{10,}"],
+               then_partial=["sorry for any inconvenience"], within=1)
+
+
+@pytest.mark.parametrize("reply, expected", [
+    ("I'm sorry your parcel hasn't arrived yet, let me look.", ["met"]),
+    ("Sorry for any inconvenience. Order number?", ["partly"]),
+    ("Order number?", ["not_met"]),
+])
+def test_conditional_next_reply(checker, reply, expected):
+    rule = make_rule(checker.nlp, **EMPATHY)
+    text = f"Agent: Hello\nCustomer: My parcel hasn't arrived and I'm fed up.\nAgent: {reply}"
+    assert statuses(run_rule(rule, text, checker.nlp)) == expected
+
+
+def test_conditional_without_trigger_is_not_applicable(checker):
+    rule = make_rule(checker.nlp, **EMPATHY)
+    assert statuses(run_rule(rule, "Agent: Hello\nCustomer: What time do you open?\nAgent: At 9.", checker.nlp)) == ["not_applicable"]
+
+
+def test_conditional_late_response(checker):
+    rule = make_rule(checker.nlp, **EMPATHY)
+    text = ("Agent: Hello\nCustomer: My parcel hasn't arrived.\nAgent: Order number?\nCustomer: 123\n"
+            "Agent: I'm sorry your parcel hasn't arrived yet.")
+    assert statuses(run_rule(rule, text, checker.nlp)) == ["partly"]
+
+
+def test_conditional_also_must_come_near_the_response(checker):
+    rule = make_rule(checker.nlp, type="conditional", when=["complaint"], then=["logged your complaint"],
+                     also_patterns=[r"within \d+ days"], also_window=100, within=3)
+    met = "Agent: Hi\nCustomer: I want to make a complaint.\nAgent: I've logged your complaint; we'll reply within 5 days."
+    partly = "Agent: Hi\nCustomer: I want to make a complaint.\nAgent: I've logged your complaint."
+    assert statuses(run_rule(rule, met, checker.nlp)) == ["met"]
+    assert statuses(run_rule(rule, partly, checker.nlp)) == ["partly"]
+
+
+def test_conditional_repeat_late(checker):
+    rule = make_rule(checker.nlp, type="conditional", when=["manager"], then=["passed this to"], within=5, repeat_late=True)
+    text = ("Agent: Hi\nCustomer: Get me a manager.\nAgent: Let me see.\nCustomer: I said I want a manager!\n"
+            "Agent: I've passed this to my manager.")
+    assert statuses(run_rule(rule, text, checker.nlp)) == ["partly"]

@@ -1,0 +1,18 @@
+from ruletools import make_rule, run_rule, statuses
+
+PARTS = {"issue": [r"\breported\b"], "action": [r"\bbooked\b"], "outcome": [r"\boutcome\s*:"]}
+
+
+def test_notes_absent_is_not_assessable(checker):
+    rule = make_rule(checker.nlp, type="notes", criterion="record_keeping", parts=PARTS)
+    assert statuses(run_rule(rule, "Agent: Hi\nCustomer: Hi", checker.nlp)) == ["not_assessable"]
+
+
+def test_notes_complete_is_met_and_missing_part_is_named(checker):
+    rule = make_rule(checker.nlp, type="notes", criterion="record_keeping", parts=PARTS,
+                     message="Your notes do not record the {part}.")
+    full = "Agent: Hi\nCustomer: Hi\n\nAgent notes:\nCustomer reported a fault. Booked an engineer. Outcome: fixed Friday."
+    assert statuses(run_rule(rule, full, checker.nlp)) == ["met"]
+    part = "Agent: Hi\nCustomer: Hi\n\nCRM notes:\nCustomer reported a fault. Booked an engineer."
+    (f,) = run_rule(rule, part, checker.nlp)
+    assert f.status == "partly" and f.message == "Your notes do not record the outcome."

@@ -1,0 +1,35 @@
+import pytest
+
+from ruletools import make_rule, run_rule, statuses
+
+VERIFY = dict(type="order", first_patterns=[r"confirm your postcode"], then_patterns=[r"your balance is"])
+
+
+@pytest.mark.parametrize("agent_text, expected", [
+    ("Agent: Please confirm your postcode.\nCustomer: LS6\nAgent: Thanks, your balance is £5.", ["met"]),
+    ("Agent: Your balance is £5. Please confirm your postcode.", ["partly"]),
+    ("Agent: Your balance is £5.", ["not_met"]),
+    ("Agent: We open at 9.", ["not_applicable"]),
+])
+def test_order_a_before_b(checker, agent_text, expected):
+    rule = make_rule(checker.nlp, **VERIFY)
+    assert statuses(run_rule(rule, "Customer: Hi\n" + agent_text, checker.nlp)) == expected
+
+
+def test_order_same_sentence_counts_as_in_order(checker):
+    rule = make_rule(checker.nlp, type="order", first_patterns=[r"details match"], then_patterns=[r"found your account"])
+    text = "Customer: hi\nAgent: I've found your account and those details match."
+    assert statuses(run_rule(rule, text, checker.nlp)) == ["met"]
+
+
+@pytest.mark.parametrize("missing_then, expected", [("end", ["met"]), ("ignore", []), ("credit_first", ["met"])])
+def test_order_missing_then_modes(checker, missing_then, expected):
+    rule = make_rule(checker.nlp, type="order", first=["does that make sense"], then=["goodbye"], missing_then=missing_then)
+    assert statuses(run_rule(rule, "Customer: hi\nAgent: Tuesdays. Does that make sense?", checker.nlp)) == expected
+
+
+def test_order_partial_first(checker):
+    rule = make_rule(checker.nlp, type="order", first=["does that make sense"], first_partial=["anything else"],
+                     then=["goodbye"], missing_then="end")
+    text = "Customer: hi\nAgent: Tuesdays. Anything else?\nCustomer: no\nAgent: Goodbye."
+    assert statuses(run_rule(rule, text, checker.nlp)) == ["partly"]

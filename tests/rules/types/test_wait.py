@@ -1,0 +1,20 @@
+from ruletools import make_rule, run_rule
+
+
+def test_wait_flags_long_silences_after_the_customer(checker):
+    rule = make_rule(checker.nlp, type="wait", criterion="channel_conventions", max_seconds=120,
+                     message="The customer waited {minutes} minutes.")
+    text = "[10:02] Agent: Hi\n[10:03] Customer: Where is it?\n[10:09] Agent: Tomorrow.\n[10:10] Customer: ok"
+    (f,) = run_rule(rule, text, checker.nlp)
+    assert f.turn == 2 and "6 minutes" in f.message
+
+
+def test_wait_after_a_holding_message_is_fine(checker):
+    rule = make_rule(checker.nlp, type="wait", criterion="channel_conventions")
+    text = "[10:02] Agent: Hi\n[10:03] Customer: Where?\n[10:03] Agent: Checking now.\n[10:09] Agent: Tomorrow."
+    assert run_rule(rule, text, checker.nlp) == []
+
+
+def test_wait_without_timestamps_says_nothing(checker):
+    rule = make_rule(checker.nlp, type="wait", criterion="channel_conventions")
+    assert run_rule(rule, "Agent: Hi\nCustomer: Where?\nAgent: Tomorrow.", checker.nlp) == []
