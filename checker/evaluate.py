@@ -101,12 +101,12 @@ class Context:
         if scope in ("email_salutation", "email_body", "email_signoff"):
             if self.channel != "email":
                 return []
-            part = scope.split("_", 1)[1]
-            out = []
-            for turn in self.agent_turns:
-                start, end = getattr(self.email_parts(turn), part)
-                out.append(Segment(turn, self.doc(turn), start, end))
-            return out
+            if not self.agent_turns:
+                return []
+            # the learner's reply is the newest agent message; earlier ones are quoted history
+            turn = self.agent_turns[-1]
+            start, end = getattr(self.email_parts(turn), scope.split("_", 1)[1])
+            return [Segment(turn, self.doc(turn), start, end)]
         raise ValueError(f"unknown scope {scope!r}")
 
     def _whole(self, turn: Turn) -> Segment:

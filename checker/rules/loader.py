@@ -78,6 +78,10 @@ class RuleSet:
     accepted_words: frozenset[str] = frozenset()
     pass_score: float = 70.0
     extends: str | None = None
+    # provenance, filled by centre files (``checker.rules.centre``): rule id, or "criterion:<id>",
+    # → where it was defined and changed; disabled rule id → where it was disabled
+    origins: dict[str, str] = field(default_factory=dict, repr=False)
+    disabled: dict[str, str] = field(default_factory=dict, repr=False)
     _compiled_for: Any = field(default=None, repr=False)
 
     def compile(self, nlp: Any) -> "RuleSet":
@@ -392,3 +396,18 @@ def load_ruleset(name_or_path: str | Path = "default") -> RuleSet:
         return load_centre_file(path)
     known = ", ".join(sorted(BUNDLED))
     raise RuleError(f"no rule set called {key!r}: give a bundled name ({known}), a rule set folder or a .yml file")
+
+
+def try_load(name_or_path: str | Path = "default", nlp: Any = None) -> tuple[RuleSet | None, str | None]:
+    """Load (and, given ``nlp``, compile) a rule set without raising: ``(ruleset, None)`` or
+    ``(None, message)``. For servers and batch workers, where one broken rule set must not take
+    anything else down; the message names the rule set and lists every problem found."""
+    try:
+        ruleset = load_ruleset(name_or_path)
+        if nlp is not None:
+            ruleset.compile(nlp)
+        return ruleset, None
+    except RuleError as exc:
+        return None, f"rule set {str(name_or_path)!r} could not be loaded: {exc}"
+    except Exception as exc:  # a bug must not take the caller down either; say what it was
+        return None, f"rule set {str(name_or_path)!r} could not be loaded: unexpected {type(exc).__name__}: {exc}"
