@@ -154,8 +154,7 @@ def validate(req: CheckRequest, rules_names: list[str]) -> None:
 
 def input_error(exc: InputError, *, uploaded: bool) -> WebError:
     """The checker's error as a ``WebError``; pasted text is not a file, so its name is left out."""
-    message = str(exc) if uploaded else exc.message
-    message = message[:1].upper() + message[1:]
+    message = str(exc) if uploaded else exc.message[:1].upper() + exc.message[1:]
     if isinstance(exc, SpeakerError):
         if exc.speakers:
             found = ", ".join(exc.speakers)
