@@ -534,7 +534,8 @@ def _load(path: Path, chain: tuple[Path, ...]) -> RuleSet:
         w = w.strip().lower()
         if w:
             accepted.add(w)
-            accepted.update(part.strip(".,") for part in w.split() if part.strip(".,"))  # "Fitzone Gold": both words
+            # proofreaders check word by word: "Fitzone Gold" and "add-ons" also accept their parts
+            accepted.update(part.strip(".,'’") for part in re.split(r"[\s\-‐–]+", w) if part.strip(".,'’"))
 
     # -- canned responses
     canned = _canned(data, path, base, errors)
