@@ -67,7 +67,8 @@ def score_histogram_svg(bins: list[int], pass_score: float, width: int = 640, he
     """Bars of how many transcripts scored 0–9, 10–19, … 90–100, with the pass mark."""
     left, right, top, bottom = 40, 10, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    most = max(bins) if any(bins) else 1
+    step = max(1, -(-max(bins + [1]) // 4))  # whole-number ticks: 4 steps reaching the tallest bar
+    most = step * 4
     bar_w = plot_w / len(bins)
     total = sum(bins)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -77,7 +78,7 @@ def score_histogram_svg(bins: list[int], pass_score: float, width: int = 640, he
              f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#555"/>',
              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#555"/>']
     for tick in range(0, 5):
-        value = most * tick / 4
+        value = step * tick
         y = top + plot_h - plot_h * tick / 4
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#555">{value:.0f}</text>')
     for i, n in enumerate(bins):
@@ -85,7 +86,7 @@ def score_histogram_svg(bins: list[int], pass_score: float, width: int = 640, he
         x = left + i * bar_w + 3
         y = top + plot_h - h
         colour = "#2e7d32" if i * 10 >= pass_score else "#c77800"
-        parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 6:.1f}" height="{h:.1f}" fill="{colour}">'
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 6:.1f}" height="{h:.1f}" fill="{colour}">'
                      f"<title>{_bin_label(i)}: {n}</title></rect>")
         if n:
             parts.append(f'<text x="{x + (bar_w - 6) / 2:.1f}" y="{y - 4:.1f}" font-size="11" text-anchor="middle">{n}</text>')

@@ -178,18 +178,29 @@ def discover(paths: list[str | Path], options: InputOptions | None = None, exclu
         absolute = path.resolve()
         if path.is_dir():
             root_name = absolute.name or str(absolute)
-            for dirpath, dirnames, filenames in os.walk(absolute):
-                here = Path(dirpath)
-                dirnames[:] = sorted(d for d in dirnames if not _ignored(d) and (here / d).resolve() not in excluded)
-                for fname in sorted(filenames):
-                    if _ignored(fname):
-                        continue
-                    fpath = here / fname
-                    rel = fpath.relative_to(absolute).as_posix()
-                    entries.extend(_file_entries(fpath, f"{root_name}/{rel}", in_subfolder="/" in rel, options=options))
+            for fpath in _walk(absolute, excluded):
+                rel = fpath.relative_to(absolute).as_posix()
+                entries.extend(_file_entries(fpath, f"{root_name}/{rel}", in_subfolder="/" in rel, options=options))
         else:
             entries.extend(_file_entries(absolute, path.name, in_subfolder=False, options=options))
     return Plan(entries, options)
+
+
+def _walk(folder: Path, excluded: set[Path]) -> Iterator[Path]:
+    """Files under ``folder`` in path order (a folder's contents where its name sorts)."""
+    try:
+        children = sorted(os.scandir(folder), key=lambda d: d.name)
+    except OSError:
+        return
+    for child in children:
+        if _ignored(child.name):
+            continue
+        path = Path(child.path)
+        if child.is_dir():
+            if path.resolve() not in excluded:
+                yield from _walk(path, excluded)
+        elif child.is_file():
+            yield path
 
 
 def _file_entries(path: Path, display: str, *, in_subfolder: bool, options: InputOptions) -> list[Entry]:
@@ -479,10 +490,16 @@ def _jsonl_rows(stream: IO[str], index: TableIndex, display: str, options: Input
 def _table_rows(fh: IO[bytes], entry: Entry, options: InputOptions) -> Iterator[_Row]:
     index = entry.table
     stream = _text_stream(fh, index.encoding)
-    if index.kind == "csv":
-        yield from _csv_rows(stream, index, entry.display, options, indexing=False)
-    else:
-        yield from _jsonl_rows(stream, index, entry.display, options, indexing=False)
+    try:
+        if index.kind == "csv":
+            yield from _csv_rows(stream, index, entry.display, options, indexing=False)
+        else:
+            yield from _jsonl_rows(stream, index, entry.display, options, indexing=False)
+    finally:
+        try:
+            stream.detach()  # the caller closes the file
+        except ValueError:
+            pass
 
 
 def _table_submissions(fh: IO[bytes], entry: Entry, options: InputOptions) -> Iterator[Submission]:

@@ -25,12 +25,14 @@ Ctrl-C
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
 import os
 import sys
 import time
+from collections import deque
 from concurrent import futures
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -120,15 +122,22 @@ class InlineExecutor:
 
 
 class LocalPoolExecutor:
-    """A pool of ``jobs`` processes, one Checker each. A worker that dies (out of memory, a crash
-    in native code) is replaced; its transcripts are tried once more, then reported failed."""
+    """A pool of ``jobs`` processes, one Checker each.
+
+    A worker that dies (out of memory, a fault in native code) takes every task in flight with
+    it, and nobody can tell which one killed it. The pool is restarted and those tasks become
+    suspects, each then run alone: the innocent are judged as usual, the one that kills its
+    worker again is reported failed, and the batch carries on.
+    """
 
     def __init__(self, jobs: int, config: WorkerConfig):
         self.jobs, self.config = jobs, config
         self.capacity = jobs * IN_FLIGHT_PER_WORKER
         self.description = f"{jobs} worker processes"
         self._inflight: dict[futures.Future, Task] = {}
-        self._crashes: dict[int, int] = {}
+        self._suspects: deque[Task] = deque()
+        self._waiting: deque[Task] = deque()
+        self._isolated: Task | None = None  # the suspect now running alone
         self._pool = self._new_pool()
 
     def _new_pool(self) -> futures.ProcessPoolExecutor:
@@ -136,6 +145,12 @@ class LocalPoolExecutor:
                                            initializer=init_pool_worker, initargs=(self.config,))
 
     def submit(self, task: Task) -> None:
+        if self._suspects or self._waiting:
+            self._waiting.append(task)
+        else:
+            self._send(task)
+
+    def _send(self, task: Task) -> None:
         try:
             future = self._pool.submit(score_in_pool, task)
         except BrokenProcessPool:
@@ -143,10 +158,22 @@ class LocalPoolExecutor:
             future = self._pool.submit(score_in_pool, task)
         self._inflight[future] = task
 
+    def _pump(self) -> None:
+        """Suspects one at a time, alone; then the tasks that waited for them."""
+        if self._inflight:
+            return
+        if self._suspects:
+            self._isolated = self._suspects.popleft()
+            self._send(self._isolated)
+            return
+        while self._waiting and len(self._inflight) < self.capacity:
+            self._send(self._waiting.popleft())
+
     def pending(self) -> int:
-        return len(self._inflight)
+        return len(self._inflight) + len(self._suspects) + len(self._waiting)
 
     def collect(self, wait: bool) -> list[Outcome]:
+        self._pump()
         if not self._inflight:
             return []
         done, _ = futures.wait(list(self._inflight), timeout=None if wait else 0, return_when=futures.FIRST_COMPLETED)
@@ -165,18 +192,17 @@ class LocalPoolExecutor:
             crashed += list(self._inflight.values())
             self._inflight.clear()
             self._restart()
-            for task in sorted(crashed, key=lambda t: t.seq):
-                self._crashed(task, out)
+            if len(crashed) == 1 and crashed[0] is self._isolated:
+                task = crashed[0]
+                out.append(Outcome(task.seq, task.key, "failed", error_type="internal",
+                                   error="the worker process stopped while judging this transcript, twice; "
+                                         "it may be too large or trigger a fault in the proofreader"))
+            else:
+                self._suspects.extend(sorted(crashed, key=lambda t: t.seq))
+        if not self._inflight:
+            self._isolated = None
+        self._pump()
         return out
-
-    def _crashed(self, task: Task, out: list[Outcome]) -> None:
-        self._crashes[task.seq] = self._crashes.get(task.seq, 0) + 1
-        if self._crashes[task.seq] >= 2:
-            out.append(Outcome(task.seq, task.key, "failed", error_type="internal",
-                               error="the worker process stopped while judging this transcript (twice); "
-                                     "it may be too large or trigger a fault in the proofreader"))
-        else:
-            self.submit(task)
 
     def _restart(self) -> None:
         self._stop(self._pool, cancel=True)
@@ -197,6 +223,8 @@ class LocalPoolExecutor:
     def close(self, cancel: bool = False) -> None:
         self._stop(self._pool, cancel)
         self._inflight.clear()
+        self._suspects.clear()
+        self._waiting.clear()
 
 
 class DaskExecutor:
@@ -267,8 +295,21 @@ def _hash_files(paths: list[Path], base: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+_rules_fingerprints: dict[int, tuple[Any, str]] = {}
+
+
 def rules_fingerprint(ruleset: Any) -> str:
-    """A hash of every file the rule set was read from."""
+    """A hash of every file the rule set was read from, taken once per loaded rule set (the
+    files may change later; the loaded rules do not)."""
+    cached = _rules_fingerprints.get(id(ruleset))
+    if cached is not None and cached[0] is ruleset:
+        return cached[1]
+    digest = _rules_files_hash(ruleset)
+    _rules_fingerprints[id(ruleset)] = (ruleset, digest)
+    return digest
+
+
+def _rules_files_hash(ruleset: Any) -> str:
     root = Path(ruleset.path)
     paths = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml", ".txt", ".json")] if root.is_dir() \
         else ([root] if root.is_file() else [])
@@ -276,8 +317,10 @@ def rules_fingerprint(ruleset: Any) -> str:
     return _hash_files(paths, root if root.is_dir() else None)
 
 
+@functools.cache
 def engine_fingerprint() -> str:
-    """A hash of the checker's own code (not the batch code): a fixed rule or parser re-judges."""
+    """A hash of the checker's own code (not the batch code): a fixed rule or parser re-judges.
+    Taken once per process, like the code it stands for."""
     paths = [p for p in PACKAGE_DIR.rglob("*.py") if "batch" not in p.relative_to(PACKAGE_DIR).parts]
     return _hash_files(paths, PACKAGE_DIR)
 

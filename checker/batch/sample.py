@@ -19,10 +19,21 @@ TRANSCRIPT_SUFFIXES = (".txt", ".json", ".eml")
 
 
 def corpus_files(corpus: str | Path) -> list[Path]:
+    """The corpus's transcripts, taking turns between kinds (chat .txt, chat .json, email .txt,
+    .eml…) so that even a small cohort has some of each."""
     files = sorted(p for p in Path(corpus).rglob("*") if p.is_file() and p.suffix.lower() in TRANSCRIPT_SUFFIXES)
     if not files:
         raise ValueError(f"no .txt, .json or .eml transcripts under {corpus}")
-    return files
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for path in files:
+        groups.setdefault((path.parent.name, path.suffix.lower()), []).append(path)
+    ordered: list[Path] = []
+    queues = [list(g) for _, g in sorted(groups.items())]
+    while any(queues):
+        for queue in queues:
+            if queue:
+                ordered.append(queue.pop(0))
+    return ordered
 
 
 def vary(data: bytes, suffix: str, n: int) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import threading
 import time
@@ -117,7 +118,13 @@ def init_pool_worker(config: WorkerConfig) -> None:
         _pool_state["error"] = exc
 
 
+CRASH_TEST_ENV = "REPLYCHECK_BATCH_TEST_CRASH"
+
+
 def score_in_pool(task: Task) -> Outcome:
+    crash_on = os.environ.get(CRASH_TEST_ENV)
+    if crash_on and crash_on in task.name:  # test hook: a worker dying mid-task (as a native crash would)
+        os._exit(70)
     if "error" in _pool_state:
         return setup_failure(task, _pool_state["error"])
     return score(_pool_state["checker"], _pool_state["config"].rules, task)
