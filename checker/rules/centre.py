@@ -224,13 +224,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def rule_data(rule: Rule) -> dict[str, Any]:
-    """The rule as the mapping a rule file would hold (fields left at their default omitted)."""
+def rule_data(rule: Rule, full: bool = False) -> dict[str, Any]:
+    """The rule as the mapping a rule file would hold (fields left at their default omitted,
+    unless ``full``)."""
     data: dict[str, Any] = {"id": rule.id, "type": rule.type_name}
     for name, f in rule_fields(type(rule)).items():
         value = getattr(rule, name)
         default = field_default(f)
-        if name != "id" and (default is MISSING or value != default):
+        if name != "id" and (full or default is MISSING or value != default):
             data[name] = _plain(value)
     return data
 

@@ -236,7 +236,7 @@ def show_command(path, rule_id, fmt):
             close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=1)
             raise click.BadParameter(f"no rule {rule_id!r} in {ruleset.name}" + (f"; did you mean {close[0]!r}?" if close else ""),
                                      param_hint="--rule") from None
-        data = rule_data(rule)
+        data = rule_data(rule, full=True)
         if fmt == "json":
             click.echo(json.dumps(data | {"origin": _rule_summary(rule, ruleset)["origin"]}, indent=2, ensure_ascii=False))
         else:

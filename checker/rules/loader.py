@@ -16,6 +16,7 @@ load are collected and reported together (``RuleSetError``).
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,7 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
             continue
         if key not in known:
             close = [k for k in known if k.replace("_", "") == str(key).replace("_", "") or k.rstrip("s") == str(key).rstrip("s")]
+            close = close or difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.75)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             errors.append(RuleError(f"unknown key '{key}' for a {type_name} rule{hint} (allowed: {', '.join(sorted(known))})",
                                     source=src, line=line))
