@@ -7,12 +7,13 @@ text, never on single chat lines, which are too short for the formulas to mean a
 from __future__ import annotations
 
 import re
+from concurrent.futures import Executor
 from typing import Any
 
 from textstat.textstat import textstatistics
 
 from .model import AnalysedConversation, Conversation, ProofIssue, Proofreading, Readability, Sentence
-from .proofing import Proofreader
+from .proofing import ProofOutput, Proofreader
 
 LONG_SENTENCE_WORDS = 25
 _NAME_ENTS = {"PERSON", "ORG", "GPE", "PRODUCT", "FAC", "NORP", "LOC", "WORK_OF_ART", "EVENT"}
@@ -26,8 +27,15 @@ _textstat.set_lang("en-GB")
 
 
 def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | None,
-            accepted_words: frozenset[str] = frozenset(), model_name: str = "") -> AnalysedConversation:
+            accepted_words: frozenset[str] = frozenset(), model_name: str = "",
+            executor: Executor | None = None) -> AnalysedConversation:
+    """With an ``executor``, the proofreader (harper releases the GIL) runs on another core
+    while spaCy parses; the result is the same either way."""
     turns = conversation.turns
+    agent_texts = [t.text for t in turns if t.role == "agent"]
+    pending = None
+    if proofreader is not None and agent_texts and executor is not None:
+        pending = executor.submit(proofreader.check, agent_texts)
     docs = tuple(nlp.pipe([t.text for t in turns]))
     agent = [(t, d) for t, d in zip(turns, docs) if t.role == "agent"]
 
@@ -39,7 +47,11 @@ def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | Non
                 sentences.append(Sentence(turn.index, turn.to_source(sent.start_char), turn.to_source(sent.end_char), words))
 
     readability = _readability([t.text for t, _ in agent], sentences, [d for _, d in agent])
-    proofreading = _proofread(conversation, agent, proofreader, accepted_words)
+    if proofreader is None or not agent:
+        raw = None
+    else:
+        raw = pending.result() if pending is not None else proofreader.check(agent_texts)
+    proofreading = _proofread(conversation, agent, proofreader, raw, accepted_words)
     return AnalysedConversation(conversation, docs, proofreading, readability, tuple(sentences),
                                 model=model_name or getattr(nlp, "meta", {}).get("name", ""))
 
@@ -62,11 +74,10 @@ def _readability(texts: list[str], sentences: list[Sentence], docs: list[Any]) -
     )
 
 
-def _proofread(conversation: Conversation, agent, proofreader: Proofreader | None,
+def _proofread(conversation: Conversation, agent, proofreader: Proofreader | None, output: ProofOutput | None,
                accepted_words: frozenset[str]) -> Proofreading:
-    if proofreader is None or not agent:
+    if proofreader is None or output is None:
         return Proofreading(backend="none" if proofreader is None else proofreader.name, issues=())
-    output = proofreader.check([t.text for t, _ in agent])
     names = _conversation_names(conversation) | {w.lower() for w in accepted_words}
     issues = []
     for (turn, doc), raw_issues in zip(agent, output.issues):

@@ -5,7 +5,9 @@ and servers can build their own with other settings.
 """
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,10 @@ class Checker:
         self.rules_paths = dict(rules_paths or {})
         self._rulesets: dict[str, Any] = {}
         self._lock = threading.Lock()
+        # proofreading runs here while spaCy parses (harper releases the GIL); one harper linter
+        # per pool thread, so at most this many are built
+        self._proof_pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)),
+                                              thread_name_prefix="replycheck-proof")
 
     # -- stages -----------------------------------------------------------------------------
 
@@ -39,7 +45,8 @@ class Checker:
         return parse_transcript(text, channel=channel, agent=agent, source=name)
 
     def analyse(self, conversation: Conversation, extra_words: frozenset[str] = frozenset()) -> AnalysedConversation:
-        return analyse(conversation, self.nlp, self.proofreader, self.accepted_words | extra_words, self.model_name)
+        return analyse(conversation, self.nlp, self.proofreader, self.accepted_words | extra_words, self.model_name,
+                       executor=self._proof_pool)
 
     def ruleset(self, name: str = "default"):
         """Load (once) the rule set called ``name`` or at path ``name``."""
@@ -61,4 +68,5 @@ class Checker:
         return build_report(analysed, ruleset, evaluate(analysed, ruleset))
 
     def close(self) -> None:
+        self._proof_pool.shutdown(wait=True)
         self.proofreader.close()

@@ -129,10 +129,16 @@ class Context:
     def find(self, phrase_set: Any, segments: Iterable[Segment], negation: bool = False) -> list[tuple[Segment, int, int]]:
         """Matches of ``phrase_set`` inside the segments, as (segment, start, end) in turn text."""
         out = []
+        cache = self.__dict__.setdefault("_found", {})
         for seg in segments:
             if seg.end <= seg.start:
                 continue
-            for start, end in phrase_set.find(seg.doc, negation=negation):
+            # rules look at the same message with the same phrases more than once (a reply window,
+            # then the rest of the conversation): match each message once
+            key = (id(phrase_set), seg.turn.index, negation)
+            if key not in cache:
+                cache[key] = phrase_set.find(seg.doc, negation=negation)
+            for start, end in cache[key]:
                 if seg.contains(start, end):
                     out.append((seg, start, end))
         return out

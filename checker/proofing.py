@@ -131,15 +131,15 @@ class HarperProofreader:
         linter = self._linter()
         out: list[list[RawIssue]] = []
         for text in texts:
-            issues = []
-            for rule, lints in linter.organized_lints(text, language="plaintext").items():
-                for lint in lints:
-                    span = lint.span
-                    issues.append(RawIssue(
-                        start=span.start, end=span.end, text=lint.problem_text, message=lint.message,
-                        category=_HARPER_CATEGORY.get(lint.lint_kind, "other"), rule=f"harper.{rule}",
-                        suggestions=tuple(s.replacement_text for s in lint.suggestions[:3] if s.replacement_text),
-                    ))
+            # lint(), not organized_lints(): the latter runs each rule apart and is ~15x slower
+            issues = [
+                RawIssue(
+                    start=lint.span.start, end=lint.span.end, text=lint.problem_text, message=lint.message,
+                    category=_HARPER_CATEGORY.get(lint.lint_kind, "other"), rule=f"harper.{lint.lint_kind}",
+                    suggestions=tuple(s.replacement_text for s in lint.suggestions[:3] if s.replacement_text),
+                )
+                for lint in linter.lint(text, language="plaintext")
+            ]
             issues.sort(key=lambda i: (i.start, i.end))
             out.append(_accepted_filter(issues, self._accepted_lower))
         return ProofOutput(self.name, out)

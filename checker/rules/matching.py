@@ -99,6 +99,9 @@ def is_negated(doc: Any, start: int, end: int) -> bool:
     for head in heads:
         if any(child.dep_ == "neg" or child.norm_ in NEGATIONS and child.i < span.start for child in head.children):
             return True
-    sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+    try:
+        sent_start = span.sent.start
+    except ValueError:  # no sentence boundaries (a bare tokenizer); doc.has_annotation would walk every token
+        sent_start = 0
     window = doc[max(sent_start, span.start - 3): span.start]
     return any(tok.norm_ in NEGATIONS or tok.lower_ in NEGATIONS for tok in window)

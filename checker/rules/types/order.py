@@ -90,10 +90,11 @@ class OrderRule(Rule):
 def _position(match: tuple) -> tuple[int, int]:
     """(message index, sentence index within the message) of a match."""
     seg, start, _ = match
-    doc = seg.doc
-    if not doc.has_annotation("SENT_START"):
+    token = seg.doc.char_span(start, start + 1, alignment_mode="expand")
+    if token is None or len(token) == 0:
         return seg.turn.index, 0
-    for i, sent in enumerate(doc.sents):
-        if sent.start_char <= start < sent.end_char:
-            return seg.turn.index, i
-    return seg.turn.index, 0
+    try:
+        # the sentence's first token index orders sentences within the message
+        return seg.turn.index, token.sent.start
+    except ValueError:  # no sentence boundaries
+        return seg.turn.index, 0

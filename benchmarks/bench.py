@@ -1,0 +1,92 @@
+"""Benchmark the checker against the bare spaCy pipeline on the same text, in one run.
+
+    .venv/bin/python benchmarks/bench.py [--repeat N]
+
+Prints words per second of the analysis, the ratio of analysis time and whole-check time to a
+bare ``nlp.pipe`` over the same turn texts, and warm per-transcript latency p50/p95. Ratios,
+not absolute times: these machines are shared and noisy, so both sides are measured
+back to back, interleaved, and the best of several rounds is kept.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from checker import Checker  # noqa: E402
+from checker.parse import read_file  # noqa: E402
+
+
+def load_corpus() -> list:
+    import yaml
+
+    labels = yaml.safe_load((ROOT / "corpora/labelled/labels.yml").read_text(encoding="utf-8"))
+    return [read_file(ROOT / "corpora/labelled" / name, agent=entry.get("agent")) for name, entry in labels.items()]
+
+
+def best_of(rounds: int, fn) -> tuple[float, float]:
+    """Best wall-clock and best CPU time (all threads of this process) over the rounds."""
+    walls, cpus = [], []
+    for _ in range(rounds):
+        start, cpu = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return min(walls), min(cpus)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="copies of the corpus per round (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; the best is kept (default 3)")
+    args = parser.parse_args()
+
+    checker = Checker()
+    checker.ruleset("default")
+    conversations = load_corpus() * args.repeat
+    texts = [t.text for c in conversations for t in c.turns]
+    agent_words = sum(len(t.text.split()) for c in conversations for t in c.agent_turns)
+    all_words = sum(len(t.split()) for t in texts)
+    nlp = checker.nlp
+
+    # warm up every component once
+    for c in conversations[:5]:
+        checker.check(c)
+    list(nlp.pipe(texts[:50]))
+
+    (bare, bare_cpu) = best_of(args.rounds, lambda: list(nlp.pipe(texts)))
+    (bare_per_conversation, _) = best_of(args.rounds, lambda: [list(nlp.pipe([t.text for t in c.turns])) for c in conversations])
+    (analysis, analysis_cpu) = best_of(args.rounds, lambda: [checker.analyse(c) for c in conversations])
+    (whole, whole_cpu) = best_of(args.rounds, lambda: [checker.check(c) for c in conversations])
+
+    latencies = []
+    sources = [c.source for c in conversations[: len(conversations) // args.repeat]]
+    for _ in range(args.rounds):
+        for src in sources:
+            start = time.perf_counter()
+            checker.check(src)
+            latencies.append((time.perf_counter() - start) * 1000)
+    latencies.sort()
+    p50 = statistics.median(latencies)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+
+    print(f"corpus: {len(conversations)} transcripts, {len(texts)} messages, {all_words} words ({agent_words} agent words)")
+    print(f"bare nlp.pipe over all messages:        {bare:7.3f} s  ({all_words / bare:,.0f} words/s)")
+    print(f"bare nlp.pipe per conversation:         {bare_per_conversation:7.3f} s")
+    print(f"analysis (spaCy + proofreader + stats):  {analysis:7.3f} s  ({all_words / analysis:,.0f} words/s)")
+    print(f"whole check (parse…report, all rules):   {whole:7.3f} s  ({len(conversations) / whole:,.1f} transcripts/s)")
+    print(f"ratio analysis / bare nlp.pipe:          {analysis / bare:5.2f}x")
+    print(f"ratio whole check / bare nlp.pipe:       {whole / bare:5.2f}x   (target <= 1.5x)")
+    print(f"ratio whole check / per-conversation pipe: {whole / bare_per_conversation:5.2f}x")
+    print(f"CPU time (all threads): bare {bare_cpu:.3f} s, analysis {analysis_cpu:.3f} s, whole {whole_cpu:.3f} s "
+          f"-> whole/bare {whole_cpu / bare_cpu:.2f}x (what a fully loaded batch worker pays)")
+    print(f"warm latency per transcript (from text): p50 {p50:.0f} ms, p95 {p95:.0f} ms over {len(latencies)} checks")
+
+
+if __name__ == "__main__":
+    main()
