@@ -99,7 +99,8 @@ _HARPER_CATEGORY = {
 # Rules that flag correct British customer-service writing: an en dash in "3-5 working days",
 # and names such as "Sam" that happen to be acronyms elsewhere.
 HARPER_DISABLED = ("NumericRangeEnDash", "OrthographicConsistency", "Dashes", "SpelledNumbers",
-                   "SentenceCapitalization", "LongSentences", "ExpandTimeShorthands", "AvoidCurses")
+                   "SentenceCapitalization", "LongSentences", "ExpandTimeShorthands", "AvoidCurses",
+                   "OkToOkay")  # "OK" is standard British English
 
 
 class HarperProofreader:
