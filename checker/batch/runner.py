@@ -232,37 +232,38 @@ class DaskExecutor:
 
     def __init__(self, address: str, config: WorkerConfig):
         try:
-            from distributed import Client
+            from distributed import Client, as_completed
         except ImportError as exc:  # pragma: no cover - a declared dependency
             raise SetupError(f"--scheduler needs dask.distributed: pip install 'dask[distributed]' ({exc})") from None
         try:
-            self.client = Client(address, set_as_default=False, timeout="20s")
+            # how long to try: Dask's distributed.comm.timeouts.connect (30 s unless configured)
+            self.client = Client(address, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise SetupError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.name = plugin_name(config)
-        self.client.register_plugin(CheckerPlugin(config), name=self.name, idempotent=True)
+        self.client.register_plugin(CheckerPlugin(config), name=self.name)  # idempotent: a worker keeps its model
         threads = sum(self.client.nthreads().values())
         self.capacity = max(IN_FLIGHT_PER_WORKER, threads * IN_FLIGHT_PER_WORKER)
         self.description = f"Dask cluster at {address} ({len(self.client.nthreads())} workers)"
         self._inflight: dict[Any, Task] = {}
+        self._completed = as_completed([], loop=self.client.loop, with_results=False)  # this client's futures as they finish
         self._token = hashlib.sha256(f"{os.getpid()}-{time.time()}".encode()).hexdigest()[:10]
 
     def submit(self, task: Task) -> None:
         future = self.client.submit(score_on_dask, task, self.name, pure=False, key=f"replycheck-{self._token}-{task.seq}")
         self._inflight[future] = task
+        self._completed.add(future)
 
     def pending(self) -> int:
         return len(self._inflight)
 
     def collect(self, wait: bool) -> list[Outcome]:
-        from distributed import wait as dask_wait
-
         if not self._inflight:
             return []
-        if wait:
-            dask_wait(list(self._inflight), return_when="FIRST_COMPLETED")
+        finished = [next(self._completed)] if wait else []
+        finished += self._completed.next_batch(block=False)
         out = []
-        for future in [f for f in self._inflight if f.done()]:
+        for future in finished:
             task = self._inflight.pop(future)
             try:
                 out.append(future.result())

@@ -145,6 +145,8 @@ class CheckerPlugin(_WorkerPlugin):
     worker with several threads build it once and judge one transcript at a time with it.
     """
 
+    idempotent = True  # registering again (the next run) keeps the worker's loaded Checker
+
     def __init__(self, config: WorkerConfig):
         self.config = config
         self.name = plugin_name(config)
