@@ -50,10 +50,11 @@ class PhraseSet:
             if self._lemma is not None:
                 for _, s, e in self._lemma(doc):
                     spans.add((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
+        text = doc.text if self.patterns else ""  # Doc.text joins every token: build it once
         for pattern in self.patterns:
             # a named group "hit" marks the part to report: '(?:need|give me)\s+(?P<hit>your\s+PIN)'
             group = "hit" if "hit" in pattern.groupindex else 0
-            for m in run_regex(pattern, doc.text):
+            for m in run_regex(pattern, text):
                 if m.end(group) > m.start(group):
                     spans.add(m.span(group))
         if self._exceptions is not None and spans:
