@@ -81,11 +81,11 @@ class Rule:
                 match: str = "", status: str | None = None, suggestion: str | None = None,
                 message: str | None = None) -> Finding:
         quote = ctx.quote(start, end) if start is not None else ""
-        text = (message or self.message).replace("{quote}", quote)
+        text = _personal((message or self.message).replace("{quote}", quote), ctx)
         return Finding(
             rule_id=self.id, criterion=self.criterion, level=self.level,
             message=_fill(text, match or quote), turn=turn, start=start, end=end, quote=quote,
-            suggestion=_fill(self.suggestion if suggestion is None else suggestion, match or quote),
+            suggestion=_fill(_personal(self.suggestion if suggestion is None else suggestion, ctx), match or quote),
             why=self.why, source=self.source, positive=False, status=status or self.problem_status,
         )
 
@@ -102,6 +102,14 @@ class Rule:
     def not_applicable(self, message: str, status: str = "not_applicable") -> Finding:
         return Finding(rule_id=self.id, criterion=self.criterion, level="suggestion", message=message,
                        why=self.why, source=self.source, positive=False, status=status)
+
+
+def _personal(template: str, ctx: Any) -> str:
+    """``{customer}`` becomes the customer's name when the transcript shows it."""
+    if "{customer}" not in template:
+        return template
+    names = getattr(ctx, "customer_names", ())
+    return template.replace("{customer}", names[0] if names else "the customer's name")
 
 
 def _fill(template: str, match: str) -> str:

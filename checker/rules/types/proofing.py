@@ -31,7 +31,10 @@ class ProofingRule(Rule):
                 continue
             better = " or ".join(f"'{s}'" for s in issue.suggestions[:2])
             suggestion = f"Try {better}." if better else self.suggestion
-            message = self.message.replace("{issue}", issue.message.rstrip("."))
+            # the backend's message keeps its own end ('.' or '?'); add a full stop only when it has none
+            text = issue.message.strip()
+            ended = text if text[-1:] in ".?!" else text + "."
+            message = self.message.replace("{issue}.", ended).replace("{issue}", text)
             yield self.problem(ctx, issue.turn, issue.start, issue.end, message=message, suggestion=suggestion)
             count += 1
             if count >= self.max_findings:
