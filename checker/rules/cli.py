@@ -59,6 +59,17 @@ def _compiled(checker: Any, ruleset: Any, path: str, err: bool = True) -> None:
         sys.exit(1)
 
 
+def _checker_ruleset(checker: Any, path: str) -> Any:
+    try:
+        return checker.ruleset(path)
+    except RuleError as exc:
+        problems = _problems(exc)
+        click.echo(f"Rule set {path!r} is not valid: {len(problems)} problem{'s' if len(problems) != 1 else ''}", err=True)
+        for p in problems:
+            click.echo(f"  {p}", err=True)
+        sys.exit(1)
+
+
 def _where(ruleset: Any) -> str:
     from .centre import show_path
 
@@ -275,12 +286,14 @@ def eval_command(ctx, path, corpus, labels, other, fmt, show_errors, model, lang
     from ..evaluation import render_eval_text
     from .compare import compare_rulesets, measure, render_comparison, render_rule_table
 
-    ruleset = _load(path)
-    base = _load(other) if other else None
+    _load(path)  # every problem listed before the model loads
+    if other:
+        _load(other)
     checker = _checker(ctx, model, languagetool_url)
-    _compiled(checker, ruleset, path)
-    if base is not None:
-        _compiled(checker, base, other)
+    # load (and compile) through the checker, so the rule sets measured are the ones checked here
+    _checker_ruleset(checker, path)
+    if other:
+        _checker_ruleset(checker, other)
     if other:
         cmp = compare_rulesets(checker, corpus, other, path, labels_path=labels)
         if fmt == "json":

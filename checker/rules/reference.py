@@ -59,7 +59,7 @@ def field_rows(cls: type[Rule], header: bool) -> list[tuple[str, str, str, str]]
         doc = meta.get("doc") or ""
         if choices:
             doc += f" (one of: {', '.join(choices)})" if kind != "list of text" else f" (from: {', '.join(choices)})"
-        if meta.get("kind") == "str_list":
+        if meta.get("kind") == "str_list" and not choices:
             doc += f"; or `{name}_from: file.txt`"
         rows.append((name, kind, _default(f), doc))
     return rows
@@ -82,7 +82,7 @@ def block(name: str) -> str:
     return f"{summary(name).replace('``', '`')}\n\n{table(RULE_TYPES[name])}"
 
 
-_MARKED = re.compile(r"(<!-- fields:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(\n<!-- /fields:(?P=name) -->)", re.S)
+_MARKED = re.compile(r"^(<!-- fields:(?P<name>[\w-]+) -->\n)(?P<body>.*?)^(<!-- /fields:(?P=name) -->)", re.S | re.M)
 
 
 def regenerate(text: str) -> str:
@@ -91,7 +91,7 @@ def regenerate(text: str) -> str:
         name = m.group("name")
         if name != HEADER and name not in RULE_TYPES:
             raise KeyError(f"unknown rule type in a fields marker: {name}")
-        return m.group(1) + block(name) + m.group(4)
+        return m.group(1) + block(name) + "\n" + m.group(4)
 
     return _MARKED.sub(fill, text)
 
