@@ -97,8 +97,12 @@ def _key_lines(path: Path) -> tuple[dict[tuple, int], list[tuple[tuple, int, int
     node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     out: dict[tuple, int] = {}
     twice: list[tuple[tuple, int, int]] = []
+    seen: set[int] = set()
 
     def walk(n: Any, at: tuple) -> None:
+        if id(n) in seen:  # an alias (*name) points at a node already walked: never walk it twice
+            return
+        seen.add(id(n))
         if isinstance(n, yaml.MappingNode):
             for k, v in n.value:
                 key = (at + (k.value,))
@@ -129,7 +133,17 @@ def _close(word: str, options: Any) -> str:
     return f"; did you mean '{found[0]}'?" if found else ""
 
 
+def _brief(value: Any) -> str:
+    """A value for an error message: short, and never the repr of a (possibly huge) structure."""
+    if isinstance(value, (list, dict)):
+        return _type_name(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def _type_name(value: Any) -> str:
+    if isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+        return "a list holding something other than text"
     return {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping",
             type(None): "nothing"}.get(type(value), type(value).__name__)
 
@@ -330,7 +344,9 @@ def _new_rule(item: Any, centre: Path, at: tuple, errors: _Errors, criteria: dic
     label = f"new_rules → {rid}" if isinstance(rid, str) else f"new_rules: item {at[-1] + 1}"
     before = len(errors.items)
     data = dict(item)
-    if not isinstance(rid, str):
+    if "id" in item and not isinstance(rid, str):
+        errors.add(f"{label}: key 'id' must be text (criterion.rule_name, e.g. tone.house_style)", at + ("id",))
+    elif not isinstance(rid, str):
         errors.add(f"{label}: missing key 'id' (criterion.rule_name, e.g. tone.house_style)", at)
     elif not RULE_ID.match(rid):
         errors.add(f"{label}: id must be <criterion>.<rule_name> in lower case with underscores, e.g. tone.house_style", at + ("id",))
@@ -556,7 +572,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> RuleSet:
         description = ""
     pass_score = data.get("pass_score", base.pass_score)
     if not isinstance(pass_score, (int, float)) or isinstance(pass_score, bool) or not 0 <= pass_score <= 100:
-        errors.add(f"key 'pass_score' must be a number from 0 to 100, not {pass_score!r}", ("pass_score",))
+        errors.add(f"key 'pass_score' must be a number from 0 to 100, not {_brief(pass_score)}", ("pass_score",))
         pass_score = base.pass_score
 
     if errors.items:
@@ -631,13 +647,13 @@ def _criterion_change(criterion: Criterion, change: Any, at: tuple, errors: _Err
         if kind is str and not isinstance(value, str):
             errors.add(f"criteria → {cid}: key '{key}' must be text, not {_type_name(value)}", here)
         elif kind is bool and not isinstance(value, bool):
-            errors.add(f"criteria → {cid}: key '{key}' must be true or false, not {value!r}", here)
+            errors.add(f"criteria → {cid}: key '{key}' must be true or false, not {_brief(value)}", here)
         elif kind is float and not (number and value >= 0):
-            errors.add(f"criteria → {cid}: key '{key}' must be a number of 0 or more, not {value!r}", here)
+            errors.add(f"criteria → {cid}: key '{key}' must be a number of 0 or more, not {_brief(value)}", here)
         elif kind == "optional_float" and not (value is None or number and value >= 0):
-            errors.add(f"criteria → {cid}: key '{key}' must be a number of 0 or more, or null for no limit, not {value!r}", here)
+            errors.add(f"criteria → {cid}: key '{key}' must be a number of 0 or more, or null for no limit, not {_brief(value)}", here)
         elif kind == "status" and value not in STATUSES:
-            errors.add(f"criteria → {cid}: key '{key}': {value!r} is not one of {', '.join(STATUSES)}", here)
+            errors.add(f"criteria → {cid}: key '{key}': {_brief(value)} is not one of {', '.join(STATUSES)}", here)
         else:
             values[key] = float(value) if kind in (float, "optional_float") and value is not None else value
     if len(values) != len(change):
@@ -648,7 +664,7 @@ def _criterion_change(criterion: Criterion, change: Any, at: tuple, errors: _Err
 def _canned(data: dict, path: Path, base: RuleSet, errors: _Errors) -> tuple[CannedResponse, ...]:
     replace_all = data.get("replace_canned_responses", False)
     if not isinstance(replace_all, bool):
-        errors.add(f"key 'replace_canned_responses' must be true or false, not {replace_all!r}", ("replace_canned_responses",))
+        errors.add(f"key 'replace_canned_responses' must be true or false, not {_brief(replace_all)}", ("replace_canned_responses",))
         replace_all = False
     value = data.get("canned_responses")
     mine: list[CannedResponse] = []

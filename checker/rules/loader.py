@@ -135,8 +135,10 @@ def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
     loader = yaml.SafeLoader(text)
     try:
         data = loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        raise RuleError(f"not valid YAML: {exc}", source=str(path)) from None
+    except yaml.YAMLError as exc:  # e.g. a tag such as !!python/object, which the safe loader refuses
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RuleError(f"not valid YAML: {problem}", source=str(path), line=mark.line + 1 if mark else None) from None
     finally:
         loader.dispose()
     return data, lines
@@ -183,8 +185,9 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
     type_name = data.get("type")
     if type_name is None:
         raise RuleSetError([RuleError(f"missing key 'type' (one of: {', '.join(sorted(RULE_TYPES))})", source=src, line=1)])
-    if type_name not in RULE_TYPES:
-        raise RuleSetError([RuleError(f"unknown rule type {type_name!r} (expected one of: {', '.join(sorted(RULE_TYPES))})",
+    if not isinstance(type_name, str) or type_name not in RULE_TYPES:
+        shown = repr(type_name)[:60] if isinstance(type_name, str) else f"(a {type(type_name).__name__}, not a name)"
+        raise RuleSetError([RuleError(f"unknown rule type {shown} (expected one of: {', '.join(sorted(RULE_TYPES))})",
                                       source=src, line=lines.get("type"))])
     cls = RULE_TYPES[type_name]
     known = rule_fields(cls)

@@ -211,6 +211,19 @@ def test_centre_list_fields_of_other_types(tmp_path, default):
     assert len(good) == len(default.rule("greeting.chat_greeting").examples["good"]) + 1
 
 
+def test_centre_replace_a_list_from_a_file(tmp_path):
+    (tmp_path / "jargon.txt").write_text("# our jargon only\nFPS\nF28\n", encoding="utf-8")
+    rs = load_ruleset(write(tmp_path, "c.yml", """
+        extends: default
+        rules:
+          tone.jargon:
+            phrases_from: jargon.txt
+            examples: {bad: ["By [[FPS]]."], good: ["By bank transfer."]}
+        """))
+    assert rs.rule("tone.jargon").phrases == ("FPS", "F28")
+    assert rs.rule("tone.jargon").examples == {"bad": ["By [[FPS]]."], "good": ["By bank transfer."]}
+
+
 @pytest.mark.parametrize("type_name, expected", [
     ("phrase", {"phrases", "patterns", "exceptions", "exception_patterns", "channels"}),
     ("conditional", {"when", "then", "then_partial", "also", "when_patterns", "channels"}),

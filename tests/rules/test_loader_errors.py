@@ -120,6 +120,12 @@ CENTRE_CASES = [
      ["not valid YAML"]),
     ("tab-indent-yaml", "extends: default\nrules:\n\ttone.jargon: {level: error}\n", 3,
      ["not valid YAML"]),
+    ("unsafe-yaml-tag", "extends: !!python/object/apply:os.system ['echo hacked']\n", 1,
+     ["not valid YAML", "could not determine a constructor"]),
+    ("type-not-text", "extends: default\nnew_rules:\n  - id: tone.x\n    type: [phrase]\n", 4,
+     ["unknown rule type (a list, not a name)"]),
+    ("list-of-non-text", "extends: default\ndisable: [[tone.jargon]]\n", 2,
+     ["key 'disable' must be a list of rule ids, not a list holding something other than text"]),
 ]
 
 
@@ -229,3 +235,19 @@ def test_loader_error_folder_missing_criteria(folder):
     (folder / "criteria.yml").unlink()
     found = problems(folder)
     assert found == [f"{folder / 'criteria.yml'}: cannot read: No such file or directory"]
+
+
+def test_loader_error_alias_bomb_is_cheap(tmp_path):
+    """YAML aliases can describe a huge structure in a few lines; loading and reporting stay cheap."""
+    import time
+
+    lines = ["extends: default", "a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefg", "bcdefgh"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    lines += ["pass_score: *h", "accepted_words: *h", "criteria:", "  tone: {weight: *h}"]
+    path = centre(tmp_path, "\n".join(lines) + "\n")
+    start = time.perf_counter()
+    found = problems(path)
+    assert time.perf_counter() - start < 5
+    assert any("key 'pass_score' must be a number from 0 to 100, not a list" in p for p in found)
+    assert any("key 'accepted_words' must be a list of words, not a list holding something other than text" in p for p in found)
