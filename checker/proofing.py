@@ -15,6 +15,7 @@ Both honour a list of accepted words (brand and product names).
 """
 from __future__ import annotations
 
+import bisect
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,21 +130,26 @@ class HarperProofreader:
         return linter
 
     def check(self, texts: Sequence[str]) -> ProofOutput:
+        """One ``lint()`` over all the texts joined as paragraphs (cheaper than a call each, and
+        the same issues), then each issue is given back to its text."""
         linter = self._linter()
-        out: list[list[RawIssue]] = []
+        starts, pos = [], 0
         for text in texts:
-            # lint(), not organized_lints(): the latter runs each rule apart and is ~15x slower
-            issues = [
-                RawIssue(
-                    start=lint.span.start, end=lint.span.end, text=lint.problem_text, message=lint.message,
-                    category=_HARPER_CATEGORY.get(lint.lint_kind, "other"), rule=f"harper.{lint.lint_kind}",
-                    suggestions=tuple(s.replacement_text for s in lint.suggestions[:3] if s.replacement_text),
-                )
-                for lint in linter.lint(text, language="plaintext")
-            ]
-            issues.sort(key=lambda i: (i.start, i.end))
-            out.append(_accepted_filter(issues, self._accepted_lower))
-        return ProofOutput(self.name, out)
+            starts.append(pos)
+            pos += len(text) + 2
+        out: list[list[RawIssue]] = [[] for _ in texts]
+        for lint in linter.lint("\n\n".join(texts), language="plaintext"):
+            k = bisect.bisect_right(starts, lint.span.start) - 1
+            start, end = lint.span.start - starts[k], lint.span.end - starts[k]
+            if k < 0 or end > len(texts[k]):  # an issue across two messages belongs to neither
+                continue
+            out[k].append(RawIssue(
+                start=start, end=end, text=lint.problem_text, message=lint.message,
+                category=_HARPER_CATEGORY.get(lint.lint_kind, "other"), rule=f"harper.{lint.lint_kind}",
+                suggestions=tuple(s.replacement_text for s in lint.suggestions[:3] if s.replacement_text),
+            ))
+        return ProofOutput(self.name, [_accepted_filter(sorted(i, key=lambda x: (x.start, x.end)), self._accepted_lower)
+                                       for i in out])
 
     def close(self) -> None:
         self._local = threading.local()
