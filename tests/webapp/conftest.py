@@ -48,7 +48,7 @@ def app(checker):
     """The app on the session's Checker, CSRF on (as in production)."""
     from webapp import create_app
 
-    application = create_app({"TESTING": True, "CHECKER": checker, "CHECK_WORKERS": 2})
+    application = create_app({"TESTING": True, "CHECKER": checker})
     yield application
     application.extensions["replycheck.runner"].shutdown()
 
@@ -63,7 +63,7 @@ def app_no_csrf(checker):
     """The same, without CSRF, for tests about what the form does rather than its protection."""
     from webapp import create_app
 
-    application = create_app({"TESTING": True, "CHECKER": checker, "CHECK_WORKERS": 2, "WTF_CSRF_ENABLED": False})
+    application = create_app({"TESTING": True, "CHECKER": checker, "WTF_CSRF_ENABLED": False})
     yield application
     application.extensions["replycheck.runner"].shutdown()
 
@@ -125,6 +125,9 @@ def live_server():
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait(timeout=10)
+    reader.join(timeout=10)
+    proc.stdout.close()
 
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
