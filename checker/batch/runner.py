@@ -82,7 +82,16 @@ class BatchResult:
     interrupted: bool = False
     seconds: float = 0.0
     judging_seconds: float = 0.0  # from the first task sent to the last result
+    first_result: float | None = None  # time.monotonic() of the first and last result judged
+    last_result: float | None = None
     workers: str = ""
+
+    @property
+    def steady_rate(self) -> float | None:
+        """Transcripts a second between the first and the last result: throughput without start-up."""
+        if self.judged < 2 or self.last_result is None or self.last_result <= self.first_result:
+            return None
+        return (self.judged - 1) / (self.last_result - self.first_result)
 
     @property
     def accounted(self) -> bool:
@@ -445,6 +454,9 @@ def _run(plan, options: BatchOptions, store: ResultStore, config_key: str, conte
             store.put_outcome(outcome, run=run, learner=learner, file=file, input_sha=sha, content_hash=content,
                               config=config_key, page=page)
             result.judged += 1
+            result.last_result = time.monotonic()
+            if result.first_result is None:
+                result.first_result = result.last_result
             if outcome.state == "scored":
                 result.scored += 1
             else:
