@@ -186,8 +186,11 @@ def discover(paths: list[str | Path], options: InputOptions | None = None, exclu
     return Plan(entries, options)
 
 
-def _walk(folder: Path, excluded: set[Path]) -> Iterator[Path]:
-    """Files under ``folder`` in path order (a folder's contents where its name sorts)."""
+def _walk(folder: Path, excluded: set[Path], visited: set[Path] | None = None) -> Iterator[Path]:
+    """Files under ``folder`` in path order (a folder's contents where its name sorts). A folder
+    reached twice through symbolic links is walked once."""
+    visited = set() if visited is None else visited
+    visited.add(folder.resolve())
     try:
         children = sorted(os.scandir(folder), key=lambda d: d.name)
     except OSError:
@@ -197,8 +200,9 @@ def _walk(folder: Path, excluded: set[Path]) -> Iterator[Path]:
             continue
         path = Path(child.path)
         if child.is_dir():
-            if path.resolve() not in excluded:
-                yield from _walk(path, excluded)
+            real = path.resolve()
+            if real not in excluded and real not in visited:
+                yield from _walk(path, excluded, visited)
         elif child.is_file():
             yield path
 

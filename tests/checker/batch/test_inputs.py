@@ -42,6 +42,12 @@ def test_inputs_folder_is_walked_recursively_in_sorted_order_without_system_file
     assert found[1].data == CHAT.encode()
 
 
+def test_inputs_symlink_loop_is_walked_once(tmp_path):
+    write(tmp_path / "cohort" / "a" / "x.txt", CHAT)
+    (tmp_path / "cohort" / "a" / "loop").symlink_to(tmp_path / "cohort")
+    assert [s.file for s in subs([tmp_path / "cohort"])] == ["cohort/a/x.txt"]
+
+
 def test_inputs_output_folder_inside_inputs_is_not_an_input(tmp_path):
     write(tmp_path / "subs" / "a.txt", CHAT)
     write(tmp_path / "subs" / "results" / "results.csv", "learner,file\n")
