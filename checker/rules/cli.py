@@ -230,9 +230,11 @@ def render_ruleset(ruleset: Any) -> str:
 @click.option("--rule", "rule_id", default=None, metavar="ID", help="Show every field of one rule, as YAML.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def show_command(path, rule_id, fmt):
-    """Show the effective rule set after inheritance: criteria with their weights, critical
-    flags and thresholds; every rule with its message, source and where it was defined or
-    changed; disabled rules, accepted words and canned responses."""
+    """Show the effective rule set after inheritance.
+
+    Criteria with their weights, critical flags and thresholds; every rule with its
+    message, source and where it was defined or changed; disabled rules, accepted words
+    and canned responses."""
     ruleset = _load(path)
     if rule_id:
         import yaml
@@ -276,9 +278,11 @@ def show_command(path, rule_id, fmt):
 @common_checker_options
 @click.pass_context
 def eval_command(ctx, path, corpus, labels, other, fmt, show_errors, model, languagetool_url):
-    """Measure a rule set against a labelled corpus: per criterion, precision and recall of
-    flagging a shortfall (partly or not met) and exact agreement; per rule, how often it
-    fired, how often rightly, and its recall.
+    """Measure a rule set against a labelled corpus (--compare: against another).
+
+    Per criterion: precision and recall of flagging a shortfall (partly or not met), and
+    exact agreement with the labels. Per rule: how often it fired, how often rightly, and
+    its recall.
 
     With --compare OTHER: what differs between the two rule sets, the score changes per
     criterion and per rule, and every transcript whose judgement changed, with the rules
@@ -316,7 +320,9 @@ def eval_command(ctx, path, corpus, labels, other, fmt, show_errors, model, lang
 @rules.command("types")
 @click.argument("type_name", required=False, metavar="[TYPE]")
 def types_command(type_name):
-    """List the rule types and their fields (the same tables as the tutor guide)."""
+    """List the rule types and their fields.
+
+    The same tables as docs/tutor-guide.md, generated from the code."""
     from .base import RULE_TYPES
     from .reference import render_text
 
