@@ -14,6 +14,16 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 from .service import WebError
 
+TITLES = {
+    400: "The request could not be read",
+    404: "Page not found",
+    405: "Not allowed here",
+    413: "Your transcript is too large",
+    415: "This kind of upload is not accepted",
+    500: "Something went wrong",
+    503: "Please try again",
+}
+
 FRIENDLY = {
     400: "The request could not be read.",
     404: "There is no page at this address.",
@@ -44,7 +54,7 @@ def _too_large_message() -> str:
 def web_error(exc: WebError):
     if wants_json():
         return jsonify(exc.to_dict()), exc.status
-    return render_template("error.html", status=exc.status, title=FRIENDLY.get(exc.status, "Something went wrong"),
+    return render_template("error.html", status=exc.status, title=TITLES.get(exc.status, "Something went wrong"),
                            message=exc.message, form=None), exc.status
 
 
@@ -59,7 +69,7 @@ def http_error(exc: HTTPException):
     if wants_json():
         return jsonify({"error": code, "message": message}), status
     back = ("Use your browser's Back button: what you pasted is still in the box there." if status == 413 else None)
-    return render_template("error.html", status=status, title=FRIENDLY.get(status, exc.name), message=message,
+    return render_template("error.html", status=status, title=TITLES.get(status, exc.name), message=message,
                            back=back, form=None), status
 
 

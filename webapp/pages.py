@@ -127,9 +127,7 @@ def check():
     try:
         _take_upload(state)
         report = _check(state)
-    except WebError as exc:
-        if exc.status >= 500:
-            raise
+    except WebError as exc:  # every problem, even a time-out, re-shows the form with the text
         return render_form(state, exc, exc.status)
     return render_results(state, report)
 
@@ -156,9 +154,7 @@ def download():
     state = read_form()
     try:
         report = _check(state)
-    except WebError as exc:
-        if exc.status >= 500:
-            raise
+    except WebError as exc:  # every problem, even a time-out, re-shows the form with the text
         return render_form(state, exc, exc.status)
     data = report.to_dict()
     if state.mask:

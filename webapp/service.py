@@ -159,8 +159,10 @@ def input_error(exc: InputError, *, uploaded: bool) -> WebError:
     if isinstance(exc, SpeakerError):
         if exc.speakers:
             found = ", ".join(exc.speakers)
-            message = (f"{message.split(';')[0]}. Speakers found: {found}. "
-                       "Choose which one is you, then check again.")
+            first = message.split(";")[0]
+            if first.lower().startswith("cannot tell which speaker"):
+                first = "We could not tell which speaker is you"
+            message = f"{first}. Speakers found: {found}. Choose which one is you, then check again."
         return WebError(422, "speaker_unknown", message, speakers=tuple(exc.speakers))
     return WebError(400, "input_error", message)
 

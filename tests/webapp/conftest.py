@@ -135,20 +135,34 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-s
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory):
-    """Debian's chromium (``apt-get install chromium``; ``make test`` does it) under Playwright,
-    with a throw-away profile (Playwright takes --user-data-dir as the persistent context's folder)."""
+def playwright():
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run 'make browser' (apt-get install chromium)"
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1100, "height": 900}, locale="en-GB", accept_downloads=True,
-        )
-        yield context
-        context.close()
+        yield pw
+
+
+def launch_chromium(playwright, profile: Path, **options):
+    """Debian's chromium with a throw-away profile (Playwright passes the folder as --user-data-dir)."""
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, locale="en-GB", **options)
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright, tmp_path_factory):
+    context = launch_chromium(playwright, tmp_path_factory.mktemp("chromium-profile"),
+                              viewport={"width": 1100, "height": 900}, accept_downloads=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def no_js_context(playwright, tmp_path_factory):
+    """A second chromium with JavaScript off: the core flow must not need it."""
+    context = launch_chromium(playwright, tmp_path_factory.mktemp("chromium-nojs"), java_script_enabled=False)
+    yield context
+    context.close()
 
 
 @pytest.fixture()
