@@ -337,7 +337,8 @@ def load_canned(path: Path) -> tuple[CannedResponse, ...]:
     return tuple(out)
 
 
-RULESET_KEYS = {"name", "version", "description", "pass_score", "extends"}
+# (a folder rule set stands alone; inheritance is a centre file's "extends:", checker/rules/centre.py)
+RULESET_KEYS = {"name", "version", "description", "pass_score"}
 
 
 def load_ruleset_dir(folder: Path) -> RuleSet:

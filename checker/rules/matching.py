@@ -12,7 +12,9 @@ from typing import Any, Iterable
 
 import regex
 
-REGEX_TIMEOUT = 0.05  # seconds per pattern per text; a sane pattern needs microseconds
+# seconds per pattern per text. A vetted pattern needs microseconds; the limit only stops a
+# runaway one, and is generous so a busy machine never changes a result.
+REGEX_TIMEOUT = 1.0
 NEGATIONS = {"not", "n't", "never", "no", "cannot", "nt", "unable", "without"}
 _CLAUSE_DEPS = {"xcomp"}  # "not able to apologise": the negation sits on "able"
 
@@ -85,7 +87,11 @@ def run_regex(pattern, text: str) -> list:
     try:
         return list(pattern.finditer(text, timeout=REGEX_TIMEOUT))
     except TimeoutError:
-        return []
+        # never a silent "no match": the result would depend on how busy the machine was
+        from ..errors import RuleError
+
+        raise RuleError(f"the rule pattern {pattern.pattern!r} took over {REGEX_TIMEOUT:g} s on this text; "
+                        "simplify it (see 'replycheck rules check')") from None
 
 
 def is_negated(doc: Any, start: int, end: int) -> bool:

@@ -11,7 +11,7 @@ import regex
 
 _CLASSIC = regex.compile(r"\((?:\?:)?(?:\\.|\[(?:\\.|[^\]])*\]|[^()\\])[+*]\)\s*(?:[+*]|\{\d+,\})")
 _ALPHABETS = ("a", "A", "1", " ", "a ", "A ", "ab", "a1", "a-", "aa.", "x\n")
-PROBE_TIMEOUT = 0.05
+PROBE_TIMEOUT = 0.5  # a catastrophic pattern takes far longer than this; a sane one microseconds
 
 
 def regex_danger(pattern: str) -> str | None:
