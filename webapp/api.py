@@ -84,7 +84,12 @@ def read_request() -> CheckRequest:
 @bp.post("/api/check")
 def check():
     req = read_request()
-    report = run_check(current_app.extensions["replycheck.runner"], req, known_rules(current_app.config))
+    try:
+        report = run_check(current_app.extensions["replycheck.runner"], req, known_rules(current_app.config))
+    except WebError as exc:
+        if exc.code == "speaker_unknown":
+            exc.message += ' Send your name as "agent".'
+        raise
     data = report.to_dict()
     return jsonify(mask_data(data) if req.mask else data)
 

@@ -139,6 +139,7 @@ def test_check_errors_are_json_with_a_status(client, kwargs, status, error):
     assert "Traceback" not in data["message"]
     if error == "speaker_unknown":
         assert data["speakers"] == ["Sam", "Priya"]
+        assert 'Send your name as "agent"' in data["message"]
 
 
 def test_check_too_large_is_a_json_413(client, app):

@@ -131,6 +131,25 @@ def test_create_app_takes_settings_from_the_environment(monkeypatch, tmp_path):
         app.extensions["checker"].close()
 
 
+def test_a_centre_file_can_be_offered_as_a_rule_set(monkeypatch, tmp_path, checker):
+    centre = tmp_path / "northfield.yml"
+    centre.write_text('extends: default\nname: northfield\nversion: "2.0"\ndescription: Northfield College\n'
+                      "pass_score: 85\ncriteria:\n  personalisation: {critical: true}\n", encoding="utf-8")
+    monkeypatch.setenv("REPLYCHECK_RULES", str(centre))  # a bare path: named after the file
+    app = create_app({"TESTING": True})
+    try:
+        client = app.test_client()
+        listed = {r["name"]: r for r in client.get("/api/rulesets").get_json()["rulesets"]}
+        assert set(listed) == {"default", "northfield"}
+        assert listed["northfield"]["pass_score"] == 85
+        assert {c["id"]: c["critical"] for c in listed["northfield"]["criteria"]}["personalisation"] is True
+        report = client.post("/api/check", json={"text": sample("chat_weak.txt"), "rules": "northfield"}).get_json()
+        assert report["rules"] == {"name": "northfield", "version": "2.0"}
+    finally:
+        app.extensions["replycheck.runner"].shutdown()
+        app.extensions["checker"].close()
+
+
 def test_create_app_without_a_secret_key_makes_a_random_one(checker, monkeypatch):
     monkeypatch.delenv("REPLYCHECK_SECRET_KEY", raising=False)
     keys = set()
