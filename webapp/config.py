@@ -14,9 +14,9 @@ environment variable               config key               default
 =================================  =======================  ==================================
 
 ``CHECK_WORKERS`` is how many checks run at the same time. Keep it at 1: checking is CPU-bound
-Python, so under the GIL more threads add no throughput, and the rule engine gives each regular
-expression a 50 ms wall-clock limit (``checker.rules.matching.REGEX_TIMEOUT``) that threads
-waiting for the GIL can exceed, which silently drops matches. More request threads
+Python, so under the GIL more threads add no throughput (measured: slower at 2 and 4, see
+docs/web.md), and every check thread waiting for the GIL eats into the rule engine's wall-clock
+limit per regular expression (``checker.rules.matching.REGEX_TIMEOUT``). More request threads
 (``serve --threads``) are fine: they wait for the check thread, render pages and do the I/O.
 
 ``REPLYCHECK_RULES`` names extra rule sets the page and the API offer beside ``default``:

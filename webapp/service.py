@@ -179,8 +179,9 @@ def run_check(runner: CheckRunner, req: CheckRequest, rules_names: list[str]) ->
     except InputError as exc:
         raise input_error(exc, uploaded=req.filename is not None) from None
     except RuleError as exc:
-        # A configured rule set that will not load is the server's problem, not the learner's.
-        raise WebError(500, "rules_error", f"The rule set {req.rules!r} could not be loaded: {exc}") from None
+        # A rule that fails (e.g. a tutor's pattern over its time limit on this text) is the rule
+        # set's problem, not the learner's; the message names the rule, never the transcript.
+        raise WebError(500, "rules_error", f"The rule set {req.rules!r} failed on this transcript: {exc}") from None
 
 
 def ruleset_summary(checker: Any, name: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 checks running concurrently on the one shared Checker."""
 from __future__ import annotations
 
+import html
 import io
 import json
 import subprocess
@@ -170,6 +171,32 @@ def test_check_over_the_time_limit_is_a_json_503(checker):
         app.extensions["replycheck.runner"].shutdown()
 
 
+class FailingRuleChecker(SlowChecker):
+    """The real checker, except that a rule fails on every text (a tutor's pattern over its limit)."""
+
+    def check(self, *args, **kwargs):
+        from checker.errors import RuleError
+
+        raise RuleError("the rule pattern '(a|aa)+$' took over 1 s on this text; simplify it")
+
+
+def test_a_rule_that_fails_on_the_text_is_a_500_naming_the_rule_and_the_form_keeps_the_text(checker):
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "CHECKER": FailingRuleChecker(checker, 0)})
+    try:
+        client = app.test_client()
+        response = client.post("/api/check", json={"text": sample("chat_good.txt")})
+        assert response.status_code == 500
+        data = response.get_json()
+        assert data["error"] == "rules_error"
+        assert "failed on this transcript" in data["message"] and "(a|aa)+$" in data["message"]
+        page = client.post("/check", data={"text": sample("chat_good.txt")})
+        assert page.status_code == 500
+        assert "failed on this transcript" in page.get_data(as_text=True)
+        assert sample("chat_good.txt").splitlines()[0] in html.unescape(page.get_data(as_text=True))
+    finally:
+        app.extensions["replycheck.runner"].shutdown()
+
+
 def test_rulesets_lists_each_with_its_criteria(client, checker):
     data = client.get("/api/rulesets").get_json()
     assert data["default"] == "default"
@@ -195,6 +222,15 @@ def test_healthz_says_what_it_runs_without_checking_anything(client):
 
 
 CONCURRENT_INPUTS = sorted((LABELLED / "chat").glob("c*.txt"))[:8] + sorted((LABELLED / "email").glob("e*.txt"))[:4]
+
+
+def test_the_shared_checker_gives_the_same_reports_when_checks_run_at_once(checker):
+    """One Checker, eight threads: spaCy shared, harper one linter per thread, rules pure."""
+    texts = [p.read_text(encoding="utf-8") for p in CONCURRENT_INPUTS]
+    expected = [roundtrip(checker.check(t).to_dict()) for t in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda t: roundtrip(checker.check(t).to_dict()), texts * 3))
+    assert got == expected * 3
 
 
 def test_concurrent_requests_get_the_same_reports_as_one_at_a_time(app, checker):
