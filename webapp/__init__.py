@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFProtect
 from checker.errors import RuleError, SetupError
 
 from .config import DEFAULTS, from_environment
-from .service import CheckRunner, known_rules
+from .service import CheckRunner, known_rules, usable_rules
 
 csrf = CSRFProtect()
 
@@ -46,8 +46,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     1. defaults (``webapp.config.DEFAULTS``);
     2. the instance folder's ``config.py`` if there is one, then ``REPLYCHECK_*`` environment
        variables, then ``test_config`` (tests, and ``replycheck serve``'s options);
-    3. the checker, built once, with every offered rule set loaded (a broken rule file stops
-       start-up with a message naming the file, rather than failing a learner's check later);
+    3. the checker, built once, with every offered rule set loaded; one that does not load is
+       left out and reported (on the page, ``/api/rulesets`` and ``/healthz``), never fatal;
        ``test_config["CHECKER"]`` may hand in a ready ``Checker`` instead;
     4. CSRF protection, security headers, error handlers and the blueprints.
     """
@@ -77,16 +77,23 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         missing = [name for name in app.config["RULES"] if name not in checker.rules_paths]
         if missing:
             raise SetupError(f"the given checker does not know the rule sets {', '.join(missing)}")
-    names = known_rules(app.config)
-    for name in names:
+    # A broken rule set never takes the page down: it is left out, and the page, /api/rulesets
+    # and /healthz say which one failed and why; the others still work.
+    broken: dict[str, str] = {}
+    for name in known_rules(app.config):
         try:
             checker.ruleset(name)
         except RuleError as exc:
-            raise SetupError(f"rule set {name!r} does not load: {exc}") from None
+            broken[name] = str(exc)
+            app.logger.warning("rule set %r could not be loaded and is not offered: %s", name, exc)
+    app.extensions["replycheck.broken_rules"] = broken
+    names = usable_rules(app.config, broken)
+    if app.config["DEFAULT_RULES"] in broken and names:
+        app.config["DEFAULT_RULES"] = names[0]
     runner = CheckRunner(checker, workers=app.config["CHECK_WORKERS"], timeout=app.config["CHECK_TIMEOUT"])
     app.extensions["checker"] = checker
     app.extensions["replycheck.runner"] = runner
-    if app.config["WARM_UP"]:
+    if app.config["WARM_UP"] and names:
         runner.warm_up(names)
 
     from . import api, errors, pages, security

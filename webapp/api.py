@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from .privacy import mask_data
-from .service import CheckRequest, WebError, known_rules, run_check, ruleset_summary
+from .service import CheckRequest, WebError, run_check, ruleset_summary, usable_rules
 
 bp = Blueprint("api", __name__)
 
@@ -85,7 +85,8 @@ def read_request() -> CheckRequest:
 def check():
     req = read_request()
     try:
-        report = run_check(current_app.extensions["replycheck.runner"], req, known_rules(current_app.config))
+        report = run_check(current_app.extensions["replycheck.runner"], req,
+                           usable_rules(current_app.config, _broken()), _broken())
     except WebError as exc:
         if exc.code == "speaker_unknown":
             exc.message += ' Send your name as "agent".'
@@ -94,12 +95,17 @@ def check():
     return jsonify(mask_data(data) if req.mask else data)
 
 
+def _broken() -> dict[str, str]:
+    return current_app.extensions.get("replycheck.broken_rules", {})
+
+
 @bp.get("/api/rulesets")
 def rulesets():
     checker = current_app.extensions["checker"]
     return jsonify({
         "default": current_app.config["DEFAULT_RULES"],
-        "rulesets": [ruleset_summary(checker, name) for name in known_rules(current_app.config)],
+        "rulesets": [ruleset_summary(checker, name) for name in usable_rules(current_app.config, _broken())],
+        "unavailable": [{"name": name, "error": why} for name, why in _broken().items()],
     })
 
 
@@ -110,12 +116,15 @@ def healthz():
     runner = current_app.extensions["replycheck.runner"]
     from checker import __version__
 
+    usable = usable_rules(current_app.config, _broken())
     return jsonify({
-        "status": "ok",
+        # "degraded": up, but a configured rule set failed to load (named below); 503 when none loaded
+        "status": "ok" if not _broken() else ("degraded" if usable else "unavailable"),
         "version": __version__,
         "model": checker.model_name,
         "proofreader": getattr(checker.proofreader, "name", type(checker.proofreader).__name__),
-        "rulesets": known_rules(current_app.config),
+        "rulesets": usable,
+        "unavailable_rulesets": _broken(),
         "check_workers": runner.workers,
         "check_timeout": runner.timeout,
-    })
+    }), (200 if usable else 503)

@@ -18,7 +18,8 @@ from checker.errors import InputError
 
 from .highlight import build_transcript
 from .privacy import mask_data, mask_text
-from .service import CHANNELS, CheckRequest, WebError, input_error, known_rules, run_check, ruleset_summary, upload_to_text
+from .service import (CHANNELS, CheckRequest, WebError, input_error, run_check, ruleset_summary, upload_to_text,
+                      usable_rules)
 
 bp = Blueprint("pages", __name__)
 
@@ -56,8 +57,12 @@ def _runner():
     return current_app.extensions["replycheck.runner"]
 
 
+def _broken() -> dict[str, str]:
+    return current_app.extensions.get("replycheck.broken_rules", {})
+
+
 def _rules_names() -> list[str]:
-    return known_rules(current_app.config)
+    return usable_rules(current_app.config, _broken())
 
 
 def read_form() -> FormState:
@@ -94,7 +99,7 @@ def _take_upload(state: FormState) -> None:
 def _check(state: FormState):
     return run_check(_runner(), CheckRequest(text=state.text, channel=state.channel, agent=state.agent or None,
                                              rules=state.rules, mask=state.mask, filename=state.filename),
-                     _rules_names())
+                     _rules_names(), _broken())
 
 
 def render_form(state: FormState, error: WebError | None = None, status: int = 200):
@@ -167,6 +172,8 @@ def download():
 @bp.get("/about")
 def about():
     name = request.args.get("rules", current_app.config["DEFAULT_RULES"])
+    if name in _broken():
+        abort(503, description=f"The rule set {name!r} could not be loaded: {_broken()[name]}")
     if name not in _rules_names():
         abort(404)
     summary = ruleset_summary(current_app.extensions["checker"], name)
@@ -183,7 +190,8 @@ def init_app(app: Flask) -> None:
             "DECISION_LABELS": DECISION_LABELS,
             "CHANNELS": CHANNELS,
             "CHANNEL_LABELS": CHANNEL_LABELS,
-            "RULES_NAMES": known_rules(app.config),
+            "RULES_NAMES": usable_rules(app.config, app.extensions.get("replycheck.broken_rules", {})),
+            "BROKEN_RULES": app.extensions.get("replycheck.broken_rules", {}),
             "MAX_KB": app.config["MAX_CONTENT_LENGTH"] // 1024,
             "MAX_BYTES": app.config["MAX_CONTENT_LENGTH"],
         }

@@ -138,12 +138,21 @@ def upload_to_text(data: bytes, filename: str) -> tuple[str, str | None]:
 
 
 def known_rules(app_config: dict[str, Any]) -> list[str]:
+    """Every configured rule set, whether or not it loaded."""
     return ["default", *[name for name in app_config.get("RULES", {}) if name != "default"]]
 
 
-def validate(req: CheckRequest, rules_names: list[str]) -> None:
+def usable_rules(app_config: dict[str, Any], broken: dict[str, str]) -> list[str]:
+    """The configured rule sets that loaded: the ones offered to learners."""
+    return [name for name in known_rules(app_config) if name not in broken]
+
+
+def validate(req: CheckRequest, rules_names: list[str], broken: dict[str, str] | None = None) -> None:
     if req.channel not in CHANNELS:
         raise WebError(400, "bad_channel", f"Unknown channel {req.channel!r}: use auto, chat or email.")
+    if broken and req.rules in broken:
+        raise WebError(503, "rules_unavailable", f"The rule set {req.rules!r} could not be loaded, so it cannot be used "
+                                                 f"until it is fixed: {broken[req.rules]}")
     if req.rules not in rules_names:
         raise WebError(400, "unknown_rules", f"Unknown rule set {req.rules!r}: choose one of {', '.join(rules_names)}.")
     if req.agent is not None and len(req.agent) > MAX_AGENT_LENGTH:
@@ -167,9 +176,10 @@ def input_error(exc: InputError, *, uploaded: bool) -> WebError:
     return WebError(400, "input_error", message)
 
 
-def run_check(runner: CheckRunner, req: CheckRequest, rules_names: list[str]) -> Report:
+def run_check(runner: CheckRunner, req: CheckRequest, rules_names: list[str],
+              broken: dict[str, str] | None = None) -> Report:
     """Validate ``req`` and judge it on the runner's pool within its time limit."""
-    validate(req, rules_names)
+    validate(req, rules_names, broken)
     checker = runner.checker
     source = req.data if req.data is not None else req.text
     name = req.filename or "<input>"

@@ -161,13 +161,41 @@ def test_create_app_without_a_secret_key_makes_a_random_one(checker, monkeypatch
     assert len(keys) == 2
 
 
-def test_create_app_stops_on_a_rule_set_that_does_not_load(tmp_path, monkeypatch):
+@pytest.fixture
+def app_with_broken_rules(tmp_path, monkeypatch):
     broken = make_ruleset(tmp_path, "broken", 70)
     rule = broken / "greeting" / "chat_greeting.yml"
     rule.write_text(rule.read_text(encoding="utf-8") + "\nnot_a_key: 1\n", encoding="utf-8")
-    monkeypatch.setenv("REPLYCHECK_RULES", f"broken={broken}")
-    with pytest.raises(SetupError, match=r"rule set 'broken' does not load: .*not_a_key"):
-        create_app({"TESTING": True})
+    good = make_ruleset(tmp_path, "strict", 80)
+    monkeypatch.setenv("REPLYCHECK_RULES", f"broken={broken},strict={good}")
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
+    yield app
+    app.extensions["replycheck.runner"].shutdown()
+
+
+def test_a_broken_rule_set_never_takes_the_page_down(app_with_broken_rules):
+    app = app_with_broken_rules
+    assert set(app.extensions["replycheck.broken_rules"]) == {"broken"}
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "could not be loaded" in page and "not_a_key" in page and "chat_greeting.yml" in page
+    assert '<option value="broken"' not in page and '<option value="strict"' in page
+    ok = client.post("/check", data={"text": "Agent: Hello, how can I help?\nCustomer: Hi", "rules": "strict"})
+    assert ok.status_code == 200 and "Greets the customer" in ok.get_data(as_text=True)
+
+
+def test_a_broken_rule_set_is_reported_by_the_api_and_health_check(app_with_broken_rules):
+    client = app_with_broken_rules.test_client()
+    rulesets = client.get("/api/rulesets").get_json()
+    assert [r["name"] for r in rulesets["rulesets"]] == ["default", "strict"]
+    assert rulesets["unavailable"][0]["name"] == "broken" and "not_a_key" in rulesets["unavailable"][0]["error"]
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["status"] == "degraded"
+    assert "broken" in health.get_json()["unavailable_rulesets"]
+    response = client.post("/api/check", json={"text": "Agent: Hello\nCustomer: Hi", "rules": "broken"})
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "rules_unavailable" and "not_a_key" in response.get_json()["message"]
+    assert client.post("/api/check", json={"text": "Agent: Hello\nCustomer: Hi", "rules": "strict"}).status_code == 200
 
 
 def test_create_app_refuses_a_given_checker_that_lacks_a_configured_rule_set(checker):
