@@ -10,7 +10,9 @@ PORT   ?= 8000
 
 .PHONY: run test install browser check-sample bench clean
 
-$(STAMP): pyproject.toml
+# reinstall when the dependencies or the set of top-level packages change (an editable install
+# maps packages at install time)
+$(STAMP): pyproject.toml $(wildcard */__init__.py)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
