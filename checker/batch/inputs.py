@@ -147,13 +147,32 @@ class Entry:
 
 @dataclass
 class Plan:
-    entries: list[Entry]
+    """The inputs to walk. Nothing is kept per input: :meth:`entries` walks them afresh, so a
+    cohort of any size costs the same memory (a zip's member list is held while it is open)."""
+
+    paths: list[Path]
     options: InputOptions
+    excluded: set[Path] = field(default_factory=set)
+    _count: int | None = field(default=None, repr=False)
+
+    def entries(self) -> Iterator[Entry]:
+        for raw in self.paths:
+            path = Path(raw)
+            absolute = path.resolve()
+            if path.is_dir():
+                root_name = absolute.name or str(absolute)
+                for fpath in _walk(absolute, self.excluded):
+                    rel = fpath.relative_to(absolute).as_posix()
+                    yield from _file_entries(fpath, f"{root_name}/{rel}", in_subfolder="/" in rel, options=self.options)
+            else:
+                yield from _file_entries(absolute, path.name, in_subfolder=False, options=self.options)
 
     @property
     def count(self) -> int:
-        """How many inputs the plan will yield (the "found" figure)."""
-        return sum(e.count for e in self.entries)
+        """How many inputs the plan will yield (the progress bar's total), from a first walk."""
+        if self._count is None:
+            self._count = sum(e.count for e in self.entries())
+        return self._count
 
 
 # ---------------------------------------------------------------- discovery
@@ -169,21 +188,8 @@ def _stem(name: str) -> str:
 
 
 def discover(paths: list[str | Path], options: InputOptions | None = None, exclude: list[Path] = ()) -> Plan:
-    """Walk ``paths`` (folders, zips, files) and return the plan. Paths must exist."""
-    options = options or InputOptions()
-    excluded = {Path(p).resolve() for p in exclude}
-    entries: list[Entry] = []
-    for raw in paths:
-        path = Path(raw)
-        absolute = path.resolve()
-        if path.is_dir():
-            root_name = absolute.name or str(absolute)
-            for fpath in _walk(absolute, excluded):
-                rel = fpath.relative_to(absolute).as_posix()
-                entries.extend(_file_entries(fpath, f"{root_name}/{rel}", in_subfolder="/" in rel, options=options))
-        else:
-            entries.extend(_file_entries(absolute, path.name, in_subfolder=False, options=options))
-    return Plan(entries, options)
+    """The plan for ``paths`` (folders, zips, files; they must exist), leaving out ``exclude``."""
+    return Plan([Path(p) for p in paths], options or InputOptions(), {Path(p).resolve() for p in exclude})
 
 
 def _walk(folder: Path, excluded: set[Path], visited: set[Path] | None = None) -> Iterator[Path]:
@@ -602,7 +608,7 @@ def iter_submissions(plan: Plan) -> Iterator[Submission]:
     options = plan.options
     zips = _ZipCache()
     try:
-        for entry in plan.entries:
+        for entry in plan.entries():
             learner = _learner(entry, options)
             common = dict(key=entry.key, file=entry.display, learner=learner, name=entry.display)
             if entry.kind == "error":
@@ -616,11 +622,8 @@ def iter_submissions(plan: Plan) -> Iterator[Submission]:
                 continue
             with fh:
                 if entry.kind == "table":
-                    produced = 0
                     try:
-                        for sub in _table_submissions(fh, entry, options):
-                            produced += 1
-                            yield sub
+                        yield from _table_submissions(fh, entry, options)
                     except ReplyCheckError as exc:
                         yield Submission(error=exc, **common)
                     except (OSError, UnicodeDecodeError, zipfile.BadZipFile, EOFError) as exc:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import os
 import re
@@ -142,40 +141,34 @@ def write_outputs(store: ResultStore, out: Path, run: int, context: dict[str, An
 
 def write_pages(store: ResultStore, out: Path, run: int, context: dict[str, Any]) -> int:
     """Write the feedback page of each scored transcript whose page is missing or out of date,
-    and remove pages of transcripts no longer in the batch."""
+    and remove pages of transcripts no longer in the batch. Works through the rows a page of
+    results at a time, so memory does not grow with the batch."""
     from . import html
 
     pages = out / PAGES_DIR
     pages.mkdir(exist_ok=True)
-    wanted: set[str] = set()
-    updates: list[tuple[str, str]] = []
-    written = 0
-    for row in store.rows("run = ? AND state = 'scored'", (run,)):
-        wanted.add(row["page"])
-        expected = hashlib.sha256(
-            "\x00".join((html.PAGE_VERSION, row["report_sha"], row["learner"], row["file"])).encode("utf-8")).hexdigest()
-        target = pages / row["page"]
-        if row["page_sha"] == expected and target.is_file():
-            continue
-        report = json.loads(decode_report(row["report"]))
-        with atomic_write(target) as fh:
-            fh.write(html.render_page(report, learner=row["learner"], file=row["file"], context=context))
-        updates.append((row["key"], expected))
-        written += 1
-    for key, sha in updates:
-        store.set_page_sha(key, sha)
-    store.commit()
-    for existing in pages.glob("*.html"):
-        if existing.name not in wanted:
-            existing.unlink()
+    written, last_seq = 0, -1
+    while True:
+        batch = store.query("SELECT key, seq, learner, file, page, page_sha, report_sha FROM transcripts "
+                            "WHERE run = ? AND state = 'scored' AND seq > ? ORDER BY seq LIMIT 200", (run, last_seq))
+        if not batch:
+            break
+        last_seq = batch[-1]["seq"]
+        for row in batch:
+            expected = hashlib.sha256("\x00".join((html.PAGE_VERSION, row["report_sha"], row["learner"],
+                                                   row["file"])).encode("utf-8")).hexdigest()
+            target = pages / row["page"]
+            if row["page_sha"] == expected and target.is_file():
+                continue
+            [full] = store.query("SELECT report FROM transcripts WHERE key = ?", (row["key"],))
+            report = json.loads(decode_report(full["report"]))
+            with atomic_write(target) as fh:
+                fh.write(html.render_page(report, learner=row["learner"], file=row["file"], context=context))
+            store.set_page_sha(row["key"], expected)
+            written += 1
+        store.commit()
+    with os.scandir(pages) as entries:
+        stale = [e.path for e in entries if e.name.endswith(".html") and not store.page_in_run(e.name, run)]
+    for path in stale:
+        os.unlink(path)
     return written
-
-
-def export_csv(store: ResultStore, rows: Iterable[Any], fh: IO[str]) -> int:
-    """Re-export rows (e.g. a filtered selection) in the results.csv layout."""
-    criteria = [c["id"] for c in store.meta("criteria", [])]
-    return write_results_csv(fh, rows, criteria)
-
-
-def text_buffer() -> io.StringIO:
-    return io.StringIO(newline="")

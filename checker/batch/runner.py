@@ -409,7 +409,7 @@ def run_batch(paths: list[str | Path], options: BatchOptions, checker: Any = Non
     }
     with _Lock(out):
         plan = discover(list(paths), options.inputs, exclude=[out])
-        if not plan.entries:
+        if not plan.count:
             raise ReplyCheckError("no transcripts found in the inputs given")
         store = ResultStore(out / RESULTS_FILE)
         try:
@@ -431,6 +431,15 @@ def _make_executor(options: BatchOptions, checker: Any) -> tuple[Any, Any]:
     return LocalPoolExecutor(options.jobs, config), None
 
 
+def _first_with_content(store: ResultStore, run: int, inflight: dict, content: str) -> tuple[int, str, str] | None:
+    """The first input of this run with this content: stored already, or still on a worker."""
+    best = store.first_with_content(content, run)
+    for seq, (key, _, file, other, _, _) in inflight.items():
+        if other == content and (best is None or seq < best[0]):
+            best = (seq, key, file)
+    return best
+
+
 def _run(plan, options: BatchOptions, store: ResultStore, config_key: str, context: dict, checker: Any,
          started: float) -> BatchResult:
     result = BatchResult(out=Path(options.out))
@@ -440,9 +449,9 @@ def _run(plan, options: BatchOptions, store: ResultStore, config_key: str, conte
     progress = Progress(plan.count, "quiet" if options.progress == "quiet" else options.progress,
                         interval=options.progress_interval)
     executor = own_checker = None
-    inflight: dict[int, tuple[str, str, str | None, str, str]] = {}  # seq → (learner, file, content hash, sha, page)
-    first_by_hash: dict[str, tuple[str, str]] = {}
-    keys_seen: dict[str, int] = {}
+    # seq → (key, learner, file, content hash, input sha, page) of tasks on the workers: a few per worker.
+    # Everything else about the inputs met so far is in the store, so memory does not grow with the batch.
+    inflight: dict[int, tuple[str, str, str, str | None, str, str]] = {}
     judging_started: float | None = None
     channel = options.channel
 
@@ -450,7 +459,7 @@ def _run(plan, options: BatchOptions, store: ResultStore, config_key: str, conte
         for outcome in outcomes:
             if outcome.state == "setup_error":
                 raise SetupError(f"the workers could not start the checker: {outcome.error}")
-            learner, file, content, sha, page = inflight.pop(outcome.seq)
+            _, learner, file, content, sha, page = inflight.pop(outcome.seq)
             store.put_outcome(outcome, run=run, learner=learner, file=file, input_sha=sha, content_hash=content,
                               config=config_key, page=page)
             result.judged += 1
@@ -469,12 +478,15 @@ def _run(plan, options: BatchOptions, store: ResultStore, config_key: str, conte
         for sub in iter_submissions(plan):
             seq = result.found
             result.found += 1
-            if sub.key in keys_seen:  # the same file reached twice (e.g. a folder and a file in it)
-                keys_seen[sub.key] += 1
-                sub = Submission(key=f"{sub.key}#again{keys_seen[sub.key]}", file=sub.file, learner=sub.learner,
-                                 name=sub.name, data=sub.data, channel=sub.channel, line=sub.line, error=sub.error)
-            else:
-                keys_seen[sub.key] = 1
+            def met(key: str) -> bool:
+                return store.in_run(key, run) or any(v[0] == key for v in inflight.values())
+
+            if met(sub.key):  # the same file reached twice (e.g. a folder and a file in it)
+                n = 2
+                while met(f"{sub.key}#again{n}"):
+                    n += 1
+                sub = Submission(key=f"{sub.key}#again{n}", file=sub.file, learner=sub.learner, name=sub.name,
+                                 data=sub.data, channel=sub.channel, line=sub.line, error=sub.error)
             if sub.error is not None:
                 store.put_failed(key=sub.key, seq=seq, run=run, learner=sub.learner, file=sub.file, error=sub.error,
                                  config=config_key)
@@ -484,16 +496,15 @@ def _run(plan, options: BatchOptions, store: ResultStore, config_key: str, conte
             task_channel = channel if channel != "auto" else sub.channel
             sha = input_sha(sub, task_channel)
             content = sub.content_hash
-            if content is not None and content in first_by_hash:
-                original_key, original_file = first_by_hash[content]
+            original = _first_with_content(store, run, inflight, content) if content is not None else None
+            if original is not None:
+                _, original_key, original_file = original
                 store.put_duplicate(key=sub.key, seq=seq, run=run, learner=sub.learner, file=sub.file, config=config_key,
                                     input_sha=sha, content_hash=content, original_key=original_key,
                                     original_file=original_file)
                 result.duplicates += 1
                 progress.advance("duplicate")
                 continue
-            if content is not None:
-                first_by_hash[content] = (sub.key, sub.file)
             page = page_name(sub.key, sub.learner, sub.file)
             prior = None if options.force else store.prior(sub.key)
             if (prior is not None and prior.input_sha == sha and prior.config == config_key and prior.file == sub.file
@@ -512,7 +523,7 @@ def _run(plan, options: BatchOptions, store: ResultStore, config_key: str, conte
                 progress.note(f"replycheck: judging with {executor.description}")
             if judging_started is None:
                 judging_started = time.monotonic()
-            inflight[seq] = (sub.learner, sub.file, content, sha, page)  # not the bytes: they go to the worker
+            inflight[seq] = (sub.key, sub.learner, sub.file, content, sha, page)  # not the bytes: they go to the worker
             executor.submit(Task(seq=seq, key=sub.key, name=sub.name, data=sub.data, channel=task_channel,
                                  agent=options.agent))
             handle(executor.collect(wait=False))

@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS transcripts (
 );
 CREATE INDEX IF NOT EXISTS transcripts_run_seq ON transcripts (run, seq);
 CREATE INDEX IF NOT EXISTS transcripts_learner ON transcripts (learner);
+CREATE INDEX IF NOT EXISTS transcripts_content ON transcripts (run, content_hash);
+CREATE INDEX IF NOT EXISTS transcripts_page ON transcripts (page);
 CREATE TABLE IF NOT EXISTS criteria (
     key TEXT NOT NULL, criterion TEXT NOT NULL, status TEXT NOT NULL,
     PRIMARY KEY (key, criterion)
@@ -143,6 +145,19 @@ class ResultStore:
         row = self.db.execute("SELECT file, state, input_sha, config, error_type FROM transcripts WHERE key = ?",
                               (key,)).fetchone()
         return Prior(*row) if row else None
+
+    def in_run(self, key: str, run: int) -> bool:
+        return self.db.execute("SELECT 1 FROM transcripts WHERE key = ? AND run = ?", (key, run)).fetchone() is not None
+
+    def first_with_content(self, content_hash: str, run: int) -> tuple[int, str, str] | None:
+        """(seq, key, file) of this run's first stored input with this content, duplicates aside."""
+        row = self.db.execute("SELECT seq, key, file FROM transcripts WHERE run = ? AND content_hash = ? "
+                              "AND state != 'duplicate' ORDER BY seq LIMIT 1", (run, content_hash)).fetchone()
+        return tuple(row) if row else None
+
+    def page_in_run(self, page: str, run: int) -> bool:
+        return self.db.execute("SELECT 1 FROM transcripts WHERE page = ? AND run = ? AND state = 'scored'",
+                               (page, run)).fetchone() is not None
 
     def mark_seen(self, key: str, seq: int, run: int, learner: str, file: str, page: str) -> None:
         self.db.execute("UPDATE transcripts SET seq = ?, run = ?, learner = ?, file = ?, page = ? WHERE key = ?",

@@ -52,7 +52,7 @@ def test_inputs_output_folder_inside_inputs_is_not_an_input(tmp_path):
     write(tmp_path / "subs" / "a.txt", CHAT)
     write(tmp_path / "subs" / "results" / "results.csv", "learner,file\n")
     plan = discover([tmp_path / "subs"], exclude=[tmp_path / "subs" / "results"])
-    assert [e.display for e in plan.entries] == ["subs/a.txt"]
+    assert [e.display for e in plan.entries()] == ["subs/a.txt"]
 
 
 @pytest.mark.parametrize("learner_from, expected", [
