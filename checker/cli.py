@@ -129,10 +129,10 @@ def eval_command(corpus, labels, rules, fmt, show_errors, model, languagetool_ur
         click.echo(render_eval_text(result, show_errors=show_errors))
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: user errors become one line on stderr and exit 2, never a traceback."""
+def run_command(command: click.Command, argv: list[str] | None, prog_name: str) -> None:
+    """Run a click command so user errors become one line on stderr and exit 2, never a traceback."""
     try:
-        cli.main(args=argv, prog_name="replycheck", standalone_mode=False)
+        command.main(args=argv, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
@@ -140,14 +140,17 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
     except ReplyCheckError as exc:
-        click.echo(f"replycheck: {exc}", err=True)
+        click.echo(f"{prog_name}: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
-    except SystemExit:
-        raise
     sys.exit(0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``replycheck`` console script."""
+    run_command(cli, argv, "replycheck")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,12 +14,21 @@ from typing import Any
 
 import click
 
-from ..cli import CONTEXT, build_checker, common_checker_options
-from ..errors import ReplyCheckError, RuleError
+from ..cli import CONTEXT, build_checker, common_checker_options, run_command
+from ..errors import RuleError
 
 
 def _problems(exc: RuleError) -> list[str]:
     return [str(e) for e in getattr(exc, "errors", None) or [exc]]
+
+
+def _invalid(path: str, exc: RuleError, err: bool) -> None:
+    """Print every problem of a rule set that does not load, and exit 1."""
+    problems = _problems(exc)
+    click.echo(f"Rule set {path!r} is not valid: {len(problems)} problem{'s' if len(problems) != 1 else ''}", err=err)
+    for p in problems:
+        click.echo(f"  {p}", err=err)
+    sys.exit(1)
 
 
 def _load(path: str, *, err: bool = True) -> Any:
@@ -29,11 +38,7 @@ def _load(path: str, *, err: bool = True) -> Any:
     try:
         return load_ruleset(path)
     except RuleError as exc:
-        problems = _problems(exc)
-        click.echo(f"Rule set {path!r} is not valid: {len(problems)} problem{'s' if len(problems) != 1 else ''}", err=err)
-        for p in problems:
-            click.echo(f"  {p}", err=err)
-        sys.exit(1)
+        _invalid(path, exc, err)
 
 
 def _checker(ctx: click.Context, model: str | None, languagetool_url: str | None) -> Any:
@@ -52,22 +57,14 @@ def _compiled(checker: Any, ruleset: Any, path: str, err: bool = True) -> None:
     try:
         ruleset.compile(checker.nlp)
     except RuleSetError as exc:
-        problems = _problems(exc)
-        click.echo(f"Rule set {path!r} is not valid: {len(problems)} problem{'s' if len(problems) != 1 else ''}", err=err)
-        for p in problems:
-            click.echo(f"  {p}", err=err)
-        sys.exit(1)
+        _invalid(path, exc, err)
 
 
 def _checker_ruleset(checker: Any, path: str) -> Any:
     try:
         return checker.ruleset(path)
     except RuleError as exc:
-        problems = _problems(exc)
-        click.echo(f"Rule set {path!r} is not valid: {len(problems)} problem{'s' if len(problems) != 1 else ''}", err=True)
-        for p in problems:
-            click.echo(f"  {p}", err=True)
-        sys.exit(1)
+        _invalid(path, exc, True)
 
 
 def _where(ruleset: Any) -> str:
@@ -336,18 +333,4 @@ def types_command(type_name):
 
 def main(argv: list[str] | None = None, prog_name: str = "python -m checker.rules") -> None:
     """Run the ``rules`` group on its own: user errors are one line and exit 2, never a traceback."""
-    try:
-        rules.main(args=argv, prog_name=prog_name, standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(2)
-    except ReplyCheckError as exc:
-        click.echo(f"{prog_name}: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(130)
-    sys.exit(0)
+    run_command(rules, argv, prog_name)
