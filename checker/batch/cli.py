@@ -190,8 +190,8 @@ def results(folder, criterion, status, learner, decision, state, min_score, max_
             where.append("key IN (SELECT key FROM criteria WHERE status = ?)")
             params.append(status)
         if learner:
-            where.append(f"lower(learner) IN ({', '.join('?' for _ in learner)})")
-            params += [n.lower() for n in learner]
+            where.append(f"casefold(learner) IN ({', '.join('?' for _ in learner)})")
+            params += [n.casefold() for n in learner]
         if decision:
             where.append("decision = ?")
             params.append(decision)

@@ -2,6 +2,9 @@
 (a log file, CI, a pipe), nothing with ``--quiet``. All of it goes to standard error."""
 from __future__ import annotations
 
+import io
+import os
+import shutil
 import sys
 import time
 from typing import IO
@@ -16,6 +19,19 @@ def _duration(seconds: float) -> str:
         return f"{minutes}m {seconds:02d}s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h {minutes:02d}m"
+
+
+def _width(stream: IO[str]) -> dict:
+    """Follow the terminal's size; a terminal that reports none (a pty under ``script`` or CI)
+    gets 80×24, else tqdm would draw nothing."""
+    try:
+        size = os.get_terminal_size(stream.fileno())
+        if size.columns > 0 and size.lines > 0:
+            return {"dynamic_ncols": True}
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        pass
+    fallback = shutil.get_terminal_size((80, 24))
+    return {"ncols": fallback.columns or 80, "nrows": fallback.lines or 24}
 
 
 class Progress:
@@ -39,8 +55,8 @@ class Progress:
         if self.mode == "bar":
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, unit="transcript", file=self.stream, dynamic_ncols=True, smoothing=0.05,
-                             mininterval=0.25, desc="Scoring")
+            self._bar = tqdm(total=total, unit="transcript", file=self.stream, smoothing=0.05, mininterval=0.25,
+                             desc="Scoring", **_width(self.stream))
 
     def note(self, message: str) -> None:
         if self.mode == "quiet":

@@ -97,6 +97,8 @@ class ResultStore:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self._prepare()
         self.db.row_factory = sqlite3.Row
+        # SQLite's lower() knows ASCII only; learners are called Zoë and Łukasz too
+        self.db.create_function("casefold", 1, lambda v: v.casefold() if isinstance(v, str) else v, deterministic=True)
         self._last_commit = time.monotonic()
 
     def _prepare(self) -> None:

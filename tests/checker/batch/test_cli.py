@@ -137,6 +137,15 @@ def test_cli_results_learner_decision_score_and_sort(judged, capsys):
     assert all(r["feedback_page"].startswith("transcripts/") for r in rows)
 
 
+def test_cli_results_learner_match_ignores_case_beyond_ascii(tmp_path, checker, capsys, batch_helpers):
+    root = tmp_path / "cohort"
+    (root / "ZOË ŁUKASZ").mkdir(parents=True)
+    shutil.copy(batch_helpers.SAMPLES / "chat_good.txt", root / "ZOË ŁUKASZ" / "a.txt")
+    run_batch([root], BatchOptions(out=tmp_path / "out", jobs=1, progress="quiet"), checker=checker)
+    assert replycheck("results", tmp_path / "out", "--learner", "zoë łukasz", "--format", "json") == 0
+    assert [r["learner"] for r in json.loads(capsys.readouterr().out)] == ["ZOË ŁUKASZ"]
+
+
 def test_cli_results_table_and_failed_inputs(judged, capsys):
     assert replycheck("results", judged, "--criterion", "tone", "--status", "met") == 0
     out = capsys.readouterr().out.splitlines()

@@ -19,7 +19,8 @@ def feed(progress: Progress) -> None:
     progress.close()
 
 
-def test_progress_bar_on_a_terminal_shows_count_rate_and_eta():
+def test_progress_bar_on_a_terminal_shows_count_rate_and_eta(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")  # the width of the (pretend) terminal
     stream = Terminal()
     progress = Progress(10, stream=stream)
     assert progress.mode == "bar"
