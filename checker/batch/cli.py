@@ -57,8 +57,14 @@ def batch(ctx, inputs, out, jobs, scheduler, learner_from, learner_column, conve
       replycheck batch submissions/ --out results/ --scheduler tcp://10.0.0.5:8786
 
     Running the same command again resumes: only new or changed inputs are judged.
-    Exit status: 0 every input scored (duplicates are reported, not failures); 1 some inputs
-    failed (listed, and in errors.csv); 2 usage error; 130 interrupted (finished results kept).
+    See docs/batch.md for the inputs, the output columns and Dask.
+
+    \b
+    Exit status:
+      0    every input scored (duplicates are reported, not failures)
+      1    some inputs failed (listed, and in errors.csv)
+      2    usage error
+      130  interrupted (finished results are kept; run again to resume)
     """
     from ..nlp import DEFAULT_MODEL
     from .runner import BatchOptions, InterruptedBatch, run_batch
