@@ -6,6 +6,7 @@ matchers once, and ``evaluate(ctx)`` that yields ``Finding``s and does no I/O.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
@@ -104,12 +105,21 @@ class Rule:
                        why=self.why, source=self.source, positive=False, status=status)
 
 
+_CUSTOMER = re.compile(r"(,?\s*)\{customer(?:\|([^}]*))?\}")
+
+
 def _personal(template: str, ctx: Any) -> str:
-    """``{customer}`` becomes the customer's name when the transcript shows it."""
-    if "{customer}" not in template:
+    """``{customer}`` becomes the customer's name when the transcript shows it; otherwise
+    ``{customer|Priya}`` uses its example name and a bare ``{customer}`` is left out."""
+    if "{customer" not in template:
         return template
     names = getattr(ctx, "customer_names", ())
-    return template.replace("{customer}", names[0] if names else "the customer's name")
+
+    def fill(m: re.Match) -> str:
+        name = names[0] if names else m.group(2)
+        return f"{m.group(1)}{name}" if name else ""
+
+    return _CUSTOMER.sub(fill, template)
 
 
 def _fill(template: str, match: str) -> str:

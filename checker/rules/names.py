@@ -13,6 +13,10 @@ _SELF_INTRO = re.compile(rf"\b(?i:my\s+name\s+is|my\s+name's|name\s*:|this\s+is|
 # "Ruth Adebayo, 22/09/1979, M20 4LP": a name given as the first security answer
 _NAME_FIRST = re.compile(rf"^\s*({_NAME}\s+{_NAME})\s*,\s*(?=[^,\n]*\d)")
 TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr")
+# a message that is only a name ("Jordan Reid"), as when answering "the name on the account?"
+_BARE_NAME = re.compile(rf"^\s*({_NAME}(?:\s+{_NAME}){{1,2}})\s*\.?\s*$")
+_NOT_NAMES = {"thanks", "thank", "hi", "hello", "hey", "ok", "okay", "yes", "no", "yeah", "cheers", "bye", "great",
+              "lovely", "perfect", "brilliant", "sure", "fine", "good", "morning", "evening", "afternoon", "many", "all"}
 
 
 def customer_names(conversation: Conversation) -> tuple[str, ...]:
@@ -23,6 +27,9 @@ def customer_names(conversation: Conversation) -> tuple[str, ...]:
         speaker = re.sub(r"<[^>]*>", "", turn.speaker).strip()
         if "@" not in speaker and speaker.lower() not in _ROLEISH:
             names.extend(w for w in re.findall(_NAME, speaker) if w.lower() not in _ROLEISH)
+        bare = _BARE_NAME.match(turn.text)
+        if bare and bare.group(1).split()[0].lower() not in _NOT_NAMES:
+            names.extend(bare.group(1).split())
         m0 = _NAME_FIRST.match(turn.text)
         if m0:
             names.extend(m0.group(1).split())
