@@ -16,7 +16,8 @@ TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr")
 # a message that is only a name ("Jordan Reid"), as when answering "the name on the account?"
 _BARE_NAME = re.compile(rf"^\s*({_NAME}(?:\s+{_NAME}){{1,2}})\s*\.?\s*$")
 _NOT_NAMES = {"thanks", "thank", "hi", "hello", "hey", "ok", "okay", "yes", "no", "yeah", "cheers", "bye", "great",
-              "lovely", "perfect", "brilliant", "sure", "fine", "good", "morning", "evening", "afternoon", "many", "all"}
+              "lovely", "perfect", "brilliant", "sure", "fine", "good", "morning", "evening", "afternoon", "many", "all",
+              "it's", "it’s", "its", "i'm", "i’m", "this", "that", "my", "name", "please", "sorry"}
 
 
 def customer_names(conversation: Conversation) -> tuple[str, ...]:
