@@ -156,6 +156,20 @@ def render_text(report: Report, color: bool = False) -> str:
             lines.append(f"  [{f.level}] {where}{quote}: {f.message}  ({f.rule_id})")
             if f.suggestion:
                 lines.append(f"      → {f.suggestion}")
+    lines += ["", paint("Conversation", "1") + "  (your messages are marked ›; proofreading issues under them)"]
+    issues_by_turn: dict[int, list] = {}
+    for issue in analysed.proofreading.issues:
+        issues_by_turn.setdefault(issue.turn, []).append(issue)
+    for turn in conv.turns:
+        mark = "›" if turn.role == "agent" else " "
+        when = f" [{turn.time}]" if turn.time else ""
+        lines.append(f"{mark} {turn.index + 1:>2}. {turn.speaker}{when}:")
+        lines += [f"       {line}" for line in turn.text.split("\n")]
+        for issue in issues_by_turn.get(turn.index, []):
+            better = f" → {', '.join(issue.suggestions[:2])}" if issue.suggestions else ""
+            lines.append(paint(f"       ✎ '{issue.text}'{better} ({issue.category}: {issue.message})", "33"))
+    if conv.notes:
+        lines += ["  notes:"] + [f"       {line}" for line in conv.notes.split("\n")]
     r = analysed.readability
     fre = f", reading ease {r.flesch_reading_ease:.0f}" if r.flesch_reading_ease is not None else ""
     lines += ["", f"Readability: {r.words} words in {r.sentences} sentences, {r.avg_sentence_words:.1f} words a sentence "

@@ -94,6 +94,7 @@ def test_render_text_is_readable(checker):
     assert "NOT YET COMPETENT" in text and "Critical failure: data_protection" in text
     assert "\033[" not in text
     assert "Even better if" in text and "Findings" in text
+    assert "Conversation" in text and "›  1. Agent:" in text and "       Order number?" in text
 
 
 @pytest.mark.parametrize("text", [
@@ -108,3 +109,8 @@ def test_negated_verification_is_not_verification(checker):
     report = checker.check("Agent: Hello, how can I help?\nCustomer: What's my balance?\n"
                            "Agent: I can't verify you, but I can see your balance is £20.")
     assert report.criterion("identity_verification").status == "not_met"
+
+
+def test_render_text_shows_proofreading_issues_under_the_message(checker):
+    text = render_text(checker.check("Agent: Hello, you will recieve it.\nCustomer: ok"))
+    assert "✎ 'recieve' → receive" in text
