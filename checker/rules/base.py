@@ -100,6 +100,16 @@ class Rule:
             positive=True, status="met",
         )
 
+    def problem_at(self, ctx: Any, match: tuple, **kwargs: Any) -> Finding:
+        """``problem`` for a (segment, start, end) match in a turn's text."""
+        seg, start, end = match
+        return self.problem(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end), **kwargs)
+
+    def evidence_at(self, ctx: Any, match: tuple) -> Finding:
+        """``evidence`` for a (segment, start, end) match in a turn's text."""
+        seg, start, end = match
+        return self.evidence(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end))
+
     def not_applicable(self, message: str, status: str = "not_applicable") -> Finding:
         return Finding(rule_id=self.id, criterion=self.criterion, level="suggestion", message=message,
                        why=self.why, source=self.source, positive=False, status=status)

@@ -52,40 +52,30 @@ class ConditionalRule(Rule):
         if not triggers:
             yield self.not_applicable(self.not_applicable_message or "Nothing in the conversation called for this.")
             return
-        seg, t_start, _ = triggers[0]
-        trigger_turn = seg.turn
+        trigger_turn = triggers[0][0].turn
         later = [t for t in ctx.agent_turns if t.index > trigger_turn.index or t.index == trigger_turn.index and t.role == "agent"]
         window, rest = later[: self.within], later[self.within:]
         segs = lambda turns: [ctx._whole(t) for t in turns]  # noqa: E731
         hit = self._first(ctx, self._then, segs(window))
         if hit and self.repeat_late and self._repeated_before(ctx, triggers, hit[0].turn.index):
-            seg2, s, e = hit
-            yield self.problem(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e), status=self.late_status,
-                               message=self.late_message or None)
+            yield self.problem_at(ctx, hit, status=self.late_status, message=self.late_message or None)
             return
         if hit:
-            seg2, s, e = hit
             if self._also and not self._also_near(ctx, hit, later):
-                yield self.problem(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e), status="partly",
-                                   message=self.also_message or None)
+                yield self.problem_at(ctx, hit, status="partly", message=self.also_message or None)
                 return
-            yield self.evidence(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e))
+            yield self.evidence_at(ctx, hit)
             return
         partial = self._first(ctx, self._partial, segs(later)) if self._partial else None
         late = self._first(ctx, self._then, segs(rest))
         if late and not partial:
-            seg2, s, e = late
-            yield self.problem(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e), status=self.late_status,
-                               message=self.late_message or None)
+            yield self.problem_at(ctx, late, status=self.late_status, message=self.late_message or None)
             return
         if partial:
-            seg2, s, e = partial
-            yield self.problem(ctx, seg2.turn.index, *ctx.to_source(seg2.turn, s, e), status="partly",
-                               message=self.partial_message or None)
+            yield self.problem_at(ctx, partial, status="partly", message=self.partial_message or None)
             return
         # point at what triggered the rule: that is what went unanswered
-        ts, te = ctx.to_source(trigger_turn, t_start, triggers[0][2])
-        yield self.problem(ctx, trigger_turn.index, ts, te)
+        yield self.problem_at(ctx, triggers[0])
 
     def _also_near(self, ctx: Any, hit: tuple, later: list) -> bool:
         """Is an 'also' phrase near the response: in the rest of its message or the next ones?"""

@@ -50,8 +50,7 @@ class OrderRule(Rule):
         if not b and self.missing_then == "credit_first":
             a = ctx.find(self._first, ctx.segments(self.first_scope), self.negation)
             if a:  # the check was done; what followed it is account business by definition
-                seg, s, e = a[0]
-                yield self.evidence(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e))
+                yield self.evidence_at(ctx, a[0])
                 return
         if not b and self.missing_then in ("not_applicable", "credit_first"):
             yield self.not_applicable(self.not_applicable_message or "Nothing in the conversation called for this.")
@@ -63,24 +62,18 @@ class OrderRule(Rule):
         partial = ctx.find(self._partial, ctx.segments(self.first_scope), self.negation) if self._partial else []
         a_before = [m for m in a if _position(m) <= b_pos]
         if a_before:
-            seg, s, e = a_before[0]
-            yield self.evidence(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e))
+            yield self.evidence_at(ctx, a_before[0])
             return
         partial_before = [m for m in partial if _position(m) <= b_pos]
         if partial_before:
-            seg, s, e = partial_before[0]
-            yield self.problem(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e), status="partly",
-                               message=self.partial_message or None)
+            yield self.problem_at(ctx, partial_before[0], status="partly", message=self.partial_message or None)
             return
         late = a or partial
         if late:
-            seg, s, e = late[0]
-            yield self.problem(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e), status=self.late_status,
-                               message=self.late_message or None)
+            yield self.problem_at(ctx, late[0], status=self.late_status, message=self.late_message or None)
             return
         if b:
-            seg, s, e = b[0]
-            yield self.problem(ctx, seg.turn.index, *ctx.to_source(seg.turn, s, e), status=self.missing_status)
+            yield self.problem_at(ctx, b[0], status=self.missing_status)
         else:
             last = ctx.agent_turns[-1] if ctx.agent_turns else None
             at = last.end if last else None

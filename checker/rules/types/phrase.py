@@ -25,6 +25,5 @@ class PhraseRule(Rule):
                                                     lemmas=self.lemmas))
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
-        for seg, start, end in ctx.find(self._set, ctx.segments(self.scope), self.negation)[: self.max_findings]:
-            s, e = ctx.to_source(seg.turn, start, end)
-            yield self.problem(ctx, seg.turn.index, s, e)
+        for match in ctx.find(self._set, ctx.segments(self.scope), self.negation)[: self.max_findings]:
+            yield self.problem_at(ctx, match)

@@ -45,21 +45,16 @@ class RequiredRule(Rule):
             return
         found = ctx.find(self._set, segments, self.negation)
         if found:
-            seg, start, end = found[0]
-            yield self.evidence(ctx, seg.turn.index, *ctx.to_source(seg.turn, start, end))
+            yield self.evidence_at(ctx, found[0])
             return
         partial = ctx.find(self._partial, segments, self.negation) if self._partial else []
         if partial:
-            seg, start, end = partial[0]
-            yield self.problem(ctx, seg.turn.index, *ctx.to_source(seg.turn, start, end), status="partly",
-                               message=self.partial_message or None)
+            yield self.problem_at(ctx, partial[0], status="partly", message=self.partial_message or None)
             return
         if self.fallback_scope and self._fallback:
             late = ctx.find(self._fallback, ctx.segments(self.fallback_scope), self.negation)
             if late:
-                seg, start, end = late[0]
-                yield self.problem(ctx, seg.turn.index, *ctx.to_source(seg.turn, start, end), status="partly",
-                                   message=self.fallback_message or None)
+                yield self.problem_at(ctx, late[0], status="partly", message=self.fallback_message or None)
                 return
         first = segments[0]
         at = first.turn.to_source(first.start)
