@@ -115,11 +115,8 @@ class Context:
     def email_parts(self, turn: Turn) -> EmailParts:
         cache = self.__dict__.setdefault("_email_parts", {})
         if turn.index not in cache:
-            cache[turn.index] = split_email(turn.text, self._names_for_signoff())
+            cache[turn.index] = split_email(turn.text)
         return cache[turn.index]
-
-    def _names_for_signoff(self) -> tuple[str, ...]:
-        return tuple(w for t in self.agent_turns for w in re.findall(r"[A-Z][a-z]+", t.speaker))
 
     # -- findings in source offsets ----------------------------------------------------------
 
@@ -153,7 +150,7 @@ class Context:
         return customer_names(self.conversation)
 
 
-def split_email(text: str, agent_names: tuple[str, ...] = ()) -> EmailParts:
+def split_email(text: str) -> EmailParts:
     lines = text.split("\n")
     offsets, pos = [], 0
     for line in lines:
