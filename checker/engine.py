@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .analyse import analyse
-from .model import AnalysedConversation, Conversation, Report
+from .model import ActedConversation, AnalysedConversation, Conversation, Report
 from .nlp import DEFAULT_MODEL, load_model
 from .parse import MAX_INPUT_BYTES, parse_bytes, parse_transcript
 from .proofing import default_accepted_words, make_proofreader
@@ -21,9 +21,13 @@ from .proofing import default_accepted_words, make_proofreader
 class Checker:
     def __init__(self, model: str = DEFAULT_MODEL, languagetool_url: str | None = None,
                  accepted_words: list[str] | None = None, max_bytes: int = MAX_INPUT_BYTES,
-                 rules_paths: dict[str, str | Path] | None = None):
+                 rules_paths: dict[str, str | Path] | None = None, use_encoder: bool = True):
+        from .acts import ActRecogniser
+
         self.model_name = model
         self.nlp = load_model(model)
+        # the dialogue-act recogniser: sentence model loaded and act examples embedded once
+        self.recogniser = ActRecogniser(self.nlp, use_encoder=use_encoder)
         words = default_accepted_words() + list(accepted_words or [])
         self.accepted_words = frozenset(w.lower() for w in words)
         self.proofreader = make_proofreader(languagetool_url, words)
@@ -48,6 +52,9 @@ class Checker:
         return analyse(conversation, self.nlp, self.proofreader, self.accepted_words | extra_words, self.model_name,
                        executor=self._proof_pool)
 
+    def acts(self, analysed: AnalysedConversation) -> ActedConversation:
+        return self.recogniser.recognise(analysed)
+
     def ruleset(self, name: str = "default"):
         """Load (once) the rule set called ``name`` or at path ``name``."""
         from .rules.loader import load_ruleset
@@ -64,8 +71,8 @@ class Checker:
 
         ruleset = self.ruleset(rules)
         conversation = text if isinstance(text, Conversation) else self.parse(text, name=name, channel=channel, agent=agent)
-        analysed = self.analyse(conversation, ruleset.accepted_words)
-        return build_report(analysed, ruleset, evaluate(analysed, ruleset))
+        acted = self.acts(self.analyse(conversation, ruleset.accepted_words))
+        return build_report(acted, ruleset, evaluate(acted, ruleset))
 
     def close(self) -> None:
         self._proof_pool.shutdown(wait=True)

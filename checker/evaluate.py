@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable
 
-from .model import AnalysedConversation, Finding, Turn
+from .model import Act, ActedConversation, AnalysedConversation, Finding, Turn
 
 SALUTATION_LINE = re.compile(
     r"^\s*(?:dear|hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|greetings|morning|afternoon)\b[^\n]{0,60}$",
@@ -58,7 +58,12 @@ class EmailParts:
 
 
 class Context:
-    def __init__(self, analysed: AnalysedConversation, ruleset: Any = None):
+    def __init__(self, analysed: AnalysedConversation | ActedConversation, ruleset: Any = None):
+        if isinstance(analysed, ActedConversation):
+            self.acts: tuple[Act, ...] = analysed.acts
+            analysed = analysed.analysed
+        else:
+            self.acts = ()
         self.analysed = analysed
         self.conversation = analysed.conversation
         self.ruleset = ruleset
@@ -134,11 +139,33 @@ class Context:
             # then the rest of the conversation): match each message once
             key = (id(phrase_set), seg.turn.index, negation)
             if key not in cache:
-                cache[key] = phrase_set.find(seg.doc, negation=negation)
+                spans = phrase_set.find(seg.doc, negation=negation)
+                if getattr(phrase_set, "acts", None):
+                    spans = _merge(spans, self._act_spans(seg.turn.index, phrase_set.acts))
+                if spans and getattr(phrase_set, "exception_acts", None):
+                    blocked = [a.local for a in self.acts if a.turn == seg.turn.index and a.name in phrase_set.exception_acts]
+                    spans = [sp for sp in spans if not any(_sentence_overlaps(seg.doc, sp, b) for b in blocked)]
+                cache[key] = spans
             for start, end in cache[key]:
                 if seg.contains(start, end):
                     out.append((seg, start, end))
         return out
+
+    def _act_spans(self, turn: int, names: frozenset[str]) -> list[tuple[int, int]]:
+        spans = []
+        where = self.__dict__.setdefault("_act_at", {})
+        for act in self.acts:
+            if act.turn == turn and act.name in names:
+                where.setdefault((turn, act.local), act)
+                spans.append(act.local)
+        return spans
+
+    def explain(self, turn: int | None, start: int, end: int) -> tuple[Act | None, str]:
+        """The act behind a match in a turn's text (offsets in the turn), and how it was recognised."""
+        act = self.__dict__.get("_act_at", {}).get((turn, (start, end)))
+        if act is None:
+            return None, "phrase or regular expression in the rule"
+        return act, f"{act.source}: {act.evidence}"
 
     # -- who the customer is -------------------------------------------------------------------
 
@@ -148,6 +175,27 @@ class Context:
         from .rules.names import customer_names
 
         return customer_names(self.conversation)
+
+
+def _sentence_overlaps(doc: Any, span: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Does ``other`` overlap the sentence that holds ``span`` ("Hello [Customer Name]")?"""
+    a, b = span
+    piece = doc.char_span(a, b, alignment_mode="expand")
+    if piece is not None:
+        try:
+            a, b = piece.sent.start_char, piece.sent.end_char
+        except ValueError:  # no sentence boundaries
+            pass
+    return a < other[1] and other[0] < b
+
+
+def _merge(spans: list[tuple[int, int]], extra: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Non-overlapping spans, the earliest (then the longest) first."""
+    chosen: list[tuple[int, int]] = []
+    for sp in sorted(set(spans) | set(extra), key=lambda x: (x[0], -(x[1] - x[0]))):
+        if all(sp[1] <= c[0] or sp[0] >= c[1] for c in chosen):
+            chosen.append(sp)
+    return sorted(chosen)
 
 
 def split_email(text: str) -> EmailParts:
@@ -201,8 +249,9 @@ def split_email(text: str) -> EmailParts:
     return EmailParts(salutation, (body_start, body_end), signoff, has_name, paragraphs)
 
 
-def evaluate(analysed: AnalysedConversation, ruleset: Any, include_drafts: bool = False) -> list[Finding]:
-    """Every finding of every rule that applies to this conversation's channel."""
+def evaluate(analysed: AnalysedConversation | ActedConversation, ruleset: Any, include_drafts: bool = False) -> list[Finding]:
+    """Every finding of every rule that applies to this conversation's channel. Rules that name
+    dialogue acts see them when given an ``ActedConversation`` (the acts stage's output)."""
     ctx = Context(analysed, ruleset)
     findings: list[Finding] = []
     for rule in ruleset.rules:

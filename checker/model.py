@@ -206,6 +206,8 @@ class Finding:
     source: str = ""
     positive: bool = False
     status: str | None = None  # the status this finding argues for its criterion
+    act: str | None = None  # the dialogue act behind the finding, when one is
+    recogniser: str = ""  # how the text was recognised: "meaning: reads like '…'", "pattern", "regex", …
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -221,7 +223,57 @@ class Finding:
             "why": self.why,
             "suggestion": self.suggestion,
             "source": self.source,
+            "act": self.act,
+            "recogniser": self.recogniser,
         }
+
+
+@dataclass(frozen=True)
+class Act:
+    """A dialogue act on one sentence (or a pattern's tokens) of one turn.
+
+    ``start``/``end`` index ``Conversation.source``; ``local`` is the same span in ``turn.text``.
+    ``source`` says which recogniser fired: ``meaning`` (the sentence encoder's classifier),
+    ``example`` (close to an act example, e.g. one a centre added) or ``pattern`` (spaCy token
+    patterns); ``evidence`` explains it ("reads like the example '…' (0.82)").
+    """
+
+    name: str
+    turn: int
+    start: int
+    end: int
+    confidence: float
+    source: str
+    evidence: str
+    local: tuple[int, int] = (0, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "turn": self.turn, "start": self.start, "end": self.end,
+                "confidence": round(self.confidence, 3), "source": self.source, "evidence": self.evidence}
+
+
+@dataclass(frozen=True)
+class ActedConversation:
+    """The analysed conversation plus the dialogue acts found on it (the ``acts`` stage's output).
+
+    ``recognisers`` names what ran (the sentence model, or patterns only and why)."""
+
+    analysed: AnalysedConversation
+    acts: tuple[Act, ...]
+    recognisers: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.analysed.conversation
+
+    def in_turn(self, turn: int, names: Any = None) -> list[Act]:
+        return [a for a in self.acts if a.turn == turn and (names is None or a.name in names)]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.analysed.to_dict()
+        data["acts"] = [a.to_dict() for a in self.acts]
+        data["act_recognisers"] = dict(self.recognisers)
+        return data
 
 
 @dataclass(frozen=True)
@@ -276,6 +328,8 @@ class Report:
     critical_failures: tuple[str, ...]
     went_well: tuple[str, ...]
     even_better_if: tuple[str, ...]
+    acts: tuple[Act, ...] = ()
+    act_recognisers: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def conversation(self) -> Conversation:
@@ -298,6 +352,8 @@ class Report:
                 "criteria": [c.to_dict() for c in self.criteria],
                 "findings": [f.to_dict() for f in self.findings],
                 "feedback": {"went_well": list(self.went_well), "even_better_if": list(self.even_better_if)},
+                "acts": [a.to_dict() for a in self.acts],
+                "act_recognisers": dict(self.act_recognisers),
             }
         )
         return data

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import AnalysedConversation, CriterionResult, Evidence, Finding, Report
+from .model import ActedConversation, AnalysedConversation, CriterionResult, Evidence, Finding, Report
 
 STATUS_SCORE = {"met": 1.0, "partly": 0.5, "not_met": 0.0}
 STATUS_LABEL = {"met": "met", "partly": "partly", "not_met": "not met", "not_applicable": "n/a",
@@ -43,7 +43,12 @@ def criterion_status(criterion: Any, findings: list[Finding], rule_weights: dict
     return criterion.default
 
 
-def build_report(analysed: AnalysedConversation, ruleset: Any, findings: list[Finding]) -> Report:
+def build_report(analysed: AnalysedConversation | ActedConversation, ruleset: Any, findings: list[Finding]) -> Report:
+    acts: tuple = ()
+    recognisers: dict = {}
+    if isinstance(analysed, ActedConversation):
+        acts, recognisers = analysed.acts, dict(analysed.recognisers)
+        analysed = analysed.analysed
     rule_weights = {r.id: r.weight for r in ruleset.rules}
     by_criterion: dict[str, list[Finding]] = {cid: [] for cid in ruleset.criteria}
     for f in findings:
@@ -96,7 +101,7 @@ def build_report(analysed: AnalysedConversation, ruleset: Any, findings: list[Fi
     return Report(
         analysed=analysed, rules_name=ruleset.name, rules_version=ruleset.version, criteria=tuple(results),
         findings=problems_all, score=score, decision=decision, critical_failures=critical_failures,
-        went_well=went_well, even_better_if=even_better_if,
+        went_well=went_well, even_better_if=even_better_if, acts=acts, act_recognisers=recognisers,
     )
 
 

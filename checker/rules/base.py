@@ -7,7 +7,7 @@ matchers once, and ``evaluate(ctx)`` that yields ``Finding``s and does no I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..model import LEVELS, STATUSES, Finding
@@ -101,18 +101,28 @@ class Rule:
         )
 
     def problem_at(self, ctx: Any, match: tuple, **kwargs: Any) -> Finding:
-        """``problem`` for a (segment, start, end) match in a turn's text."""
+        """``problem`` for a (segment, start, end) match in a turn's text, naming the act behind it."""
         seg, start, end = match
-        return self.problem(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end), **kwargs)
+        finding = self.problem(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end), **kwargs)
+        return _explained(finding, ctx, seg.turn.index, start, end)
 
     def evidence_at(self, ctx: Any, match: tuple) -> Finding:
-        """``evidence`` for a (segment, start, end) match in a turn's text."""
+        """``evidence`` for a (segment, start, end) match in a turn's text, naming the act behind it."""
         seg, start, end = match
-        return self.evidence(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end))
+        finding = self.evidence(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end))
+        return _explained(finding, ctx, seg.turn.index, start, end)
 
     def not_applicable(self, message: str, status: str = "not_applicable") -> Finding:
         return Finding(rule_id=self.id, criterion=self.criterion, level="suggestion", message=message,
                        why=self.why, source=self.source, positive=False, status=status)
+
+
+def _explained(finding: Finding, ctx: Any, turn: int, start: int, end: int) -> Finding:
+    explain = getattr(ctx, "explain", None)
+    if explain is None:
+        return finding
+    act, how = explain(turn, start, end)
+    return replace(finding, act=act.name if act is not None else None, recogniser=how)
 
 
 _CUSTOMER = re.compile(r"(,?\s*)\{customer(?:\|([^}]*))?\}")

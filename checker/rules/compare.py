@@ -286,9 +286,9 @@ def transcript_findings(checker: Any, ruleset: Any, path: Path, entry: dict[str,
     from ..parse import read_file
 
     conversation = read_file(path, channel=entry.get("channel") or "auto", agent=entry.get("agent"))
-    analysed = checker.analyse(conversation, ruleset.accepted_words)
+    acted = checker.acts(checker.analyse(conversation, ruleset.accepted_words))
     out: dict[str, list[Finding]] = {}
-    for f in evaluate(analysed, ruleset):
+    for f in evaluate(acted, ruleset):
         out.setdefault(f.rule_id, []).append(f)
     return out
 

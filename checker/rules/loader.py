@@ -236,6 +236,17 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
                 problem = regex_problem(pattern)
                 if problem:
                     errors.append(RuleError(f"key '{key}': bad regular expression {pattern!r}: {problem}", source=src, line=line))
+        if (key == "acts" or str(key).endswith("_acts")) and meta.get("kind") == "str_list":
+            from ..acts.definitions import act_names
+
+            vocabulary = act_names()
+            unknown_acts = [v for v in value if v not in vocabulary]
+            if unknown_acts:
+                close = difflib.get_close_matches(unknown_acts[0], vocabulary, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                errors.append(RuleError(f"key '{key}': unknown act {unknown_acts[0]!r}{hint} (acts are defined in checker/acts/defs)",
+                                        source=src, line=line))
+                continue
         if meta.get("kind") == "pattern_map":
             for pats in value.values():
                 for pattern in pats:

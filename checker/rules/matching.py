@@ -22,8 +22,12 @@ _CLAUSE_DEPS = {"xcomp"}  # "not able to apologise": the negation sits on "able"
 class PhraseSet:
     def __init__(self, nlp: Any, phrases: Iterable[str] = (), patterns: Iterable[str] = (),
                  exceptions: Iterable[str] = (), exception_patterns: Iterable[str] = (), key: str = "phrases",
-                 lemmas: bool = True):
+                 lemmas: bool = True, acts: Iterable[str] = (), exception_acts: Iterable[str] = ()):
         from spacy.matcher import PhraseMatcher
+
+        # dialogue acts (checker/acts) that also count as a match: the evaluator adds their spans
+        self.acts = frozenset(acts)
+        self.exception_acts = frozenset(exception_acts)  # a match overlapping one of these does not count
 
         self.phrases = tuple(p for p in phrases if p.strip())
         self.patterns = tuple(compile_regex(p) for p in patterns)
@@ -40,7 +44,7 @@ class PhraseSet:
                             if (exceptions or exception_patterns) else None)
 
     def __bool__(self) -> bool:
-        return bool(self.phrases or self.patterns)
+        return bool(self.phrases or self.patterns or self.acts)
 
     def find(self, doc: Any, negation: bool = False) -> list[tuple[int, int]]:
         """Non-overlapping character spans in ``doc.text``: where matches overlap, the one that

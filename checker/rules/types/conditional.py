@@ -23,6 +23,10 @@ class ConditionalRule(Rule):
     when: tuple[str, ...] = str_list("trigger phrases")
     when_patterns: tuple[str, ...] = str_list("trigger regular expressions")
     when_exceptions: tuple[str, ...] = str_list("phrases inside which a trigger does not count")
+    when_acts: tuple[str, ...] = str_list("dialogue acts that trigger the rule")
+    then_acts: tuple[str, ...] = str_list("dialogue acts the agent must perform")
+    then_partial_acts: tuple[str, ...] = str_list("dialogue acts that only partly satisfy the rule")
+    also_acts: tuple[str, ...] = str_list("dialogue acts that must also appear for full credit")
     when_scope: str = field(default="customer_turns", metadata=spec(str, "where triggers are looked for", SCOPES))
     then: tuple[str, ...] = str_list("what the agent must say")
     then_patterns: tuple[str, ...] = str_list("regular expressions for what the agent must say")
@@ -42,10 +46,13 @@ class ConditionalRule(Rule):
     not_applicable_message: str = field(default="", metadata=spec(str, "message when nothing triggered the rule"))
 
     def compile(self, nlp: Any) -> None:
-        object.__setattr__(self, "_when", PhraseSet(nlp, self.when, self.when_patterns, self.when_exceptions))
-        object.__setattr__(self, "_then", PhraseSet(nlp, self.then, self.then_patterns, self.then_exceptions))
-        object.__setattr__(self, "_partial", PhraseSet(nlp, self.then_partial, self.then_partial_patterns))
-        object.__setattr__(self, "_also", PhraseSet(nlp, self.also, self.also_patterns))
+        object.__setattr__(self, "_when", PhraseSet(nlp, self.when, self.when_patterns, self.when_exceptions,
+                                                     acts=self.when_acts))
+        object.__setattr__(self, "_then", PhraseSet(nlp, self.then, self.then_patterns, self.then_exceptions,
+                                                     acts=self.then_acts))
+        object.__setattr__(self, "_partial", PhraseSet(nlp, self.then_partial, self.then_partial_patterns,
+                                                        acts=self.then_partial_acts))
+        object.__setattr__(self, "_also", PhraseSet(nlp, self.also, self.also_patterns, acts=self.also_acts))
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         triggers = ctx.find(self._when, ctx.segments(self.when_scope))

@@ -25,6 +25,9 @@ class OrderRule(Rule):
     first_exceptions: tuple[str, ...] = str_list("phrases inside which A does not count")
     first_partial: tuple[str, ...] = str_list("weaker forms of A that earn 'partly'")
     first_partial_patterns: tuple[str, ...] = str_list("weaker forms of A as regular expressions")
+    first_acts: tuple[str, ...] = str_list("A as dialogue acts")
+    first_partial_acts: tuple[str, ...] = str_list("weaker forms of A as dialogue acts")
+    then_acts: tuple[str, ...] = str_list("B as dialogue acts")
     partial_message: str = field(default="", metadata=spec(str, "message when only a weaker A is found"))
     first_scope: str = field(default="agent_turns", metadata=spec(str, "where A is looked for", SCOPES))
     then: tuple[str, ...] = str_list("B: what must come after A")
@@ -39,9 +42,12 @@ class OrderRule(Rule):
     not_applicable_message: str = field(default="", metadata=spec(str, "message when B never happens"))
 
     def compile(self, nlp: Any) -> None:
-        object.__setattr__(self, "_first", PhraseSet(nlp, self.first, self.first_patterns, self.first_exceptions))
-        object.__setattr__(self, "_partial", PhraseSet(nlp, self.first_partial, self.first_partial_patterns, self.first_exceptions))
-        object.__setattr__(self, "_then", PhraseSet(nlp, self.then, self.then_patterns, self.then_exceptions))
+        object.__setattr__(self, "_first", PhraseSet(nlp, self.first, self.first_patterns, self.first_exceptions,
+                                                      acts=self.first_acts))
+        object.__setattr__(self, "_partial", PhraseSet(nlp, self.first_partial, self.first_partial_patterns,
+                                                        self.first_exceptions, acts=self.first_partial_acts))
+        object.__setattr__(self, "_then", PhraseSet(nlp, self.then, self.then_patterns, self.then_exceptions,
+                                                     acts=self.then_acts))
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         b = ctx.find(self._then, ctx.segments(self.then_scope))

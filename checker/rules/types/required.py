@@ -22,6 +22,10 @@ class RequiredRule(Rule):
     phrases: tuple[str, ...] = str_list("any of these satisfies the rule")
     patterns: tuple[str, ...] = str_list("regular expressions that satisfy the rule")
     exceptions: tuple[str, ...] = str_list("phrases inside which a match does not count")
+    acts: tuple[str, ...] = str_list("dialogue acts that satisfy the rule")
+    partial_acts: tuple[str, ...] = str_list("dialogue acts that only partly satisfy it")
+    exception_acts: tuple[str, ...] = str_list("a match overlapping one of these acts does not count (e.g. placeholder)")
+    fallback_acts: tuple[str, ...] = str_list("dialogue acts that count in the fallback scope (default: acts)")
     partial: tuple[str, ...] = str_list("phrases that only partly satisfy it")
     partial_patterns: tuple[str, ...] = str_list("regular expressions that only partly satisfy it")
     partial_message: str = field(default="", metadata=spec(str, "message when only a partial phrase is found"))
@@ -33,11 +37,14 @@ class RequiredRule(Rule):
     missing_status: str = field(default="not_met", metadata=spec(str, "status when nothing is found", STATUSES))
 
     def compile(self, nlp: Any) -> None:
-        object.__setattr__(self, "_set", PhraseSet(nlp, self.phrases, self.patterns, self.exceptions))
-        object.__setattr__(self, "_partial", PhraseSet(nlp, self.partial, self.partial_patterns, self.exceptions))
+        object.__setattr__(self, "_set", PhraseSet(nlp, self.phrases, self.patterns, self.exceptions, acts=self.acts,
+                                                    exception_acts=self.exception_acts))
+        object.__setattr__(self, "_partial", PhraseSet(nlp, self.partial, self.partial_patterns, self.exceptions,
+                                                        acts=self.partial_acts))
         fallback_phrases = self.fallback_phrases or (() if self.fallback_patterns else self.phrases)
         fallback_patterns = self.fallback_patterns or (() if self.fallback_phrases else self.patterns)
-        object.__setattr__(self, "_fallback", PhraseSet(nlp, fallback_phrases, fallback_patterns, self.exceptions))
+        object.__setattr__(self, "_fallback", PhraseSet(nlp, fallback_phrases, fallback_patterns, self.exceptions,
+                                                         acts=self.fallback_acts or self.acts, exception_acts=self.exception_acts))
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         segments = ctx.segments(self.scope)

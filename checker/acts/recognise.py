@@ -1,0 +1,218 @@
+"""The acts stage: AnalysedConversation → ActedConversation.
+
+Every sentence of every turn (split further at line breaks, so an email's salutation and
+sign-off lines stand alone) is a unit. Each unit of a speaker is tried against that speaker's
+acts:
+
+1. **gating** first: an act with ``position: opening`` only counts in the speaker's first two
+   chat messages (the first two units of an email), ``closing`` only in the last two (the last
+   four units of an email); ``mood: question`` only on a question;
+2. **token patterns** (spaCy Matcher) for what is exact: a placeholder; a sensitive item, which
+   counts only inside a request that is not negated and not for a safe part of it;
+3. **meaning**: the act's classifier on the sentence vector, or closeness to one of the act's
+   examples (and not closer to one of its near-misses).
+
+All units of a conversation are embedded in one batch.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from ..model import Act, ActedConversation, AnalysedConversation, Turn
+from .definitions import ActDefinition, load_definitions
+from .encoder import EncoderStatus, load_encoder
+from .meaning import CLOSE, ExampleIndex, load_classifier
+from .patterns import PatternMatcher, sensitive_request
+
+_HAS_WORD = re.compile(r"[^\W_]")
+OPENING_TURNS = 2
+CLOSING_TURNS = 2
+EMAIL_OPENING_UNITS = 2
+EMAIL_CLOSING_UNITS = 4
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence (or one line of one) in ``turn.text[start:end]``."""
+
+    turn: Turn
+    start: int
+    end: int
+    span: Any  # the spaCy Span it lies in
+    position: int  # index of the unit in its turn
+    of: int  # units in the turn
+
+    @property
+    def text(self) -> str:
+        return self.turn.text[self.start:self.end]
+
+
+# where one sentence often carries two moves: "Thanks for getting in touch, take care", "…, and
+# enjoy your day", "…; does that make sense?"
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]\s+(?:and|but|so|then)\s+|[;:]\s+|\s[-–—]\s|,\s+)")
+MAX_CLAUSES = 4
+
+
+def units_of(turn: Turn, doc: Any) -> list[Unit]:
+    pieces: list[tuple[int, int, Any]] = []
+    for sent in doc.sents:
+        s, e = sent.start_char, sent.end_char
+        text = doc.text[s:e]
+        offset = s
+        for line in text.split("\n"):
+            a = offset + (len(line) - len(line.lstrip()))
+            b = offset + len(line.rstrip())
+            if b > a and _HAS_WORD.search(doc.text[a:b]):
+                pieces.append((a, b, sent))
+            offset += len(line) + 1
+    return [Unit(turn, a, b, sent, i, len(pieces)) for i, (a, b, sent) in enumerate(pieces)]
+
+
+def clauses_of(unit: Unit) -> list[tuple[int, int]]:
+    """The unit's clauses (offsets in the turn) when it splits into two or more of at least two
+    words each; else none. Acts are looked for in the whole unit and in each clause."""
+    text = unit.text
+    bounds, last = [], 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        bounds.append((last, m.start()))
+        last = m.end()
+    bounds.append((last, len(text)))
+    parts = [(a, b) for a, b in bounds if len(text[a:b].split()) >= 2]
+    if len(parts) < 2 or len(parts) != len(bounds) or len(parts) > MAX_CLAUSES:
+        return []
+    return [(unit.start + a, unit.start + b) for a, b in parts]
+
+
+class ActRecogniser:
+    """Built once per Checker (examples embedded at load); ``recognise`` is pure."""
+
+    def __init__(self, nlp: Any, definitions: dict[str, ActDefinition] | None = None, encoder: Any = None,
+                 encoder_status: EncoderStatus | None = None, use_encoder: bool = True):
+        self.definitions = dict(definitions or load_definitions())
+        if use_encoder and encoder is None and encoder_status is None:
+            encoder, encoder_status = load_encoder()
+        self.encoder = encoder if use_encoder else None
+        self.status = encoder_status or EncoderStatus(False, "", "the sentence model was switched off; acts were recognised by patterns only")
+        self.patterns = PatternMatcher(nlp, self.definitions.values())
+        self.examples = ExampleIndex(self.encoder, list(self.definitions.values())) if self.encoder else None
+        self.classifier = load_classifier(model=self.encoder.model) if self.encoder else None
+
+    def with_extra_examples(self, nlp: Any, extra: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> "ActRecogniser":
+        """A recogniser whose acts carry a centre's added examples and near-misses."""
+        definitions = dict(self.definitions)
+        for name, (examples, near) in extra.items():
+            definitions[name] = definitions[name].extended(examples, near)
+        return ActRecogniser(nlp, definitions, self.encoder, self.status, use_encoder=self.encoder is not None)
+
+    @property
+    def description(self) -> dict[str, Any]:
+        return {
+            "model": self.status.model or None,
+            "classifier": bool(self.classifier),
+            "patterns": True,
+            "note": self.status.reason,
+        }
+
+    # -- the stage ----------------------------------------------------------------------------
+
+    def recognise(self, analysed: AnalysedConversation) -> ActedConversation:
+        conversation = analysed.conversation
+        turns = [t for t in conversation.turns if t.role in ("agent", "customer")]
+        per_speaker: dict[str, list[int]] = {"agent": [], "customer": []}
+        for t in turns:
+            per_speaker[t.role].append(t.index)
+        units: list[Unit] = []
+        for t in turns:
+            units.extend(units_of(t, analysed.docs[t.index]))
+        # each unit, then the clauses of the units that split: one batch for the encoder
+        pieces: list[tuple[Unit, int, int]] = [(u, u.start, u.end) for u in units]
+        for u in units:
+            pieces.extend((u, a, b) for a, b in clauses_of(u))
+        acts: list[Act] = []
+        vectors = self.encoder.embed([u.turn.text[a:b] for u, a, b in pieces]) if (self.encoder and pieces) else None
+        probs = self.classifier.probabilities(vectors) if (self.classifier is not None and vectors is not None) else None
+        column = {name: i for i, name in enumerate(self.classifier.acts)} if self.classifier is not None else {}
+        rows: dict[int, list[int]] = {}
+        for k, (u, _, _) in enumerate(pieces):
+            rows.setdefault(id(u), []).append(k)
+        for unit in units:
+            role = unit.turn.role
+            pattern_hits: dict[str, list[tuple[int, int]]] = {}
+            for name, s, e in self.patterns(unit.span):
+                pattern_hits.setdefault(name, []).append((s, e))
+            for d in self.definitions.values():
+                if d.speaker != role or not self._gate(d, unit, per_speaker[role], conversation.channel):
+                    continue
+                act = self._pattern_act(d, unit, pattern_hits.get(d.name, []))
+                if act is None and vectors is not None and d.meaning:
+                    col = column.get(d.name)
+                    threshold = d.threshold if d.threshold is not None or col is None else float(self.classifier.thresholds[col])
+                    for k in rows[id(unit)]:  # the whole unit first, then its clauses
+                        act = self._meaning_act(d, unit, vectors[k], None if col is None else float(probs[k, col]), threshold)
+                        if act is not None:
+                            break
+                if act is not None:
+                    acts.append(act)
+        acts.sort(key=lambda a: (a.turn, a.start, a.name))
+        return ActedConversation(analysed, tuple(acts), self.description)
+
+    # -- recognisers ----------------------------------------------------------------------------
+
+    def _gate(self, d: ActDefinition, unit: Unit, speaker_turns: list[int], channel: str) -> bool:
+        if d.mood == "question" and "?" not in unit.text:
+            return False
+        if d.mood == "statement" and "?" in unit.text:
+            return False
+        if d.position == "any":
+            return True
+        if channel == "email":
+            if d.position == "opening":
+                return unit.position < EMAIL_OPENING_UNITS
+            return unit.position >= unit.of - EMAIL_CLOSING_UNITS
+        where = speaker_turns.index(unit.turn.index)
+        if d.position == "opening":
+            return where < OPENING_TURNS
+        return where >= len(speaker_turns) - CLOSING_TURNS
+
+    def _act(self, d: ActDefinition, unit: Unit, start: int, end: int, confidence: float, source: str,
+             evidence: str) -> Act:
+        turn = unit.turn
+        return Act(d.name, turn.index, turn.to_source(start), turn.to_source(end), float(confidence), source,
+                   evidence, (start, end))
+
+    def _pattern_act(self, d: ActDefinition, unit: Unit, hits: list[tuple[int, int]]) -> Act | None:
+        if not hits:
+            return None
+        doc = unit.span.doc
+        inside = [(s, e) for s, e in hits if unit.start <= doc[s].idx < unit.end]
+        if not inside:
+            return None
+        if d.name == "sensitive_request":
+            found = sensitive_request(unit.span, inside)
+            if found is None:
+                return None
+            s, e = found
+            return self._act(d, unit, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), 1.0, "pattern",
+                             f"asks for '{doc[s:e].text}' (a sensitive item, in a request)")
+        s, e = inside[0]
+        return self._act(d, unit, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), 1.0, "pattern",
+                         f"matches the token pattern for {d.name}")
+
+    def _meaning_act(self, d: ActDefinition, unit: Unit, vector: Any, probability: float | None,
+                     threshold: float | None) -> Act | None:
+        example, sim, near = self.examples.nearest(d.name, vector) if self.examples else ("", 0.0, 0.0)
+        if near >= CLOSE and near > sim:
+            return None  # says the same as a near-miss
+        if probability is not None and threshold is not None and probability >= threshold:
+            evidence = f"classifier {probability:.2f}" + (f"; reads like the example '{example}' ({sim:.2f})" if example else "")
+            return self._act(d, unit, unit.start, unit.end, probability, "meaning", evidence)
+        if example and sim >= CLOSE and sim > near:
+            return self._act(d, unit, unit.start, unit.end, sim, "example",
+                             f"reads like the example '{example}' ({sim:.2f})")
+        return None
+
+
+def recognise_acts(analysed: AnalysedConversation, recogniser: ActRecogniser) -> ActedConversation:
+    return recogniser.recognise(analysed)
