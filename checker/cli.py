@@ -115,18 +115,41 @@ def check(file, fmt, channel, agent, rules, strict, model, languagetool_url):
 @click.option("--rules", default="default", show_default=True, metavar="NAME|PATH")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--show-errors", is_flag=True, help="List every transcript where a criterion disagrees with its label.")
+@click.option("--acts/--no-acts", "with_acts", default=True, show_default=True,
+              help="Also measure each dialogue act on the held-out part of the sentence corpus (corpora/acts).")
 @common_checker_options
-def eval_command(corpus, labels, rules, fmt, show_errors, model, languagetool_url):
+def eval_command(corpus, labels, rules, fmt, show_errors, with_acts, model, languagetool_url):
     """Measure how often the judgements agree with a labelled corpus: per-criterion confusion
-    counts, precision, recall and F1 of flagging a shortfall, and exact agreement."""
+    counts, precision, recall and F1 of flagging a shortfall, and exact agreement; and each
+    dialogue act's precision and recall on held-out sentences the classifiers never saw."""
     from .evaluation import evaluate_corpus, render_eval_text
 
     checker = build_checker(model, languagetool_url)
     result = evaluate_corpus(checker, corpus, labels_path=labels, rules=rules)
+    acts = _held_out_acts(checker) if with_acts else None
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        data = result.to_dict()
+        if acts is not None:
+            data["acts_held_out"] = acts
+        click.echo(json.dumps(data, indent=2))
     else:
         click.echo(render_eval_text(result, show_errors=show_errors))
+        if acts is not None:
+            from .acts.train import format_results
+
+            n = sum(int(r["support"]) for r in acts.values())
+            click.echo(f"\nDialogue acts on the held-out sentences of corpora/acts ({n} act labels; never trained on):")
+            click.echo(format_results(acts))
+
+
+def _held_out_acts(checker) -> dict | None:
+    """Per-act figures on the sentence corpus's held-out part, when the corpus and the model are here."""
+    from .acts.train import CORPUS_DIR, evaluate_held_out, read_corpus
+
+    if checker.recogniser.encoder is None or not CORPUS_DIR.is_dir():
+        return None
+    sentences = read_corpus(CORPUS_DIR, checker.recogniser.definitions)
+    return evaluate_held_out(checker.recogniser, checker.nlp, sentences)
 
 
 def run_command(command: click.Command, argv: list[str] | None, prog_name: str) -> None:

@@ -18,6 +18,8 @@ SAFE_CONTEXT = {"never", "reset", "forgot", "forgotten", "change", "changed", "n
                 "expired", "locked", "unlock", "wrong", "incorrect", "disclose", "anyone", "nobody", "secure",
                 "securely", "link"}
 NEGATORS = {"not", "n't", "never", "no", "nobody", "don't", "dont"}
+# "card number" is sensitive for a payment card, not a library, loyalty or membership card
+PAYMENT_CARD_WORDS = {"credit", "debit", "bank", "payment", "visa", "mastercard", "amex"}
 
 
 class PatternMatcher:
@@ -66,7 +68,7 @@ def sensitive_request(sent: Any, hits: list[tuple[int, int]]) -> tuple[int, int]
     words = {t.lower_ for t in sent}
     if words & {"never"}:
         return None
-    for start, end in hits:
+    for start, end in sorted(hits, key=lambda h: (h[0], h[0] - h[1])):  # the longest match at each start
         doc = sent.doc
         item = doc[start:end]
         # what governs the item: "last four digits OF your card number", "characters OF your passcode"
@@ -87,6 +89,11 @@ def sensitive_request(sent: Any, hits: list[tuple[int, int]]) -> tuple[int, int]
             continue
         if _negated(chain) or before & NEGATORS:
             continue
+        first = doc[start]
+        if first.lower_ == "card" and start > sent.start:
+            prev = doc[start - 1]
+            if prev.pos_ in ("NOUN", "PROPN") and prev.lower_ not in PAYMENT_CARD_WORDS:
+                continue
         return start, end
     return None
 
