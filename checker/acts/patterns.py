@@ -80,7 +80,7 @@ def sensitive_request(sent: Any, hits: list[tuple[int, int]]) -> tuple[int, int]
                 break
             node = node.head
             chain.append(node)
-        context = {t.lower_ for t in chain} | {t.lower_ for t in item.root.children}
+        context = {t.lower_ for t in chain} | {t.lower_ for t in item.root.children if not start <= t.i < end}
         before = {t.lower_ for t in doc[max(sent.start, start - 6):start]}
         if context & SAFE_MODIFIERS or before & SAFE_MODIFIERS:
             continue

@@ -1,0 +1,48 @@
+"""Sensitive requests: the item inside a request, whatever else the request lists; never the
+safe forms."""
+from __future__ import annotations
+
+import pytest
+
+from checker.model import Conversation, Turn
+
+
+def _acts(checker, text, speaker="agent"):
+    turn = Turn(0, speaker, speaker, text, 0, len(text))
+    acted = checker.acts(checker.analyse(Conversation("chat", (turn,), text)))
+    return acted.acts
+
+
+@pytest.mark.parametrize("text, item", [
+    ("May I have your full name, your account number and your PIN please?", "PIN"),
+    ("Pop your online banking password in here and I'll log in for you.", "password"),
+    ("What's the CVV on the back of the card?", "CVV"),
+    ("Could you type the long card number below?", "long card number"),
+    ("Just send over the three digit code from the back.", "three digit code"),
+])
+def test_sensitive_request_found(checker, text, item):
+    found = [a for a in _acts(checker, text) if a.name == "sensitive_request"]
+    assert found, f"no sensitive request in {text!r}"
+    assert text[found[0].start:found[0].end].lower() == item.lower()
+    assert found[0].source == "pattern"
+
+
+@pytest.mark.parametrize("text", [
+    "Could you confirm the last four digits of your card number?",
+    "Please give me the 2nd and 5th characters of your passcode.",
+    "We will never ask for your PIN or password.",
+    "Please don't send your card number in this chat.",
+    "You can reset your password with the link we've emailed.",
+    "What's your library card number?",
+])
+def test_sensitive_request_safe_forms(checker, text):
+    assert not [a for a in _acts(checker, text) if a.name == "sensitive_request"]
+
+
+@pytest.mark.parametrize("text, quote", [
+    ("Hello [Customer Name], thanks for waiting.", "[Customer Name]"),
+    ("Your delivery is booked for {delivery_date}.", "{delivery_date}"),
+])
+def test_placeholder_pattern(checker, text, quote):
+    found = [a for a in _acts(checker, text) if a.name == "placeholder"]
+    assert found and text[found[0].start:found[0].end] == quote

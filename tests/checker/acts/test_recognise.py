@@ -1,0 +1,93 @@
+"""The acts stage on whole conversations: gating, offsets into the source, explanations, and the
+pattern-only fallback when the sentence model is missing."""
+from __future__ import annotations
+
+import pytest
+
+from checker.acts.encoder import EncoderStatus, load_encoder, _verify, MODEL_SHA256, TOKENIZER_PATH, TOKENIZER_SHA256
+from checker.acts.recognise import ActRecogniser
+from checker.analyse import analyse
+from checker.parse import parse_transcript
+
+CHAT = """Agent: Good morning, you're through to Sam at Fernside Energy. How can I help?
+Customer: You've taken my direct debit twice this month.
+Agent: I'm sorry you've been charged twice, I can see why that's worrying. Can I take your postcode and date of birth?
+Customer: LS6 2AB, 4 March 1980
+Agent: Thanks, that all matches. I've refunded the second payment and you'll see it within 3 working days. Does that make sense?
+Customer: Yes thanks
+Agent: Thanks for contacting Fernside Energy, have a lovely day."""
+
+
+@pytest.fixture(scope="module")
+def acted(checker):
+    conversation = parse_transcript(CHAT)
+    return checker.acts(checker.analyse(conversation))
+
+
+def _names(acted, turn):
+    return {a.name for a in acted.acts if a.turn == turn}
+
+
+def test_recognise_agent_and_customer_acts(acted):
+    assert {"greeting", "offer_help"} <= _names(acted, 0)
+    assert "problem_statement" in _names(acted, 1)
+    assert {"specific_acknowledgement", "identity_request"} <= _names(acted, 2)
+    assert "gives_identifier" in _names(acted, 3)
+    assert "understanding_check" in _names(acted, 4)
+    assert "farewell" in _names(acted, 6)
+
+
+def test_recognise_offsets_point_into_the_source(acted):
+    source = acted.conversation.source
+    for act in acted.acts:
+        turn = acted.conversation.turns[act.turn]
+        assert source[act.start:act.end] == turn.text[act.local[0]:act.local[1]]
+        assert source[act.start:act.end].strip()
+
+
+def test_recognise_explains_each_act(acted):
+    for act in acted.acts:
+        assert act.source in ("meaning", "example", "pattern")
+        assert act.evidence
+        if act.source == "meaning":
+            assert "reads like the example" in act.evidence
+
+
+def test_greeting_gated_to_the_opening(acted):
+    """'have a lovely day' at the end is a farewell, never a greeting."""
+    assert "greeting" not in _names(acted, 6)
+
+
+def test_findings_name_the_act_and_recogniser(checker):
+    report = checker.check(CHAT)
+    data = report.to_dict()
+    assert data["act_recognisers"]["model"] == "all-MiniLM-L6-v2-int8"
+    assert data["acts"] and all({"name", "turn", "start", "end", "confidence", "source", "evidence"} <= set(a) for a in data["acts"])
+    greeting = report.criterion("greeting")
+    assert greeting.status == "met"
+
+
+def test_without_the_model_acts_come_from_patterns_and_the_report_says_so(checker):
+    recogniser = ActRecogniser(checker.nlp, encoder=None, encoder_status=EncoderStatus(False, "", "the sentence model package is not installed; acts were recognised by patterns only"))
+    text = "Agent: Hello [Customer Name], can you confirm your PIN?\nCustomer: ok"
+    acted = recogniser.recognise(analyse(parse_transcript(text), checker.nlp, None))
+    assert {a.name for a in acted.acts} == {"placeholder", "sensitive_request"}
+    assert "patterns only" in acted.recognisers["note"]
+    assert acted.recognisers["model"] is None
+
+
+def test_encoder_hashes_are_verified(tmp_path):
+    assert _verify(TOKENIZER_PATH, TOKENIZER_SHA256)
+    fake = tmp_path / "model.onnx"
+    fake.write_bytes(b"not the model")
+    assert not _verify(fake, MODEL_SHA256)
+
+
+def test_encoder_vectors_are_unit_length_and_repeatable():
+    encoder, status = load_encoder()
+    assert status.available, status.reason
+    a = encoder.embed(["Could I take your postcode, please?", "Have a lovely evening."])
+    b = encoder.embed(["Could I take your postcode, please?"])
+    assert a.shape == (2, 384)
+    assert abs(float((a[0] ** 2).sum()) - 1.0) < 1e-4
+    assert float(abs(a[0] - b[0]).max()) < 1e-5
