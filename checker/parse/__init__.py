@@ -1,0 +1,132 @@
+"""Parse stage: text or a file → ``Conversation``.
+
+Input forms read (the channel is detected unless given):
+
+Chat, as people paste it
+    ``Agent: Hello…`` / ``Customer: …``; other role words (Advisor, Adviser, Rep, Support, CSR,
+    Me, You / Client, Caller, Visitor…); names (``Sam: …``, ``Sam (Agent): …``); timestamps before
+    or after the speaker (``[10:02]``, ``10:02:13``, ``(10:02 AM)``, ``2026-03-01 10:02``); a
+    speaker and/or time alone on a line with the message beneath it (live-chat exports);
+    multi-line messages; blank lines; system lines ("Chat started", "Sam joined the chat").
+
+Email, pasted or ``.eml``
+    Optional ``From:/To:/Subject:/Date:`` headers, the learner's reply on top, earlier messages
+    underneath as ``>`` quotes, ``On … wrote:`` or ``-----Original Message-----`` blocks. Quoted
+    messages become earlier turns. ``.eml`` files (multipart, or HTML only) are turned into that
+    pasted form first.
+
+JSON
+    ``{"channel": "chat", "messages": [{"role": "agent", "text": "…", "time": "10:02"}]}``
+    (``speaker`` optional). The source text is then a rendering, ``Speaker: text`` per message.
+
+Agent/CRM notes
+    A block starting with a line ``Agent notes:``, ``CRM notes:`` or ``Case notes:`` after the
+    conversation is kept as ``Conversation.notes``, not as a turn.
+
+Which speaker is the learner: role words, the ``agent`` argument, or inference from what each
+speaker writes ("thanks for contacting", "how can I help"). When it cannot tell it raises
+``SpeakerError`` listing the speakers. Offsets index ``Conversation.source``.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputError, SpeakerError
+from ..model import Conversation
+from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, SALUTATION, SIGN_OFF, SPEAKER_LINE, rejected_label, role_of, speaker_key
+from .decode import MAX_INPUT_BYTES, decode_bytes, normalise_text
+from .email_thread import parse_email
+from .line_chat import parse_chat
+from .mime import eml_to_text, html_to_text, looks_like_eml
+from .structured import parse_json
+
+__all__ = ["MAX_INPUT_BYTES", "parse_transcript", "parse_bytes", "read_file", "decode_bytes", "eml_to_text",
+           "html_to_text", "normalise_text"]
+
+
+def read_file(path: str | Path, *, channel: str = "auto", agent: str | None = None,
+              max_bytes: int = MAX_INPUT_BYTES) -> Conversation:
+    """Read and parse one transcript file (``-`` for standard input)."""
+    import sys
+
+    name = str(path)
+    if name == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError("no such file", source=name)
+        if p.is_dir():
+            raise InputError("is a folder; use 'replycheck batch' for folders", source=name)
+        try:
+            with p.open("rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
+    return parse_bytes(data, name=name, channel=channel, agent=agent, max_bytes=max_bytes)
+
+
+def parse_bytes(data: bytes, *, name: str = "<input>", channel: str = "auto", agent: str | None = None,
+                max_bytes: int = MAX_INPUT_BYTES) -> Conversation:
+    """Parse a transcript given as bytes; ``name`` (a file name) picks ``.eml``/``.json`` handling."""
+    lower = name.lower()
+    if lower.endswith(".eml") or (lower.endswith((".txt", "<stdin>", "<input>")) is False and looks_like_eml(data)):
+        if len(data) > max_bytes:
+            decode_bytes(data, name, max_bytes)  # raises the size error
+        text = eml_to_text(data, source=name)
+        return parse_transcript(text, channel="email" if channel == "auto" else channel, agent=agent, source=name)
+    text = decode_bytes(data, name, max_bytes)
+    return parse_transcript(text, channel=channel, agent=agent, source=name)
+
+
+
+def parse_transcript(text: str, channel: str = "auto", agent: str | None = None, source: str | None = None) -> Conversation:
+    """Parse pasted text into a ``Conversation``. Raises ``InputError`` with a clear message."""
+    src = source or "<input>"
+    if channel not in ("auto", "chat", "email"):
+        raise InputError(f"unknown channel {channel!r}: use chat, email or auto", source=src)
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
+        raise InputError(
+            f"input is too large (over {MAX_INPUT_BYTES // 1_048_576} MB): check one transcript at a time", source=src
+        )
+    text = normalise_text(text)
+    if not text.strip():
+        raise InputError("the transcript is empty", source=src)
+    stripped = text.lstrip()
+    if stripped.startswith("{") or re.match(r"\[\s*[{\]\"]", stripped):  # not "[10:02] Agent: …"
+        return parse_json(text, channel, agent, src)
+    if channel == "email" or (channel == "auto" and _looks_like_email(text)):
+        return parse_email(text, agent, src)
+    try:
+        return parse_chat(text, agent, src)
+    except SpeakerError:
+        raise
+    except InputError:
+        if channel == "auto" and (SALUTATION.search(text) or SIGN_OFF.search(text)):
+            return parse_email(text, agent, src)
+        raise
+
+
+def _looks_like_email(text: str) -> bool:
+    head = [ln for ln in text.split("\n")[:12] if ln.strip()]
+    headers = sum(1 for ln in head[:6] if EMAIL_HEADER.match(ln))
+    if headers >= 2:
+        return True
+    if ORIGINAL_MESSAGE.search(text) or re.search(r"^[ \t]*On\b.{3,200}\bwrote:[ \t]*$", text, re.M | re.I):
+        return True
+    if re.search(r"^>", text, re.M) and not _chat_lines_present(text):
+        return True
+    first = head[0] if head else ""
+    return bool(SALUTATION.match(first)) and not _chat_lines_present(text)
+
+
+def _chat_lines_present(text: str) -> bool:
+    labels: dict[str, int] = {}
+    for line in text.split("\n")[:200]:
+        m = SPEAKER_LINE.match(line)
+        if m and not rejected_label(m):
+            key = speaker_key(m.group("label"))
+            labels[key] = labels.get(key, 0) + 1
+    return any(n >= 2 or role_of(k) for k, n in labels.items())
