@@ -30,15 +30,17 @@ speaker writes ("thanks for contacting", "how can I help"). When it cannot tell 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError, SpeakerError
 from ..model import Conversation
-from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, SALUTATION, SIGN_OFF, SPEAKER_LINE, rejected_label, role_of, speaker_key
-from .decode import MAX_INPUT_BYTES, decode_bytes, normalise_text
-from .email_thread import parse_email
-from .line_chat import parse_chat
-from .mime import eml_to_text, html_to_text, looks_like_eml
+from .build import build
+from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, SALUTATION, SPEAKER_LINE, rejected_label, role_of, speaker_key, \
+    split_lines, split_notes
+from .decode import MAX_INPUT_BYTES, decode_bytes, decode_text, normalise_text, replace_unencodable
+from .detect import detect
+from .mime import eml_to_text, html_to_text, is_email_message, looks_like_eml
 from .structured import parse_json
 
 __all__ = ["MAX_INPUT_BYTES", "parse_transcript", "parse_bytes", "read_file", "decode_bytes", "eml_to_text",
@@ -70,16 +72,19 @@ def read_file(path: str | Path, *, channel: str = "auto", agent: str | None = No
 
 def parse_bytes(data: bytes, *, name: str = "<input>", channel: str = "auto", agent: str | None = None,
                 max_bytes: int = MAX_INPUT_BYTES) -> Conversation:
-    """Parse a transcript given as bytes; ``name`` (a file name) picks ``.eml``/``.json`` handling."""
+    """Parse a transcript given as bytes; ``name`` (a file name) picks ``.eml``/``.json`` handling.
+
+    A file named ``.eml`` that is not really an email (a chat saved under that name) is read as
+    the text it is."""
     lower = name.lower()
     if lower.endswith(".eml") or (lower.endswith((".txt", "<stdin>", "<input>")) is False and looks_like_eml(data)):
         if len(data) > max_bytes:
             decode_bytes(data, name, max_bytes)  # raises the size error
-        text = eml_to_text(data, source=name)
-        return parse_transcript(text, channel="email" if channel == "auto" else channel, agent=agent, source=name)
-    text = decode_bytes(data, name, max_bytes)
-    return parse_transcript(text, channel=channel, agent=agent, source=name)
-
+        if is_email_message(data):
+            text = eml_to_text(data, source=name)
+            return parse_transcript(text, channel="email" if channel == "auto" else channel, agent=agent, source=name)
+    text, warnings = decode_text(data, name, max_bytes)
+    return _with_warnings(parse_transcript(text, channel=channel, agent=agent, source=name), warnings)
 
 
 def parse_transcript(text: str, channel: str = "auto", agent: str | None = None, source: str | None = None) -> Conversation:
@@ -91,25 +96,49 @@ def parse_transcript(text: str, channel: str = "auto", agent: str | None = None,
         raise InputError(
             f"input is too large (over {MAX_INPUT_BYTES // 1_048_576} MB): check one transcript at a time", source=src
         )
-    text = normalise_text(text)
+    text, notes_ = replace_unencodable(normalise_text(text))
     if not text.strip():
         raise InputError("the transcript is empty", source=src)
     stripped = text.lstrip()
     if stripped.startswith("{") or re.match(r"\[\s*[{\]\"]", stripped):  # not "[10:02] Agent: …"
-        return parse_json(text, channel, agent, src)
-    if channel == "email" or (channel == "auto" and _looks_like_email(text)):
-        return parse_email(text, agent, src)
-    try:
-        return parse_chat(text, agent, src)
-    except SpeakerError:
-        raise
-    except InputError:
-        if channel == "auto" and (SALUTATION.search(text) or SIGN_OFF.search(text)):
-            return parse_email(text, agent, src)
-        raise
+        return _with_warnings(parse_json(text, channel, agent, src), notes_)
+    return _with_warnings(read_text(text, channel, agent, src), notes_)
 
 
-def _looks_like_email(text: str) -> bool:
+def read_text(text: str, channel: str, agent: str | None, src: str) -> Conversation:
+    """Run every reader, keep the best structural fit, then decide who the learner is."""
+    lines = split_lines(text)
+    body, notes, notes_start = split_notes(lines)
+    scored = detect(text, body, channel)
+    if channel == "auto" and looks_like_email(text):
+        scored = sorted(scored, key=lambda s: -(s.fit + (0.1 if s.reading.channel == "email" else 0.0)))
+    if not scored:
+        raise InputError(
+            "no chat turns found: write each message as 'Agent: …' / 'Customer: …' (or 'Name: …'), "
+            "or paste an email with its headers",
+            source=src,
+        )
+    first_error: SpeakerError | None = None
+    for candidate in scored:
+        reading = replace(candidate.reading, notes=notes, notes_start=notes_start,
+                          notes_from=len(body) if notes is not None else None)
+        try:
+            return build(reading, text, lines, agent, src, channel)
+        except SpeakerError as exc:
+            if not agent:
+                raise
+            first_error = first_error or exc  # the learner's name may belong to another reading
+    raise first_error  # type: ignore[misc]
+
+
+def _with_warnings(conversation: Conversation, extra: tuple[str, ...]) -> Conversation:
+    if not extra:
+        return conversation
+    return replace(conversation, warnings=tuple(extra) + conversation.warnings)
+
+
+def looks_like_email(text: str) -> bool:
+    """Email structure at the top or in the body: header lines, a quoted reply, a salutation first."""
     head = [ln for ln in text.split("\n")[:12] if ln.strip()]
     headers = sum(1 for ln in head[:6] if EMAIL_HEADER.match(ln))
     if headers >= 2:

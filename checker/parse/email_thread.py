@@ -6,107 +6,122 @@ import re
 from dataclasses import dataclass
 from email.utils import parseaddr
 
-from ..errors import InputError, SpeakerError
-from ..model import Conversation, Turn
-from .common import (EMAIL_HEADER, ORIGINAL_MESSAGE, UNDERSCORE_RULE, WROTE_LINE, Line, speaker_key, split_lines,
-                     split_notes)
+from dataclasses import replace
+
+from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, SALUTATION, SIGN_OFF, UNDERSCORE_RULE, WROTE_LINE, Line
+from .headers import SEPARATOR
+from .reading import Message, Reading, line_index
+
+
+MAX_QUOTE_DEPTH = 40  # deeper ">" quoting is kept as text of the message it sits in
 
 
 @dataclass
-class Message:
+class _Mail:
     headers: dict[str, str]
     lines: list[Line]  # de-quoted lines, each contiguous in the source
     sender: str = ""
     address: str = ""
+    top_level: bool = True  # begun by a header block in the text itself, not inside a quote
 
 
-def parse_email(text: str, agent: str | None, src: str) -> Conversation:
-    lines, notes, notes_start = split_notes(split_lines(text))
-    messages = _split_messages(lines)
-    messages = [m for m in messages if any(ln.text.strip() for ln in m.lines)]
-    if not messages:
-        raise InputError("no email message found: paste the reply (and the customer's message quoted under it)", source=src)
-    top = messages[0]
-    agent_idx = 0
-    if agent:
-        want = agent.strip().lower()
-        matches = [i for i, m in enumerate(messages) if want and (want in m.sender.lower() or want in m.address.lower())]
-        if not matches:
-            senders = tuple(dict.fromkeys(m.sender or m.address or "unknown" for m in messages))
-            raise SpeakerError(f"no sender called {agent!r}; senders found: {', '.join(senders)}", senders, source=src)
-        agent_idx = matches[0]
-    agent_msg = messages[agent_idx]
-    agent_domain = agent_msg.address.rpartition("@")[2].lower()
-    webmail = {"gmail.com", "hotmail.com", "outlook.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "live.co.uk",
-               "btinternet.com", "example.com", "aol.com", "hotmail.co.uk", "googlemail.com"}
-
-    def role_of(i: int, m: Message) -> str:
-        if i == agent_idx:
-            return "agent"
-        if m.address and agent_msg.address:
-            if m.address.lower() == agent_msg.address.lower():
-                return "agent"
-            domain = m.address.rpartition("@")[2].lower()
-            if agent_domain and domain == agent_domain and domain not in webmail:
-                return "agent"
-            return "customer"
-        if m.sender and agent_msg.sender and speaker_key(m.sender) == speaker_key(agent_msg.sender):
-            return "agent"
-        # an unknown sender: replies alternate, so a message quoted under the agent's is the customer's
-        return "customer" if (i - agent_idx) % 2 else "agent"
-
-    turns: list[Turn] = []
-    ordered = list(enumerate(messages))[::-1]  # oldest first
-    for i, msg in ordered:
-        content = [ln for ln in msg.lines if ln.text.strip()]
-        first, last = content[0], content[-1]
-        lead = len(first.text) - len(first.text.lstrip())
-        trail = len(last.text) - len(last.text.rstrip())
-        idx_first, idx_last = msg.lines.index(first), msg.lines.index(last)
-        block = msg.lines[idx_first: idx_last + 1]
-        body_parts, offsets = [], []
-        contiguous = True
-        for k, ln in enumerate(block):
-            t = ln.text
-            s = ln.start
-            if k == 0:
-                t, s = t[lead:], s + lead
-            if k == len(block) - 1:
-                t = t[: len(t) - trail] if trail else t
-            if k and ln.start != block[k - 1].end + 1:
-                contiguous = False
-            body_parts.append(t)
-            offsets.extend(range(s, s + len(t)))
-            if k < len(block) - 1:
-                offsets.append(s + len(t))
-        body = "\n".join(body_parts)
-        start, end = first.start + lead, last.end - trail
-        if contiguous and text[start:end] == body:
-            source_offsets = None
-        else:
-            source_offsets = tuple(offsets)
-        role = role_of(i, msg)
-        speaker = msg.sender or msg.address or ("Agent" if role == "agent" else "Customer")
-        when = msg.headers.get("date") or msg.headers.get("sent")
-        turns.append(Turn(index=len(turns), role=role, speaker=speaker, text=body, start=start, end=end,
-                          time=when, seconds=None, subject=msg.headers.get("subject"), source_offsets=source_offsets))
-    speakers = tuple(dict.fromkeys(t.speaker for t in turns))
-    meta = {k: v for k, v in top.headers.items()}
-    return Conversation(channel="email", turns=tuple(turns), source=text, id=src,
-                        agent=agent_msg.sender or agent_msg.address or "Agent", speakers=speakers,
-                        warnings=(), meta=meta, notes=notes, notes_start=notes_start)
+def read(text: str, lines: list[Line]) -> Reading | None:
+    """Messages newest first as pasted (reply on top); an oldest-first thread of header blocks is
+    recognised by its dates and read in that order."""
+    meta = {i for i, ln in enumerate(lines)
+            if EMAIL_HEADER.match(ln.text) or ORIGINAL_MESSAGE.match(ln.text) or UNDERSCORE_RULE.match(ln.text)
+            or SEPARATOR.match(ln.text)}
+    warnings: list[str] = []
+    mails = [m for m in _split_messages(lines, 0, warnings) if any(ln.text.strip() for ln in m.lines)]
+    if not mails:
+        return None
+    index = line_index(lines)
+    for i, ln in enumerate(lines):
+        if _wrote_intro(lines, i) is not None:
+            meta.add(i)
+    structured = len(mails) > 1 or any(m.headers for m in mails)
+    body = "\n".join(ln.text for m in mails for ln in m.lines)
+    if not structured and not (SALUTATION.search(body) or SIGN_OFF.search(body)):
+        return None
+    chronological = _oldest_first(mails)
+    ordered = mails if chronological else mails[::-1]
+    messages = []
+    for m in ordered:
+        messages.append(Message(
+            speaker=m.sender or m.address, lines=tuple(m.lines), address=m.address,
+            time=m.headers.get("date") or m.headers.get("sent"), subject=m.headers.get("subject"),
+            line_number=index(m.lines[0].start) + 1 if m.lines else 0,
+        ))
+    if len(messages) == 1 and not messages[0].speaker:
+        signed = signature_name(messages[0].lines)
+        if signed:
+            messages[0] = replace(messages[0], speaker=signed)
+    return Reading(family="email thread (oldest first)" if chronological else "email thread",
+                   channel="email", messages=tuple(messages), meta=frozenset(meta), weak=not structured,
+                   warnings=tuple(warnings), prior=0.0, evidence={"headers": mails[0].headers})
 
 
-def _split_messages(lines: list[Line]) -> list[Message]:
-    """Newest message first. Recurses into ``>`` quotes."""
-    messages: list[Message] = []
+def _oldest_first(mails: list[_Mail]) -> bool:
+    """True when the messages are header blocks whose dates rise down the page."""
+    if len(mails) < 2 or not all(m.top_level for m in mails):
+        return False
+    dates = [_when(m.headers.get("date") or m.headers.get("sent") or "") for m in mails]
+    if any(d is None for d in dates):
+        return False
+    return all(a < b for a, b in zip(dates, dates[1:]))
+
+
+def _when(value: str):
+    from email.utils import parsedate_to_datetime
+
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).replace(tzinfo=None)
+    except (TypeError, ValueError, IndexError):
+        pass
+    import datetime as dt
+
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", value.replace(" at ", " ").replace(",", " "))
+    cleaned = " ".join(cleaned.split())
+    for fmt in ("%d %B %Y %H:%M", "%d %b %Y %H:%M", "%A %d %B %Y %H:%M", "%a %d %b %Y %H:%M", "%d/%m/%Y %H:%M",
+                "%Y-%m-%d %H:%M", "%d %B %Y %I:%M %p", "%A %d %B %Y %I:%M %p", "%a %d %b %Y %I:%M %p",
+                "%d %b %Y %I:%M %p", "%d/%m/%Y %I:%M %p", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"):
+        try:
+            return dt.datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+SIGNATURE_NAME = re.compile(r"^[ \t]*([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})[ \t]*$")
+
+
+def signature_name(lines) -> str:
+    """The name under the sign-off ("Kind regards,\nSam Patel"), or ''."""
+    texts = [ln.text for ln in lines]
+    for i, t in enumerate(texts):
+        if SIGN_OFF.match(t):
+            for nxt in texts[i + 1:i + 4]:
+                if not nxt.strip():
+                    continue
+                m = SIGNATURE_NAME.match(nxt)
+                return m.group(1) if m else ""
+    return ""
+
+
+def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[_Mail]:
+    """Messages in text order (newest first when pasted as a reply). Recurses into ``>`` quotes
+    up to ``MAX_QUOTE_DEPTH`` levels."""
+    messages: list[_Mail] = []
     i = 0
     n = len(lines)
     # leading blank lines
     while i < n and not lines[i].text.strip():
         i += 1
     headers, i = _read_headers(lines, i)
-    current = Message(headers=headers, lines=[])
+    current = _Mail(headers=headers, lines=[])
     _set_sender(current, headers.get("from", ""))
     messages.append(current)
     while i < n:
@@ -115,14 +130,14 @@ def _split_messages(lines: list[Line]) -> list[Message]:
         if ORIGINAL_MESSAGE.match(t) or (UNDERSCORE_RULE.match(t) and _header_follows(lines, i + 1)):
             i += 1
             headers, i = _read_headers(lines, i)
-            current = Message(headers=headers, lines=[])
+            current = _Mail(headers=headers, lines=[])
             _set_sender(current, headers.get("from", ""))
             messages.append(current)
             continue
         if EMAIL_HEADER.match(t) and t.strip().lower().startswith("from") and _header_follows(lines, i + 1) \
-                and (i == 0 or not lines[i - 1].text.strip()) and current.lines:
+                and (i == 0 or not lines[i - 1].text.strip() or SEPARATOR.match(lines[i - 1].text)) and current.lines:
             headers, i = _read_headers(lines, i)
-            current = Message(headers=headers, lines=[])
+            current = _Mail(headers=headers, lines=[])
             _set_sender(current, headers.get("from", ""))
             messages.append(current)
             continue
@@ -131,26 +146,47 @@ def _split_messages(lines: list[Line]) -> list[Message]:
             end_intro, sender = wrote
             i = end_intro
             quoted, i = _read_quoted(lines, i)
+            if quoted and depth >= MAX_QUOTE_DEPTH:
+                _too_deep(warnings)
+                current.lines.extend(lines[end_intro:i])
+                continue
             if quoted:
-                inner = _split_messages(quoted)
+                inner = _split_messages(quoted, depth + 1, warnings)
+                for m in inner:
+                    m.top_level = False
                 if inner and not inner[0].headers.get("from"):
                     _set_sender(inner[0], sender)
                 messages.extend(inner)
                 current = messages[-1]
                 continue
             # "On … wrote:" followed by an unquoted message (some clients do that)
-            current = Message(headers={}, lines=[])
+            current = _Mail(headers={}, lines=[], top_level=False)
             _set_sender(current, sender)
             messages.append(current)
             continue
         if t.lstrip().startswith(">"):
+            begin = i
             quoted, i = _read_quoted(lines, i)
-            messages.extend(_split_messages(quoted))
+            if depth >= MAX_QUOTE_DEPTH:
+                _too_deep(warnings)
+                current.lines.extend(lines[begin:i])
+                continue
+            inner = _split_messages(quoted, depth + 1, warnings)
+            for m in inner:
+                m.top_level = False
+            messages.extend(inner)
             current = messages[-1]
             continue
-        current.lines.append(line)
+        if not SEPARATOR.match(t):  # a dashed line between messages is not text
+            current.lines.append(line)
         i += 1
     return messages
+
+
+def _too_deep(warnings: list[str]) -> None:
+    note = f"quoting nested more than {MAX_QUOTE_DEPTH} levels deep was read as part of the message above it"
+    if note not in warnings:
+        warnings.append(note)
 
 
 def _read_headers(lines: list[Line], i: int) -> tuple[dict[str, str], int]:
@@ -225,7 +261,7 @@ def _read_quoted(lines: list[Line], i: int) -> tuple[list[Line], int]:
     return out, i
 
 
-def _set_sender(msg: Message, value: str) -> None:
+def _set_sender(msg: _Mail, value: str) -> None:
     if not value:
         return
     name, address = parseaddr(value)

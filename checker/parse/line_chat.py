@@ -1,37 +1,56 @@
-"""Chats with the speaker on each message's first line: ``Agent: …``, ``[10:02] Sam: …``, and
-live-chat exports with the speaker and/or time alone on a line above the message."""
-from __future__ import annotations
+"""Line chats: the speaker on each message's first line.
 
-from ..errors import InputError, SpeakerError
-from ..model import Conversation, Turn
-from .common import (HEADER_LINE, SPEAKER_LINE, SYSTEM_LINE, Line, RawTurn, clean_time, leading_time,
-                     rejected_label, role_of, speaker_key, split_lines, split_notes, to_seconds, trim_block)
-from .roles import assign_chat_roles, no_agent_message, speaker_names
+``Agent: …`` / ``Customer: …``, names (``Sam: …``, ``Sam (Agent): …``), a timestamp before or
+after the speaker (``[10:02] Sam: …``, ``10:02:13 Sam: …``, WhatsApp's ``02/03/2026, 14:01 - Sam: …``),
+dash-separated exports (``14:01:09 - Sam - message``), SMS threads (``Me: …``, a phone number as
+the other speaker), and the older live-chat form with the speaker and/or time alone on a line
+above the message. A message runs on over the following lines until the next speaker.
+"""
+from __future__ import annotations
 
 import re
 
+from .common import HEADER_LINE, LABEL, ROLE_HINT, SPEAKER_LINE, STAMP_WRAPPED, Line, clean_time, leading_time, \
+    rejected_label, role_of, speaker_key
+from .headers import is_date_line, is_system_line, leading_headers
+from .reading import Message, Reading
 
-def parse_chat(text: str, agent: str | None, src: str) -> Conversation:
-    lines, notes, notes_start = split_notes(split_lines(text))
+DASH_LINE = re.compile(  # "14:02:19 - Ayesha - Hello", "[10:02] | Sam | Hello"
+    rf"^[ \t]*(?P<ts1>{STAMP_WRAPPED})[ \t]*[-–|][ \t]*(?P<label>{LABEL}){ROLE_HINT}?[ \t]*[-–|][ \t]+(?P<msg>\S.*)$"
+)
+
+
+def _candidate(text: str):
+    """(match, kind) for a line that may start a message, else None."""
+    m = DASH_LINE.match(text)
+    if m and not rejected_label(m):
+        return m, "line"
+    m = SPEAKER_LINE.match(text)
+    if m is not None and not rejected_label(m):
+        return m, "line"
+    m = HEADER_LINE.match(text)
+    if m is None or rejected_label(m):
+        return None
+    # a bare word alone on a line is a header only with a time or a role attached
+    if not (m.group("ts1") or m.group("ts2") or m.group("hint") or role_of(m.group("label"))):
+        return None
+    if not text.rstrip().endswith(":") and not (m.group("ts1") or m.group("ts2")) and not m.group("hint"):
+        return None
+    return m, "header"
+
+
+def read(text: str, lines: list[Line]) -> Reading | None:
+    headers = leading_headers(lines)
     candidates: dict[int, tuple[re.Match, str]] = {}
     counts: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if not line.text.strip() or SYSTEM_LINE.match(line.text):
+        if i in headers or not line.text.strip() or is_system_line(line.text):
             continue
-        m = SPEAKER_LINE.match(line.text)
-        kind = "line"
-        if m is None or rejected_label(m):
-            m = HEADER_LINE.match(line.text)
-            kind = "header"
-            if m is None or rejected_label(m):
-                continue
-            # a bare word alone on a line is a header only with a time or a role attached
-            if not (m.group("ts1") or m.group("ts2") or m.group("hint") or role_of(m.group("label"))):
-                continue
-            if not line.text.rstrip().endswith(":") and not (m.group("ts1") or m.group("ts2")) and not m.group("hint"):
-                continue
-        candidates[i] = (m, kind)
-        key = speaker_key(m.group("label"))
+        cand = _candidate(line.text)
+        if cand is None:
+            continue
+        candidates[i] = cand
+        key = speaker_key(cand[0].group("label"))
         counts[key] = counts.get(key, 0) + 1
 
     stamped = sum(1 for m, _ in candidates.values() if m.group("ts1") or m.group("ts2"))
@@ -53,66 +72,40 @@ def parse_chat(text: str, agent: str | None, src: str) -> Conversation:
         label = m.group("label").strip()
         return allow_single and len(label.split()) <= 2 and label[:1].isupper()
 
-    raw_turns: list[RawTurn] = []
-    current: RawTurn | None = None
-    preamble: list[Line] = []
+    messages: list[dict] = []
+    meta: set[int] = set(headers)
+    current: dict | None = None
     for i, line in enumerate(lines):
+        if i in headers:
+            continue
         cand = candidates.get(i)
         if cand and accepted(cand[0]):
             m, kind = cand
-            current = RawTurn(
-                speaker=m.group("label").strip(),
-                hint=m.group("hint"),
-                time=clean_time(m.group("ts1") or m.group("ts2")),
-                line_number=i + 1,
-            )
-            raw_turns.append(current)
+            label = m.group("label").strip()
+            system = role_of(label) == "system" or is_system_line(m.group("msg") or "") if kind == "line" else False
+            current = {"speaker": label, "hint": m.group("hint"), "time": clean_time(m.group("ts1") or m.group("ts2")),
+                       "line_number": i + 1, "lines": [], "system": system}
+            messages.append(current)
             if kind == "line":
-                msg_start = line.start + m.start("msg")
-                current.lines.append(Line(m.group("msg"), msg_start))
+                current["lines"].append(Line(m.group("msg"), line.start + m.start("msg")))
+            else:
+                meta.add(i)
             continue
-        if line.text.strip() and SYSTEM_LINE.match(line.text):
-            raw_turns.append(RawTurn("System", None, clean_time(leading_time(line.text)),
-                                      [Line(line.text, line.start)], system=True, line_number=i + 1))
+        if is_date_line(line.text) and (current is None or not lines[i - 1].text.strip()):
+            meta.add(i)  # a date between messages (SMS and WhatsApp day separators)
+            continue
+        if line.text.strip() and is_system_line(line.text):
+            messages.append({"speaker": "System", "hint": None, "time": clean_time(leading_time(line.text)),
+                             "line_number": i + 1, "lines": [Line(line.text, line.start)], "system": True})
             current = None
             continue
         if current is None:
-            if line.text.strip():
-                preamble.append(line)
-            continue
-        current.lines.append(line)
-
-    speaking = [t for t in raw_turns if not t.system]
-    if not speaking:
-        raise InputError(
-            "no chat turns found: write each message as 'Agent: …' / 'Customer: …' (or 'Name: …'), "
-            "or paste an email with its headers",
-            source=src,
-        )
-    warnings: list[str] = []
-    if preamble:
-        warnings.append(f"{len(preamble)} line(s) before the first speaker were not treated as messages")
-
-    turns_text: list[tuple[RawTurn, str, int, int]] = []
-    for rt in raw_turns:
-        span = trim_block(rt.lines)
-        if span is None:
-            if not rt.system:
-                warnings.append(f"line {rt.line_number}: '{rt.speaker}' has an empty message; it was skipped")
-            continue
-        turns_text.append((rt, text[span[0]:span[1]], span[0], span[1]))
-
-    roles = assign_chat_roles([t for t, *_ in turns_text], agent, src)
-    agent_name = next((t.speaker for t, *_ in turns_text if not t.system and roles[speaker_key(t.speaker)] == "agent"), None)
-    turns = []
-    for rt, body, start, end in turns_text:
-        role = "system" if rt.system else roles[speaker_key(rt.speaker)]
-        turns.append(Turn(index=len(turns), role=role, speaker=rt.speaker, text=body, start=start, end=end,
-                          time=rt.time, seconds=to_seconds(rt.time)))
-    if not any(t.role == "agent" for t in turns):
-        raise SpeakerError(no_agent_message(speaker_names(turns_text)), speaker_names(turns_text), source=src)
-    if not any(t.role == "customer" for t in turns):
-        warnings.append("only the agent's side of the chat was found; the customer's messages are missing, "
-                        "so criteria that respond to the customer cannot be judged fully")
-    return Conversation(channel="chat", turns=tuple(turns), source=text, id=src, agent=agent_name,
-                        speakers=speaker_names(turns_text), warnings=tuple(warnings), notes=notes, notes_start=notes_start)
+            continue  # before the first speaker: left unread
+        current["lines"].append(line)
+    if not any(not m["system"] for m in messages):
+        return None
+    return Reading(
+        family="line chat", channel="chat", meta=frozenset(meta), prior=0.02,
+        messages=tuple(Message(speaker=m["speaker"], lines=tuple(m["lines"]), time=m["time"], hint=m["hint"],
+                               system=m["system"], line_number=m["line_number"]) for m in messages),
+    )

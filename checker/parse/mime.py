@@ -7,7 +7,26 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 from ..errors import InputError
-from .decode import decode_bytes, normalise_text
+from .decode import check_not_binary, decode_bytes, normalise_text
+
+
+STANDARD_HEADERS = {"from", "to", "subject", "date", "mime-version", "content-type", "message-id", "received",
+                    "return-path", "reply-to", "cc", "sender", "delivered-to", "x-mailer", "content-transfer-encoding"}
+
+
+def is_email_message(data: bytes) -> bool:
+    """True when the file starts with an email header block (at least two standard headers before
+    the first blank line); a chat saved as ``.eml`` starts ``Agent: …`` and is not."""
+    head = data[:8192].replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+    names = set()
+    for raw in head.split(b"\n"):
+        if raw[:1] in (b" ", b"\t"):
+            continue  # a folded header's continuation
+        key, sep, _ = raw.partition(b":")
+        if not sep or not key or b" " in key.strip():
+            return False
+        names.add(key.strip().lower().decode("ascii", "replace"))
+    return len(names & STANDARD_HEADERS) >= 2
 
 
 def looks_like_eml(data: bytes) -> bool:
@@ -24,12 +43,16 @@ def eml_to_text(data: bytes, source: str = "<input>") -> str:
     body_part = msg.get_body(preferencelist=("plain", "html"))
     if body_part is None:
         raise InputError("this .eml file has no text or HTML body", source=source)
+    raw = body_part.get_payload(decode=True)
+    if isinstance(raw, bytes):
+        decode_bytes(raw, source)  # the same binary checks as a file: a PDF or image sent as "text" is refused
     try:
         content = body_part.get_content()
     except Exception as exc:
         raise InputError(f"cannot decode the email body: {exc}", source=source) from None
     if isinstance(content, bytes):
         content = decode_bytes(content, source)
+    check_not_binary(content, source)
     if body_part.get_content_subtype() == "html":
         content = html_to_text(content)
     content = normalise_text(content).strip("\n")
