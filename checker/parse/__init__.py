@@ -36,14 +36,14 @@ from pathlib import Path
 from ..errors import InputError, SpeakerError
 from ..model import Conversation
 from .build import build
-from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, SALUTATION, SPEAKER_LINE, rejected_label, role_of, speaker_key, \
-    split_lines, split_notes
+from .common import AGENT_ROLE_WORDS, CUSTOMER_ROLE_WORDS, EMAIL_HEADER, ORIGINAL_MESSAGE, SALUTATION, SPEAKER_LINE, \
+    SYSTEM_ROLE_WORDS, rejected_label, role_of, speaker_key, split_lines, split_notes
 from .decode import MAX_INPUT_BYTES, decode_bytes, decode_text, normalise_text, replace_unencodable
 from .detect import detect
 from .mime import eml_to_text, html_to_text, is_email_message, looks_like_eml
 from .structured import parse_json
 
-__all__ = ["MAX_INPUT_BYTES", "parse_transcript", "parse_bytes", "read_file", "decode_bytes", "eml_to_text",
+__all__ = ["MAX_INPUT_BYTES", "AGENT_ROLE_WORDS", "CUSTOMER_ROLE_WORDS", "SYSTEM_ROLE_WORDS", "parse_transcript", "parse_bytes", "read_file", "decode_bytes", "eml_to_text",
            "html_to_text", "normalise_text"]
 
 

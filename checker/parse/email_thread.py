@@ -28,17 +28,12 @@ class _Mail:
 def read(text: str, lines: list[Line]) -> Reading | None:
     """Messages newest first as pasted (reply on top); an oldest-first thread of header blocks is
     recognised by its dates and read in that order."""
-    meta = {i for i, ln in enumerate(lines)
-            if EMAIL_HEADER.match(ln.text) or ORIGINAL_MESSAGE.match(ln.text) or UNDERSCORE_RULE.match(ln.text)
-            or SEPARATOR.match(ln.text)}
+    meta = _structure_lines(lines)
     warnings: list[str] = []
     mails = [m for m in _split_messages(lines, 0, warnings) if any(ln.text.strip() for ln in m.lines)]
     if not mails:
         return None
     index = line_index(lines)
-    for i, ln in enumerate(lines):
-        if _wrote_intro(lines, i) is not None:
-            meta.add(i)
     structured = len(mails) > 1 or any(m.headers for m in mails)
     body = "\n".join(ln.text for m in mails for ln in m.lines)
     if not structured and not (SALUTATION.search(body) or SIGN_OFF.search(body)):
@@ -52,13 +47,37 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             time=m.headers.get("date") or m.headers.get("sent"), subject=m.headers.get("subject"),
             line_number=index(m.lines[0].start) + 1 if m.lines else 0,
         ))
-    if len(messages) == 1 and not messages[0].speaker:
-        signed = signature_name(messages[0].lines)
-        if signed:
-            messages[0] = replace(messages[0], speaker=signed)
+    for k, msg in enumerate(messages):
+        if not msg.speaker:
+            signed = signature_name(msg.lines)
+            if signed:
+                messages[k] = replace(msg, speaker=signed)
     return Reading(family="email thread (oldest first)" if chronological else "email thread",
                    channel="email", messages=tuple(messages), meta=frozenset(meta), weak=not structured,
                    warnings=tuple(warnings), prior=0.0, evidence={"headers": mails[0].headers})
+
+
+def _structure_lines(lines: list[Line]) -> set[int]:
+    """Header, separator and "On … wrote:" lines at any quoting depth, and lines that hold only
+    quote marks: read as the thread's structure, not as anyone's words."""
+    bare = [QUOTE_MARKS.sub("", ln.text) for ln in lines]
+    found: set[int] = set()
+    for i, t in enumerate(bare):
+        if not t.strip() or EMAIL_HEADER.match(t) or ORIGINAL_MESSAGE.match(t) or UNDERSCORE_RULE.match(t) \
+                or SEPARATOR.match(t):
+            found.add(i)
+        elif re.match(r"^[ \t]*On\b", t):
+            joined = t
+            for k in range(i, min(i + 3, len(bare))):
+                if k > i:
+                    joined += " " + bare[k].strip()
+                if WROTE_LINE.match(joined):
+                    found.update(range(i, k + 1))
+                    break
+    return found
+
+
+QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 
 
 def _oldest_first(mails: list[_Mail]) -> bool:
@@ -95,6 +114,12 @@ def _when(value: str):
     return None
 
 
+SIGNING_OFF = re.compile(
+    r"^[ \t]*(?:kind(?:est)? regards|best regards|warm(?:est)? regards|regards|best wishes|best|many thanks|thanks(?: again)?|"
+    r"thank you|yours sincerely|yours faithfully|sincerely|with thanks|all the best|cheers|take care|speak soon|"
+    r"warm wishes)[ \t]*[,.!]?[ \t]*$",
+    re.IGNORECASE,
+)
 SIGNATURE_NAME = re.compile(r"^[ \t]*([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})[ \t]*$")
 
 
@@ -102,7 +127,7 @@ def signature_name(lines) -> str:
     """The name under the sign-off ("Kind regards,\nSam Patel"), or ''."""
     texts = [ln.text for ln in lines]
     for i, t in enumerate(texts):
-        if SIGN_OFF.match(t):
+        if SIGNING_OFF.match(t):
             for nxt in texts[i + 1:i + 4]:
                 if not nxt.strip():
                     continue

@@ -42,7 +42,9 @@ HEADER_KEYS = (
     r"agent|advisor|adviser|customer|client|caller|visitor|member|contact|conversation with|chat with|with|"
     r"learner|student|candidate|unit|task|assessor|tutor|company|organisation|brand|product|account"
 )
-KEY_VALUE = re.compile(rf"^[ \t]*(?P<key>{HEADER_KEYS})[ \t]*[:#-]?[ \t]*(?P<value>.*)$", re.IGNORECASE)
+KEY_VALUE = re.compile(rf"^[ \t]*(?P<key>{HEADER_KEYS})[ \t]*(?:[:#]|(?=\d))[ \t]*(?P<value>.*)$", re.IGNORECASE)
+NAME_AND_NUMBER = re.compile(r"^[ \t]*[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,3}[ \t]*[(\[<][+\d][\d ()+-]{5,20}[)\]>][ \t]*$")
+FIELD_SEPARATORS = re.compile(r"\s[|·•]\s")
 TITLE_WORDS = re.compile(
     r"\b(?:chat|webchat|web chat|live chat|transcript|conversation|export|ticket|messages?|inbox|enquir(?:y|ies)|"
     r"support|service|services|helpdesk|help desk|thread|task|evidence|portfolio|assignment|log|history|sms|"
@@ -77,7 +79,11 @@ def is_header_line(text: str) -> bool:
         return False
     if is_date_line(t) or is_system_line(t) or SEPARATOR.match(t):
         return True
-    if t.count("|") >= 1 and all(len(part.split()) <= 8 for part in t.split("|")):
+    if NAME_AND_NUMBER.match(t):
+        return True  # "Dorothy Pike (07700 900384)" above an SMS thread
+    fields = FIELD_SEPARATORS.split(t)
+    if len(fields) > 1 and (all(len(part.split()) <= 8 for part in fields)
+                            or any(KEY_VALUE.match(part) for part in fields)):
         return True
     m = KEY_VALUE.match(t)
     if m:
@@ -92,7 +98,7 @@ def is_header_line(text: str) -> bool:
             return bool(NAME_VALUE.match(value)) and not GREETING_VALUE.match(value)
         return bool(re.search(r"\d", value)) or key in ("subject", "topic", "channel", "status", "queue", "department",
                                                         "team", "company", "organisation", "brand", "unit", "task",
-                                                        "conversation with", "chat with", "with", "learner",
+                                                        "conversation with", "chat with", "with", "learner", "contact",
                                                         "student", "candidate", "product", "source", "priority")
     speaker = re.match(r"^([^:]{1,40}):\s+\S", t)
     if speaker and len(speaker.group(1).split()) <= 3:

@@ -19,13 +19,18 @@ DASH_LINE = re.compile(  # "14:02:19 - Ayesha - Hello", "[10:02] | Sam | Hello"
     rf"^[ \t]*(?P<ts1>{STAMP_WRAPPED})[ \t]*[-–|][ \t]*(?P<label>{LABEL}){ROLE_HINT}?[ \t]*[-–|][ \t]+(?P<msg>\S.*)$"
 )
 
+PHONE_LINE = re.compile(  # SMS threads: "07700 900123: message", "+44 7700 900123: message"
+    rf"^[ \t]*(?:(?P<ts1>{STAMP_WRAPPED})[ \t]*(?:[-–|][ \t]*)?)?(?P<label>\+?\d[\d ]{{6,15}}\d){ROLE_HINT}?"
+    rf"(?P<ts2>)[ \t]*:[ \t]?(?P<msg>.*)$"
+)
+
 
 def _candidate(text: str):
     """(match, kind) for a line that may start a message, else None."""
     m = DASH_LINE.match(text)
     if m and not rejected_label(m):
         return m, "line"
-    m = SPEAKER_LINE.match(text)
+    m = SPEAKER_LINE.match(text) or PHONE_LINE.match(text)
     if m is not None and not rejected_label(m):
         return m, "line"
     m = HEADER_LINE.match(text)

@@ -35,7 +35,10 @@ def looks_like_eml(data: bytes) -> bool:
 
 
 def eml_to_text(data: bytes, source: str = "<input>") -> str:
-    """A ``.eml`` file as pasted text: headers, a blank line, the body (HTML turned to text)."""
+    """A ``.eml`` file as pasted text: headers, a blank line, the body (HTML turned to text).
+    A file that is not really an email (a chat saved as ``.eml``) is returned as its own text."""
+    if not is_email_message(data):
+        return decode_bytes(data, source)
     try:
         msg: EmailMessage = BytesParser(policy=policy.default).parsebytes(data)  # type: ignore[assignment]
     except Exception as exc:  # the email package raises many types on broken input
