@@ -37,7 +37,7 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     cands: dict[int, re.Match] = {}
     counts: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if i in headers or not line.text.strip() or is_system_line(line.text) or is_time_line(line.text):
+        if not line.text.strip() or is_system_line(line.text) or is_time_line(line.text):
             continue
         nxt = next((ln.text for ln in lines[i + 1:i + 2]), "")
         if not nxt.strip():
@@ -56,6 +56,8 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     accepted_keys = {speaker_key(m.group("label")) for m in cands.values() if accepted(m)}
     if not accepted_keys:
         return None
+    first = min(i for i, m in cands.items() if speaker_key(m.group("label")) in accepted_keys)
+    headers = {i for i in headers if i < first}  # "Sam · 10:02" heads a message, however title-like
     messages: list[dict] = []
     meta: set[int] = set(headers)
     current: dict | None = None

@@ -25,7 +25,7 @@ TIME_ONLY = re.compile(rf"^[ \t\[(]*(?:{ANY_DATE},?\s*(?:at\s+)?)?{_CLOCK}[ \t\]
 MORE_SYSTEM = re.compile(
     r"^[ \t]*(?:\[?[\d:/., -]{4,20}\]?[ \t]*(?:[-–][ \t]*)?)?"
     r"(?:(?:chat|conversation|session)\s+(?:started|ended|closed|opened)\b.*"
-    r"|.*\bend-to-end encrypted\b.*"
+    r"|.*\bend-to-end encrypt(?:ed|ion)\b.*"
     r"|.*\b(?:is|was) typing\b.*"
     r"|you are now (?:chatting|connected|speaking) (?:with|to)\b.*"
     r"|.*\b(?:joined|left|entered|ended|closed) the (?:chat|conversation|room)\b.*"
@@ -43,6 +43,7 @@ HEADER_KEYS = (
     r"learner|student|candidate|unit|task|assessor|tutor|company|organisation|brand|product|account"
 )
 KEY_VALUE = re.compile(rf"^[ \t]*(?P<key>{HEADER_KEYS})[ \t]*(?:[:#]|(?=\d))[ \t]*(?P<value>.*)$", re.IGNORECASE)
+ROLE_VALUE = re.compile(r"^[ \t]*(?P<key>[^\W\d_][\w /-]{0,24}?)[ \t]*:[ \t]*(?P<value>.*)$")
 NAME_AND_NUMBER = re.compile(r"^[ \t]*[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,3}[ \t]*[(\[<][+\d][\d ()+-]{5,20}[)\]>][ \t]*$")
 FIELD_SEPARATORS = re.compile(r"\s[|·•]\s")
 TITLE_WORDS = re.compile(
@@ -85,6 +86,12 @@ def is_header_line(text: str) -> bool:
     if len(fields) > 1 and (all(len(part.split()) <= 8 for part in fields)
                             or any(KEY_VALUE.match(part) for part in fields)):
         return True
+    r = ROLE_VALUE.match(t)
+    if r and role_of(r.group("key")) in ("agent", "customer"):
+        # "Agent: Nadia" and "Customer: Mr Graham Tolley" are headers; "Customer: Hi" is a message
+        value = r.group("value").strip()
+        return bool(value) and bool(NAME_VALUE.match(value)) and not GREETING_VALUE.match(value) \
+            and len(value.split()) <= 5
     m = KEY_VALUE.match(t)
     if m:
         value = m.group("value").strip()
@@ -93,9 +100,6 @@ def is_header_line(text: str) -> bool:
             return key not in ("agent", "advisor", "adviser", "customer", "client", "caller", "visitor", "member")
         if re.search(r"[?!]$", value) or len(value.split()) > 8:
             return False
-        if role_of(key) in ("agent", "customer") and key not in ("conversation with", "chat with", "with"):
-            # "Agent: Nadia" and "Customer: Mr Graham Tolley" are headers; "Customer: Hi" is a message
-            return bool(NAME_VALUE.match(value)) and not GREETING_VALUE.match(value)
         return bool(re.search(r"\d", value)) or key in ("subject", "topic", "channel", "status", "queue", "department",
                                                         "team", "company", "organisation", "brand", "unit", "task",
                                                         "conversation with", "chat with", "with", "learner", "contact",
@@ -104,6 +108,9 @@ def is_header_line(text: str) -> bool:
     if speaker and len(speaker.group(1).split()) <= 3:
         return False  # "Sam: Hello - how can I help" is a message
     words = t.split()
+    if len(words) <= 4 and all(w[:1].isupper() or w in ("&", "-", "–") for w in words) \
+            and not re.search(r"[.?!,:;]", t):
+        return True  # a short title: "Harbour Plumbing", "Messages"
     if len(words) <= 12 and not re.search(r"[.?!,]$", t) and (TITLE_WORDS.search(t) or re.search(r"\s[-–—|·:]\s", t)):
         return True
     return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .common import HEADER_LINE, LABEL, ROLE_HINT, SPEAKER_LINE, STAMP_WRAPPED, Line, clean_time, leading_time, \
+from .common import HEADER_LINE, LABEL, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP_WRAPPED, Line, clean_time, leading_time, \
     rejected_label, role_of, speaker_key
 from .headers import is_date_line, is_system_line, leading_headers
 from .reading import Message, Reading
@@ -25,13 +25,19 @@ PHONE_LINE = re.compile(  # SMS threads: "07700 900123: message", "+44 7700 9001
 )
 
 
+def _stamped_name(m: re.Match) -> bool:
+    """A longer name is still a speaker after a timestamp ("12/04/2026, 10:02 - The Corner Cafe: …")."""
+    key = speaker_key(m.group("label"))
+    return bool(m.group("ts1")) and len(key.split()) <= 6 and key not in NOT_SPEAKERS
+
+
 def _candidate(text: str):
     """(match, kind) for a line that may start a message, else None."""
     m = DASH_LINE.match(text)
     if m and not rejected_label(m):
         return m, "line"
     m = SPEAKER_LINE.match(text) or PHONE_LINE.match(text)
-    if m is not None and not rejected_label(m):
+    if m is not None and (not rejected_label(m) or _stamped_name(m)):
         return m, "line"
     m = HEADER_LINE.match(text)
     if m is None or rejected_label(m):

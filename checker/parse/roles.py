@@ -79,9 +79,11 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
         chosen = match_speaker(agent, speakers)
         if chosen is None:
             raise SpeakerError(f"no speaker called {agent!r}; speakers found: {', '.join(names)}", names, source=src)
+        unstated = [k for k in speakers if not stated(k)]
+        helpers = _second_agents(chosen, unstated, {k: agent_score(speakers[k]) for k in unstated}, raw)
         for key in speakers:
             hinted = stated(key)
-            roles[key] = "agent" if key == chosen else ("system" if hinted == "system" else
+            roles[key] = "agent" if key == chosen or key in helpers else ("system" if hinted == "system" else
                                                          "agent" if hinted == "agent" and _colleague(key, raw) else "customer")
         return roles, None
     for key in speakers:
@@ -100,12 +102,27 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
         best = max(scores, key=lambda k: scores[k])
         others = [v for k, v in scores.items() if k != best]
         if scores[best] > 0 and all(scores[best] > v for v in others):
+            helpers = _second_agents(best, unknown, scores, raw)
             for key in unknown:
-                agentlike = key != best and _colleague(key, raw) and scores[key] > 0
-                roles[key] = "agent" if key == best or agentlike else "customer"
+                roles[key] = "agent" if key == best or key in helpers else "customer"
             return roles, (f"'{speakers[best][0].speaker}' was taken to be you (the agent) from {EVIDENCE}; "
                            "if that is wrong, say which speaker you are")
     raise SpeakerError(no_agent_message(names), names, source=src)
+
+
+def _second_agents(learner: str, keys: list[str], scores: dict[str, float], raw: list[Message]) -> set[str]:
+    """Other agents besides the learner: after a transfer, or named joining the chat, every speaker
+    who talks like an agent is one; the customer is the least agent-like speaker."""
+    rest = [k for k in keys if k != learner]
+    if len(rest) < 2 and not any(_colleague(k, raw) for k in rest):
+        return set()
+    transfer = _transferred(raw)
+    lowest = min(rest, key=lambda k: scores.get(k, 0)) if rest else None
+    return {k for k in rest if scores.get(k, 0) > 0 and k != lowest and (transfer or _colleague(k, raw))}
+
+
+def _transferred(raw: list[Message]) -> bool:
+    return any(m.system and re.search(r"transfer", " ".join(ln.text for ln in m.lines), re.I) for m in raw)
 
 
 def _colleague(key: str, raw: list[Message]) -> bool:
