@@ -35,6 +35,7 @@ def _label(text: str):
 def read(text: str, lines: list[Line]) -> Reading | None:
     headers = leading_headers(lines)
     cands: dict[int, re.Match] = {}
+    timed: set[int] = set()
     counts: dict[str, int] = {}
     for i, line in enumerate(lines):
         if not line.text.strip() or is_system_line(line.text) or is_time_line(line.text):
@@ -46,14 +47,16 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         if m is None:
             continue
         cands[i] = m
+        if is_time_line(nxt):
+            timed.add(i)  # the time on the line below the name
         key = speaker_key(m.group("label"))
         counts[key] = counts.get(key, 0) + 1
 
-    def accepted(m: re.Match) -> bool:
+    def accepted(i: int, m: re.Match) -> bool:
         key = speaker_key(m.group("label"))
-        return counts[key] >= 2 or bool(m.group("ts") or m.group("hint") or role_of(key))
+        return counts[key] >= 2 or i in timed or bool(m.group("ts") or m.group("hint") or role_of(key))
 
-    accepted_keys = {speaker_key(m.group("label")) for m in cands.values() if accepted(m)}
+    accepted_keys = {speaker_key(m.group("label")) for i, m in cands.items() if accepted(i, m)}
     if not accepted_keys:
         return None
     first = min(i for i, m in cands.items() if speaker_key(m.group("label")) in accepted_keys)

@@ -32,7 +32,7 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             if current is not None:
                 current["lines"].append(line)
             continue
-        first_in_block = current is None and (not seps or i > seps[0])
+        first_in_block = current is None
         m = HEADING.match(line.text) if first_in_block else None
         if m and len(m.group("name").split()) <= 5:
             name = m.group("name").strip()
