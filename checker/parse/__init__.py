@@ -47,6 +47,15 @@ __all__ = ["MAX_INPUT_BYTES", "AGENT_ROLE_WORDS", "CUSTOMER_ROLE_WORDS", "SYSTEM
            "html_to_text", "normalise_text"]
 
 
+def clear_caches() -> None:
+    """Forget the per-line memo of header/system/date tests (benchmarks measure parsing cold)."""
+    from . import common, headers
+
+    for fn in (headers.is_system_line, headers.is_header_line, headers.is_date_line, headers.is_time_line,
+               common.speaker_key, common.role_of):
+        fn.cache_clear()
+
+
 def read_file(path: str | Path, *, channel: str = "auto", agent: str | None = None,
               max_bytes: int = MAX_INPUT_BYTES) -> Conversation:
     """Read and parse one transcript file (``-`` for standard input)."""

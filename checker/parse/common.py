@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 AGENT_ROLE_WORDS = {
     "agent", "advisor", "adviser", "rep", "representative", "support", "csr", "me", "you",
@@ -75,7 +76,7 @@ SIGN_OFF = re.compile(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Line:
     text: str
     start: int  # offset of text[0] in the source
@@ -83,17 +84,6 @@ class Line:
     @property
     def end(self) -> int:
         return self.start + len(self.text)
-
-
-@dataclass
-class RawTurn:
-    speaker: str
-    hint: str | None
-    time: str | None
-    lines: list[Line] = field(default_factory=list)
-    system: bool = False
-    line_number: int = 0
-
 
 
 def split_lines(text: str, base: int = 0) -> list[Line]:
@@ -104,10 +94,15 @@ def split_lines(text: str, base: int = 0) -> list[Line]:
     return lines
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
 def speaker_key(label: str) -> str:
-    return re.sub(r"\s+", " ", label.strip().strip(".")).lower()
+    return _SPACES.sub(" ", label.strip().strip(".")).lower()
 
 
+@lru_cache(maxsize=4096)
 def role_of(word: str | None) -> str | None:
     if not word:
         return None
@@ -141,18 +136,6 @@ def split_notes(lines: list[Line]) -> tuple[list[Line], str | None, int | None]:
             notes_text = "\n".join(ln.text for ln in lines[i:]).strip()
             return lines[:i], notes_text or None, body[0].start if body else None
     return lines, None, None
-
-
-
-def trim_block(lines: list[Line]) -> tuple[int, int] | None:
-    """The source span covering the non-blank lines, without surrounding white space."""
-    content = [ln for ln in lines if ln.text.strip()]
-    if not content:
-        return None
-    first, last = content[0], content[-1]
-    lead = len(first.text) - len(first.text.lstrip())
-    trail = len(last.text) - len(last.text.rstrip())
-    return first.start + lead, last.end - trail
 
 
 def clean_time(stamp: str | None) -> str | None:

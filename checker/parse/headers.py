@@ -5,6 +5,7 @@ Every reader uses these, so a title above a chat or "Sam joined the chat" is nev
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .common import SYSTEM_LINE, Line, role_of
 
@@ -64,15 +65,27 @@ NAME_VALUE = re.compile(
 SEPARATOR = re.compile(r"^[ \t]*(?:[-=_*~#.·•]\s?){4,}[ \t]*$")
 
 
+SYSTEM_WORDS = re.compile(
+    r"start|began|end|clos|open|encrypt|typing|now (?:chatting|connected|speaking)|joined|left|entered|exited|transfer|"
+    r"record|monitor|delet|omitted|missed",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=8192)
 def is_system_line(text: str) -> bool:
+    if len(text) > 300 or not SYSTEM_WORDS.search(text):
+        return False  # every system line names its event; the cheap test spares the full patterns
     return bool(SYSTEM_LINE.match(text) or MORE_SYSTEM.match(text))
 
 
+@lru_cache(maxsize=8192)
 def is_date_line(text: str) -> bool:
     t = text.strip()
     return bool(t) and bool(re.search(r"\d|today|yesterday", t, re.I)) and bool(DATE_LINE.match(t))
 
 
+@lru_cache(maxsize=8192)
 def is_header_line(text: str) -> bool:
     """A title, date or field line of the kind chat tools print above a transcript."""
     t = text.strip()
@@ -134,5 +147,6 @@ def leading_headers(lines: list[Line], limit: int = 10) -> set[int]:
 WHEN = rf"(?:{ANY_DATE},?\s*(?:at\s+)?)?{_CLOCK}"
 
 
+@lru_cache(maxsize=8192)
 def is_time_line(text: str) -> bool:
     return bool(TIME_ONLY.match(text.strip())) if text.strip() else False

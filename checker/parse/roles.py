@@ -28,21 +28,10 @@ CUSTOMER_CUES = re.compile(
 )
 
 
-
-def speaker_names(turns_text) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for item in turns_text:
-        rt = item[0] if isinstance(item, tuple) else item
-        if not rt.system:
-            seen.setdefault(speaker_key(rt.speaker), rt.speaker)
-    return tuple(seen.values())
-
-
 def no_agent_message(speakers: tuple[str, ...]) -> str:
     names = ", ".join(speakers) or "none"
     return (f"cannot tell which speaker is you (the agent); speakers found: {names}. "
             "Choose one with --agent NAME (or the 'Which speaker are you?' field), or label lines 'Agent:'")
-
 
 
 EVIDENCE = "what each speaker writes (offers help, introduces themself, asks for account details, explains policy)"
