@@ -1,31 +1,20 @@
 """Parse stage: text or a file → ``Conversation``.
 
-Input forms read (the channel is detected unless given):
+Every reader (one module per format family) proposes a ``Reading`` of the text:
 
-Chat, as people paste it
-    ``Agent: Hello…`` / ``Customer: …``; other role words (Advisor, Adviser, Rep, Support, CSR,
-    Me, You / Client, Caller, Visitor…); names (``Sam: …``, ``Sam (Agent): …``); timestamps before
-    or after the speaker (``[10:02]``, ``10:02:13``, ``(10:02 AM)``, ``2026-03-01 10:02``); a
-    speaker and/or time alone on a line with the message beneath it (live-chat exports);
-    multi-line messages; blank lines; system lines ("Chat started", "Sam joined the chat").
+- ``line_chat``: ``Agent: …`` / ``Sam: …`` lines, timestamps, dash-separated exports, WhatsApp, SMS;
+- ``block_chat``: the speaker's name alone on a line (live-chat exports, Teams/Slack, Messenger);
+- ``ticket``: helpdesk ticket prints, blocks headed ``Name (Agent) — date`` between separator lines;
+- ``coursework``: "Scenario:", "Customer email:" / "My reply:" sections;
+- ``email_thread``: pasted email, newest first (quotes) or oldest first (dated header blocks);
+- ``mime``: ``.eml`` files into the pasted form; ``structured``: JSON exports.
 
-Email, pasted or ``.eml``
-    Optional ``From:/To:/Subject:/Date:`` headers, the learner's reply on top, earlier messages
-    underneath as ``>`` quotes, ``On … wrote:`` or ``-----Original Message-----`` blocks. Quoted
-    messages become earlier turns. ``.eml`` files (multipart, or HTML only) are turned into that
-    pasted form first.
-
-JSON
-    ``{"channel": "chat", "messages": [{"role": "agent", "text": "…", "time": "10:02"}]}``
-    (``speaker`` optional). The source text is then a rendering, ``Speaker: text`` per message.
-
-Agent/CRM notes
-    A block starting with a line ``Agent notes:``, ``CRM notes:`` or ``Case notes:`` after the
-    conversation is kept as ``Conversation.notes``, not as a turn.
-
-Which speaker is the learner: role words, the ``agent`` argument, or inference from what each
-speaker writes ("thanks for contacting", "how can I help"). When it cannot tell it raises
-``SpeakerError`` listing the speakers. Offsets index ``Conversation.source``.
+``detect`` scores each reading by structural fit (share of lines accounted for, a plausible set of
+speakers) and keeps the best; ``headers`` recognises titles, date, "Agent: Name" and system lines;
+``roles`` decides who the learner is (role words, the ``agent`` argument, or what each speaker
+does); ``build`` makes the ``Conversation`` with offsets into the text as pasted and the lines
+left unread. ``decode`` turns bytes into text honestly. The README's "What it reads" lists every
+family with an example.
 """
 from __future__ import annotations
 
