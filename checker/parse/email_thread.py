@@ -173,7 +173,7 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
             quoted, i = _read_quoted(lines, i)
             if quoted and depth >= MAX_QUOTE_DEPTH:
                 _too_deep(warnings)
-                current.lines.extend(lines[end_intro:i])
+                current.lines.extend(_unquoted(lines[end_intro:i]))
                 continue
             if quoted:
                 inner = _split_messages(quoted, depth + 1, warnings)
@@ -194,7 +194,7 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
             quoted, i = _read_quoted(lines, i)
             if depth >= MAX_QUOTE_DEPTH:
                 _too_deep(warnings)
-                current.lines.extend(lines[begin:i])
+                current.lines.extend(_unquoted(lines[begin:i]))
                 continue
             inner = _split_messages(quoted, depth + 1, warnings)
             for m in inner:
@@ -206,6 +206,16 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
             current.lines.append(line)
         i += 1
     return messages
+
+
+def _unquoted(lines: list[Line]) -> list[Line]:
+    """Lines with every level of quote marks taken off (offsets still point at the text)."""
+    out = []
+    for ln in lines:
+        m = QUOTE_MARKS.match(ln.text)
+        cut = m.end() if m else 0
+        out.append(Line(ln.text[cut:], ln.start + cut))
+    return out
 
 
 def _too_deep(warnings: list[str]) -> None:
