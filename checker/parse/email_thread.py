@@ -80,14 +80,22 @@ def _structure_lines(lines: list[Line]) -> set[int]:
 QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 
 
+REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw)\s*:", re.IGNORECASE)
+
+
 def _oldest_first(mails: list[_Mail]) -> bool:
     """True when the messages are header blocks whose dates rise down the page."""
     if len(mails) < 2 or not all(m.top_level for m in mails):
         return False
     dates = [_when(m.headers.get("date") or m.headers.get("sent") or "") for m in mails]
-    if any(d is None for d in dates):
-        return False
-    return all(a < b for a, b in zip(dates, dates[1:]))
+    if all(d is not None for d in dates):
+        if all(a <= b for a, b in zip(dates, dates[1:])) and dates[0] < dates[-1]:
+            return True
+        if all(a >= b for a, b in zip(dates, dates[1:])):
+            return False
+    # no usable dates: replies are marked "RE:", so the unmarked subject came first
+    replies = [bool(REPLY_SUBJECT.match(m.headers.get("subject", ""))) for m in mails if m.headers.get("subject")]
+    return len(replies) >= 2 and not replies[0] and any(replies[1:])
 
 
 def _when(value: str):

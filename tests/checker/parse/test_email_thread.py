@@ -55,3 +55,13 @@ def test_unsigned_reply_names_the_learner_from_the_signature():
     conversation = parse_transcript("Hi Pat,\n\nYour refund is on its way.\n\nBest wishes,\nLena Hart\nSupport team\n")
     assert conversation.agent == "Lena Hart"
     assert len(conversation.agent_turns) == 1 and not conversation.customer_turns
+
+
+def test_oldest_first_without_dates_is_ordered_by_reply_subjects():
+    text = ("From: Kit Moss <kit@example.net>\nTo: shop@lantern.example\nSubject: Broken lamp\n\n"
+            "Hello, my lamp arrived broken.\n\n-----------------\n\n"
+            "From: Lantern Lighting <shop@lantern.example>\nTo: Kit Moss <kit@example.net>\nSubject: RE: Broken lamp\n\n"
+            "Dear Kit,\n\nSorry about that; a replacement is on its way.\n\nKind regards,\nAbi\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent"]
+    assert conversation.turns[1].speaker == "Lantern Lighting"
