@@ -41,7 +41,9 @@ HEADER_KEYS = (
     r"date|started|ended|start(?:ed)? time|time|ref|reference|ticket(?: no| number| #)?|case|channel|status|priority|queue|"
     r"department|team|subject|topic|source|transcript|chat id|conversation id|session|duration|rating|"
     r"agent|advisor|adviser|customer|client|caller|visitor|member|contact|conversation with|chat with|with|"
-    r"learner|student|candidate|unit|task|assessor|tutor|company|organisation|brand|product|account"
+    r"learner|student|candidate|unit|task|assessor|tutor|company|organisation|brand|product|account|"
+    r"chat id|session id|wait(?:ing)? time|location|browser|page|category|skill|language|disposition|tags?|"
+    r"agent name|customer name|visitor name|wait"
 )
 KEY_VALUE = re.compile(rf"^[ \t]*(?P<key>{HEADER_KEYS})[ \t]*(?:[:#]|(?=\d))[ \t]*(?P<value>.*)$", re.IGNORECASE)
 ROLE_VALUE = re.compile(r"^[ \t]*(?P<key>[^\W\d_][\w /-]{0,24}?)[ \t]*:[ \t]*(?P<value>.*)$")
@@ -100,7 +102,7 @@ def is_header_line(text: str) -> bool:
                             or any(KEY_VALUE.match(part) for part in fields)):
         return True
     r = ROLE_VALUE.match(t)
-    if r and role_of(r.group("key")) in ("agent", "customer"):
+    if r and role_of(re.sub(r"\s+(?:name|names)$", "", r.group("key").strip(), flags=re.I)) in ("agent", "customer"):
         # "Agent: Nadia" and "Customer: Mr Graham Tolley" are headers; "Customer: Hi" is a message
         value = r.group("value").strip()
         return bool(value) and bool(NAME_VALUE.match(value)) and not GREETING_VALUE.match(value) \
@@ -116,7 +118,9 @@ def is_header_line(text: str) -> bool:
         return bool(re.search(r"\d", value)) or key in ("subject", "topic", "channel", "status", "queue", "department",
                                                         "team", "company", "organisation", "brand", "unit", "task",
                                                         "conversation with", "chat with", "with", "learner", "contact",
-                                                        "student", "candidate", "product", "source", "priority")
+                                                        "student", "candidate", "product", "source", "priority",
+                                                        "location", "browser", "page", "category", "skill",
+                                                        "language", "disposition", "tag", "tags")
     speaker = re.match(r"^([^:]{1,40}):\s+\S", t)
     if speaker and len(speaker.group(1).split()) <= 3:
         return False  # "Sam: Hello - how can I help" is a message

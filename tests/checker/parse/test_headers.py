@@ -10,7 +10,8 @@ from checker.parse.headers import is_date_line, is_header_line, is_system_line
     "Acme Water - web chat", "Date: 03/04/2026", "Agent: Nadia", "Customer: Mr Graham Price",
     "Started: 2 May 2026 09:10", "Brightway | chat export | 3 Apr 2026", "Ticket #4410 · Channel: Email",
     "Customer: Jo Hart | Agent: Imran | 12 Mar 2026", "Dorothy Pike (07700 900384)", "Harbour Plumbing",
-    "Level 2 Customer Service – Written task 4",
+    "Level 2 Customer Service – Written task 4", "Agent name: Nadia", "Customer name: Graham Tolley",
+    "Chat ID: 55120", "Queue: Billing", "Wait time: 2 min",
 ])
 def test_headers(line):
     assert is_header_line(line)
