@@ -39,13 +39,13 @@ LABEL = r"[^\W\d_][\w.'’&/-]*(?:[ \t]+[^\W\d_][\w.'’&/-]*){0,4}?"
 ROLE_HINT = r"(?:\s*[\(\[]\s*(?P<hint>(?!\d)[^\)\]\n]{1,30}?)\s*[\)\]])"  # "(Agent)", never "[10:02]"
 
 SPEAKER_LINE = re.compile(
-    rf"^[ \t]*(?:(?P<ts1>{STAMP_WRAPPED})[ \t]*(?:[-–|][ \t]*)?)?"
+    rf"^[ \t\u200e\u200f]*(?:(?P<ts1>{STAMP_WRAPPED})[ \t]*(?:[-–|][ \t]*)?)?"
     rf"(?P<label>{LABEL}){ROLE_HINT}?"
     rf"[ \t]*(?:(?P<ts2>{STAMP_WRAPPED})[ \t]*)?"
     r"[:>][ \t]?(?P<msg>.*)$"
 )
 HEADER_LINE = re.compile(  # speaker and/or time alone on a line, message below (live-chat exports)
-    rf"^[ \t]*(?:(?P<ts1>{STAMP_WRAPPED})[ \t]*(?:[-–|][ \t]*)?)?"
+    rf"^[ \t\u200e\u200f]*(?:(?P<ts1>{STAMP_WRAPPED})[ \t]*(?:[-–|][ \t]*)?)?"
     rf"(?P<label>{LABEL}){ROLE_HINT}?"
     rf"[ \t]*(?:[-–|,][ \t]*)?(?:(?P<ts2>{STAMP_WRAPPED}))?[ \t]*:?[ \t]*$"
 )

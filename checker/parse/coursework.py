@@ -11,9 +11,9 @@ from .common import Line
 from .headers import is_header_line
 from .reading import Message, Reading
 
-CUSTOMER = (r"(?:the\s+)?customer(?:'s|’s)?(?:\s+(?:email|e-mail|message|enquiry|query|complaint|chat|letter|reply|"
+CUSTOMER = (r"(?:email|e-mail|message|enquiry|query|complaint|letter)\s+from\s+(?:the\s+)?customer|(?:the\s+)?customer(?:'s|’s)?(?:\s+(?:email|e-mail|message|enquiry|query|complaint|chat|letter|reply|"
             r"response|wrote|says|said|writes))?(?:\s+\d+)?|customer\s+(?:email|message)\s+\(?\d+\)?")
-AGENT = (r"my\s+(?:reply|response|answer|email|e-mail|message|written response)(?:\s+to\s+the\s+customer)?(?:\s+\d+)?"
+AGENT = (r"(?:your|our)\s+(?:reply|response)|(?:reply|response)\s+to\s+(?:the\s+)?customer|my\s+(?:reply|response|answer|email|e-mail|message|written response)(?:\s+to\s+the\s+customer)?(?:\s+\d+)?"
          r"|(?:agent|advis[eo]r|learner|written|email|e-mail|chat)?\s*(?:reply|response)(?:\s+\d+)?")
 META = r"scenario|task|context|background|brief|instructions?|the situation|situation|reflection|assessor notes?"
 SECTION = re.compile(

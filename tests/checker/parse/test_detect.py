@@ -56,3 +56,15 @@ def test_fit_counts_lines_accounted_for():
     found = readings(BLOCKS)
     assert found["block chat"].coverage == 1.0
     assert all(0.0 <= s.coverage <= 1.0 for s in found.values())
+
+
+def test_whatsapp_lines_with_direction_marks_are_read():
+    text = ("\u200e[11/04/2026, 16:21:40] Bea Moss: is my bike ready\n"
+            "\u200e[11/04/2026, 16:23:02] Rowan Cycles: Hi Bea, this is Gus at Rowan Cycles. Yes it is ready.\n")
+    conversation = parse_transcript(text)
+    assert [(t.speaker, t.role) for t in conversation.turns] == [("Bea Moss", "customer"), ("Rowan Cycles", "agent")]
+
+
+def test_other_coursework_section_names():
+    conversation = parse_transcript("Message from customer:\nWhere is my parcel?\n\nYour reply:\nDear Sam,\nIt arrives tomorrow.\n")
+    assert [(t.speaker, t.role) for t in conversation.turns] == [("Message from customer", "customer"), ("Your reply", "agent")]
