@@ -17,6 +17,13 @@ LABEL_ALONE = re.compile(
     rf"^[ \t]*(?P<label>{NAME}){ROLE_HINT}?(?:[ \t]*[-–|·•,]?[ \t]*(?P<ts>{WHEN}))?[ \t]*:?[ \t]*$", re.IGNORECASE
 )
 
+YOU_SENT = re.compile(r"^you(?:\s+(?:sent|replied|wrote|said))?$", re.IGNORECASE)  # Messenger's own side
+
+
+def _key(m: re.Match) -> str:
+    label = m.group("label").strip()
+    return "you" if YOU_SENT.match(label) else speaker_key(label)
+
 
 def _label(text: str):
     m = LABEL_ALONE.match(text)
@@ -25,6 +32,8 @@ def _label(text: str):
     label = m.group("label").strip()
     if GREETING_VALUE.match(label) or re.search(r"[.?!,]$", label):
         return None
+    if YOU_SENT.match(label):
+        return m
     words = label.split()
     titled = all(w[:1].isupper() or w[:1].isdigit() or w.lower() in ("at", "of", "the", "and", "de", "van") for w in words)
     if not (titled or role_of(label) or m.group("hint") or m.group("ts")):
@@ -49,17 +58,17 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         cands[i] = m
         if is_time_line(nxt):
             timed.add(i)  # the time on the line below the name
-        key = speaker_key(m.group("label"))
+        key = _key(m)
         counts[key] = counts.get(key, 0) + 1
 
     def accepted(i: int, m: re.Match) -> bool:
-        key = speaker_key(m.group("label"))
+        key = _key(m)
         return counts[key] >= 2 or i in timed or bool(m.group("ts") or m.group("hint") or role_of(key))
 
-    accepted_keys = {speaker_key(m.group("label")) for i, m in cands.items() if accepted(i, m)}
+    accepted_keys = {_key(m) for i, m in cands.items() if accepted(i, m)}
     if not accepted_keys:
         return None
-    first = min(i for i, m in cands.items() if speaker_key(m.group("label")) in accepted_keys)
+    first = min(i for i, m in cands.items() if _key(m) in accepted_keys)
     headers = {i for i in headers if i < first}  # "Sam · 10:02" heads a message, however title-like
     messages: list[dict] = []
     meta: set[int] = set(headers)
@@ -70,8 +79,8 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             continue
         t = line.text
         m = cands.get(i)
-        if m is not None and speaker_key(m.group("label")) in accepted_keys:
-            current = {"speaker": m.group("label").strip(), "hint": m.group("hint"), "time": clean_time(m.group("ts")),
+        if m is not None and _key(m) in accepted_keys:
+            current = {"speaker": "You" if _key(m) == "you" else m.group("label").strip(), "hint": m.group("hint"), "time": clean_time(m.group("ts")),
                        "line_number": i + 1, "lines": [], "system": False}
             messages.append(current)
             meta.add(i)

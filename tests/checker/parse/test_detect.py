@@ -68,3 +68,11 @@ def test_whatsapp_lines_with_direction_marks_are_read():
 def test_other_coursework_section_names():
     conversation = parse_transcript("Message from customer:\nWhere is my parcel?\n\nYour reply:\nDear Sam,\nIt arrives tomorrow.\n")
     assert [(t.speaker, t.role) for t in conversation.turns] == [("Message from customer", "customer"), ("Your reply", "agent")]
+
+
+def test_messenger_own_side_you_sent_is_the_agent():
+    text = ("Kelly Dunn\ndo you have size 8 in the blue coat?\n\nYou sent\nHi Kelly, yes, we have size 8 in Leeds.\n\n"
+            "Kelly Dunn\ngreat thanks\n\nYou sent\nYou're welcome!\n")
+    conversation = parse_transcript(text)
+    assert [(t.speaker, t.role) for t in conversation.turns] == [
+        ("Kelly Dunn", "customer"), ("You", "agent"), ("Kelly Dunn", "customer"), ("You", "agent")]
