@@ -95,6 +95,40 @@ class Judgement:
 
 
 @dataclass
+class CountCheck:
+    """A transcript read without being told the agent: its message counts against the labels."""
+
+    file: str
+    expected: tuple[int, int]  # (agent_turns, customer_turns)
+    got: tuple[int, int] | None
+    error: str | None = None
+
+    @property
+    def matched(self) -> bool:
+        return self.got == self.expected
+
+
+def check_message_counts(corpus: str | Path, labels: dict[str, dict[str, Any]]) -> list[CountCheck]:
+    """Parse every transcript whose label has ``agent_turns``/``customer_turns`` with no agent and
+    the channel detected, and compare the agent's and customer's message counts with the labels."""
+    from .parse import read_file
+
+    checks = []
+    for name, entry in labels.items():
+        if not isinstance(entry.get("agent_turns"), int) or not isinstance(entry.get("customer_turns"), int):
+            continue
+        expected = (entry["agent_turns"], entry["customer_turns"])
+        try:
+            conversation = read_file(Path(corpus) / name)
+        except ReplyCheckError as exc:
+            checks.append(CountCheck(name, expected, None, str(exc)))
+            continue
+        got = (len(conversation.agent_turns), len(conversation.customer_turns))
+        checks.append(CountCheck(name, expected, got))
+    return checks
+
+
+@dataclass
 class EvalResult:
     rules: str
     corpus: str
@@ -103,6 +137,7 @@ class EvalResult:
     judgements: list[Judgement]
     failures: list[tuple[str, str]]
     behavioural: tuple[str, ...]
+    counts: list[CountCheck] = field(default_factory=list)
 
     @property
     def agreement(self) -> float:
@@ -124,6 +159,11 @@ class EvalResult:
             "criteria": [s.to_dict() | {"behavioural": s.criterion in self.behavioural} for s in self.criteria.values()],
             "rules_detail": [r.to_dict() for r in sorted(self.rule_scores.values(), key=lambda r: r.rule)],
             "strong_with_error_findings": self.strong_with_errors(),
+            "message_counts": {
+                "checked": len(self.counts), "matched": sum(c.matched for c in self.counts),
+                "mismatches": [{"file": c.file, "expected": list(c.expected), "got": list(c.got) if c.got else None,
+                                "error": c.error} for c in self.counts if not c.matched],
+            },
             "disagreements": [{"file": f, "criterion": c, "gold": g, "predicted": p} for f, c, g, p in self.disagreements()],
             "transcript_results": [
                 {"file": j.file, "quality": j.quality, "score": round(j.score, 1), "decision": j.decision,
@@ -213,7 +253,8 @@ def evaluate_corpus(checker: Any, corpus: str | Path, labels_path: str | Path | 
             decision=report.decision, fired_rules=fired,
         ))
     behavioural = tuple(c.id for c in ruleset.criteria.values() if c.behavioural)
-    return EvalResult(rules, str(corpus), criteria, rule_scores, judgements, failures, behavioural)
+    counts = check_message_counts(corpus, labels)
+    return EvalResult(rules, str(corpus), criteria, rule_scores, judgements, failures, behavioural, counts)
 
 
 def _fmt(value: float | None) -> str:
@@ -233,6 +274,13 @@ def render_eval_text(result: EvalResult, show_errors: bool = False) -> str:
     lines.append(f"Exact agreement over all criteria: {result.agreement:.3f}")
     strong = result.strong_with_errors()
     lines.append(f"Strong transcripts with error-level findings: {len(strong)}" + (f" ({', '.join(strong)})" if strong else ""))
+    if result.counts:
+        matched = sum(c.matched for c in result.counts)
+        lines.append(f"Message counts match the labels without --agent: {matched}/{len(result.counts)}")
+        for c in result.counts:
+            if not c.matched:
+                got = f"{c.got[0]} agent / {c.got[1]} customer" if c.got else f"not read ({c.error})"
+                lines.append(f"  count mismatch {c.file}: labelled {c.expected[0]} agent / {c.expected[1]} customer, read {got}")
     for name, error in result.failures:
         lines.append(f"FAILED {name}: {error}")
     if show_errors:

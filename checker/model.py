@@ -58,6 +58,19 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class UnreadLines:
+    """A run of lines the parser did not read as messages (nor as a header or system line),
+    so a misreading is visible: offsets into ``Conversation.source``."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
 class Conversation:
     channel: str
     turns: tuple[Turn, ...]
@@ -69,6 +82,8 @@ class Conversation:
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
     notes: str | None = None  # agent/CRM notes written after the conversation, if included
     notes_start: int | None = None
+    unread_lines: tuple[UnreadLines, ...] = ()
+    format: str = ""  # the format family the text was read as ("line chat", "email thread", …)
 
     @property
     def agent_turns(self) -> tuple[Turn, ...]:
@@ -86,6 +101,7 @@ class Conversation:
             "speakers": list(self.speakers),
             "warnings": list(self.warnings),
             "turns": [t.to_dict() for t in self.turns],
+            "unread_lines": [u.to_dict() for u in self.unread_lines],
             "notes": self.notes,
         }
 

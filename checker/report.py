@@ -131,6 +131,8 @@ def render_text(report: Report, color: bool = False) -> str:
         f"{conv.channel}, {len(conv.turns)} messages, you are: {conv.agent or 'agent'} · rules: {report.rules_name} "
         f"{report.rules_version} · proofreader: {analysed.proofreading.backend}",
     ]
+    unread = sum(u.text.count("\n") + 1 for u in conv.unread_lines)
+    lines.append(f"read as: {conv.format or conv.channel}; lines not read as messages: {unread}")
     for warning in conv.warnings:
         lines.append(paint(f"warning: {warning}", "33"))
     for note in analysed.proofreading.notes:
@@ -175,6 +177,9 @@ def render_text(report: Report, color: bool = False) -> str:
             lines.append(paint(f"       ✎ '{issue.text}'{better} ({issue.category}: {issue.message})", "33"))
     if conv.notes:
         lines += ["  notes:"] + [f"       {line}" for line in conv.notes.split("\n")]
+    if conv.unread_lines:
+        lines += ["", paint("Not read as messages", "1") + "  (if your words are here, the transcript was misread)"]
+        lines += [f"  ? {line}" for u in conv.unread_lines for line in u.text.split("\n")]
     r = analysed.readability
     fre = f", reading ease {r.flesch_reading_ease:.0f}" if r.flesch_reading_ease is not None else ""
     lines += ["", f"Readability: {r.words} words in {r.sentences} sentences, {r.avg_sentence_words:.1f} words a sentence "

@@ -1,0 +1,314 @@
+"""Email pasted newest first: the reply on top, earlier messages quoted under it (``>``,
+``On … wrote:``, ``-----Original Message-----``, Outlook's underscore line and header block)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.utils import parseaddr
+
+from dataclasses import replace
+
+from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, SALUTATION, SIGN_OFF, UNDERSCORE_RULE, WROTE_LINE, Line
+from .headers import SEPARATOR
+from .reading import Message, Reading, line_index
+
+
+MAX_QUOTE_DEPTH = 40  # deeper ">" quoting is kept as text of the message it sits in
+
+
+@dataclass
+class _Mail:
+    headers: dict[str, str]
+    lines: list[Line]  # de-quoted lines, each contiguous in the source
+    sender: str = ""
+    address: str = ""
+    top_level: bool = True  # begun by a header block in the text itself, not inside a quote
+
+
+def read(text: str, lines: list[Line]) -> Reading | None:
+    """Messages newest first as pasted (reply on top); an oldest-first thread of header blocks is
+    recognised by its dates and read in that order."""
+    meta = _structure_lines(lines)
+    warnings: list[str] = []
+    mails = [m for m in _split_messages(lines, 0, warnings) if any(ln.text.strip() for ln in m.lines)]
+    if not mails:
+        return None
+    index = line_index(lines)
+    structured = len(mails) > 1 or any(m.headers for m in mails)
+    body = "\n".join(ln.text for m in mails for ln in m.lines)
+    if not structured and not (SALUTATION.search(body) or SIGN_OFF.search(body)):
+        return None
+    chronological = _oldest_first(mails)
+    ordered = mails if chronological else mails[::-1]
+    messages = []
+    for m in ordered:
+        messages.append(Message(
+            speaker=m.sender or m.address, lines=tuple(m.lines), address=m.address,
+            time=m.headers.get("date") or m.headers.get("sent"), subject=m.headers.get("subject"),
+            line_number=index(m.lines[0].start) + 1 if m.lines else 0,
+        ))
+    for k, msg in enumerate(messages):
+        if not msg.speaker:
+            signed = signature_name(msg.lines)
+            if signed:
+                messages[k] = replace(msg, speaker=signed)
+    return Reading(family="email thread (oldest first)" if chronological else "email thread",
+                   channel="email", messages=tuple(messages), meta=frozenset(meta), weak=not structured,
+                   warnings=tuple(warnings), prior=0.0, evidence={"headers": mails[0].headers})
+
+
+def _structure_lines(lines: list[Line]) -> set[int]:
+    """Header, separator and "On … wrote:" lines at any quoting depth, and lines that hold only
+    quote marks: read as the thread's structure, not as anyone's words."""
+    bare = [QUOTE_MARKS.sub("", ln.text) for ln in lines]
+    found: set[int] = set()
+    for i, t in enumerate(bare):
+        if not t.strip() or EMAIL_HEADER.match(t) or ORIGINAL_MESSAGE.match(t) or UNDERSCORE_RULE.match(t) \
+                or SEPARATOR.match(t):
+            found.add(i)
+        elif re.match(r"^[ \t]*On\b", t):
+            joined = t
+            for k in range(i, min(i + 3, len(bare))):
+                if k > i:
+                    joined += " " + bare[k].strip()
+                if WROTE_LINE.match(joined):
+                    found.update(range(i, k + 1))
+                    break
+    return found
+
+
+QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+
+
+REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw)\s*:", re.IGNORECASE)
+
+
+def _oldest_first(mails: list[_Mail]) -> bool:
+    """True when the messages are header blocks whose dates rise down the page."""
+    if len(mails) < 2 or not all(m.top_level for m in mails):
+        return False
+    dates = [_when(m.headers.get("date") or m.headers.get("sent") or "") for m in mails]
+    if all(d is not None for d in dates):
+        if all(a <= b for a, b in zip(dates, dates[1:])) and dates[0] < dates[-1]:
+            return True
+        if all(a >= b for a, b in zip(dates, dates[1:])):
+            return False
+    # no usable dates: replies are marked "RE:", so the unmarked subject came first
+    replies = [bool(REPLY_SUBJECT.match(m.headers.get("subject", ""))) for m in mails if m.headers.get("subject")]
+    return len(replies) >= 2 and not replies[0] and any(replies[1:])
+
+
+def _when(value: str):
+    from email.utils import parsedate_to_datetime
+
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).replace(tzinfo=None)
+    except (TypeError, ValueError, IndexError):
+        pass
+    import datetime as dt
+
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", value.replace(" at ", " ").replace(",", " "))
+    cleaned = " ".join(cleaned.split())
+    for fmt in ("%d %B %Y %H:%M", "%d %b %Y %H:%M", "%A %d %B %Y %H:%M", "%a %d %b %Y %H:%M", "%d/%m/%Y %H:%M",
+                "%Y-%m-%d %H:%M", "%d %B %Y %I:%M %p", "%A %d %B %Y %I:%M %p", "%a %d %b %Y %I:%M %p",
+                "%d %b %Y %I:%M %p", "%d/%m/%Y %I:%M %p", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"):
+        try:
+            return dt.datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+SIGNING_OFF = re.compile(
+    r"^[ \t]*(?:kind(?:est)? regards|best regards|warm(?:est)? regards|regards|best wishes|best|many thanks|thanks(?: again)?|"
+    r"thank you|yours sincerely|yours faithfully|sincerely|with thanks|all the best|cheers|take care|speak soon|"
+    r"warm wishes)[ \t]*[,.!]?[ \t]*$",
+    re.IGNORECASE,
+)
+SIGNATURE_NAME = re.compile(r"^[ \t]*([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})[ \t]*$")
+
+
+def signature_name(lines) -> str:
+    """The name under the sign-off ("Kind regards,\nSam Patel"), or ''."""
+    texts = [ln.text for ln in lines]
+    for i, t in enumerate(texts):
+        if SIGNING_OFF.match(t):
+            for nxt in texts[i + 1:i + 4]:
+                if not nxt.strip():
+                    continue
+                m = SIGNATURE_NAME.match(nxt)
+                return m.group(1) if m else ""
+    return ""
+
+
+def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[_Mail]:
+    """Messages in text order (newest first when pasted as a reply). Recurses into ``>`` quotes
+    up to ``MAX_QUOTE_DEPTH`` levels."""
+    messages: list[_Mail] = []
+    i = 0
+    n = len(lines)
+    # leading blank lines
+    while i < n and not lines[i].text.strip():
+        i += 1
+    headers, i = _read_headers(lines, i)
+    current = _Mail(headers=headers, lines=[])
+    _set_sender(current, headers.get("from", ""))
+    messages.append(current)
+    while i < n:
+        line = lines[i]
+        t = line.text
+        if ORIGINAL_MESSAGE.match(t) or (UNDERSCORE_RULE.match(t) and _header_follows(lines, i + 1)):
+            i += 1
+            headers, i = _read_headers(lines, i)
+            current = _Mail(headers=headers, lines=[])
+            _set_sender(current, headers.get("from", ""))
+            messages.append(current)
+            continue
+        if EMAIL_HEADER.match(t) and t.strip().lower().startswith("from") and _header_follows(lines, i + 1) \
+                and (i == 0 or not lines[i - 1].text.strip() or SEPARATOR.match(lines[i - 1].text)) and current.lines:
+            headers, i = _read_headers(lines, i)
+            current = _Mail(headers=headers, lines=[])
+            _set_sender(current, headers.get("from", ""))
+            messages.append(current)
+            continue
+        wrote = _wrote_intro(lines, i)
+        if wrote is not None:
+            end_intro, sender = wrote
+            i = end_intro
+            quoted, i = _read_quoted(lines, i)
+            if quoted and depth >= MAX_QUOTE_DEPTH:
+                _too_deep(warnings)
+                current.lines.extend(_unquoted(lines[end_intro:i]))
+                continue
+            if quoted:
+                inner = _split_messages(quoted, depth + 1, warnings)
+                for m in inner:
+                    m.top_level = False
+                if inner and not inner[0].headers.get("from"):
+                    _set_sender(inner[0], sender)
+                messages.extend(inner)
+                current = messages[-1]
+                continue
+            # "On … wrote:" followed by an unquoted message (some clients do that)
+            current = _Mail(headers={}, lines=[], top_level=False)
+            _set_sender(current, sender)
+            messages.append(current)
+            continue
+        if t.lstrip().startswith(">"):
+            begin = i
+            quoted, i = _read_quoted(lines, i)
+            if depth >= MAX_QUOTE_DEPTH:
+                _too_deep(warnings)
+                current.lines.extend(_unquoted(lines[begin:i]))
+                continue
+            inner = _split_messages(quoted, depth + 1, warnings)
+            for m in inner:
+                m.top_level = False
+            messages.extend(inner)
+            current = messages[-1]
+            continue
+        if not SEPARATOR.match(t):  # a dashed line between messages is not text
+            current.lines.append(line)
+        i += 1
+    return messages
+
+
+def _unquoted(lines: list[Line]) -> list[Line]:
+    """Lines with every level of quote marks taken off (offsets still point at the text)."""
+    out = []
+    for ln in lines:
+        m = QUOTE_MARKS.match(ln.text)
+        cut = m.end() if m else 0
+        out.append(Line(ln.text[cut:], ln.start + cut))
+    return out
+
+
+def _too_deep(warnings: list[str]) -> None:
+    note = f"quoting nested more than {MAX_QUOTE_DEPTH} levels deep was read as part of the message above it"
+    if note not in warnings:
+        warnings.append(note)
+
+
+def _read_headers(lines: list[Line], i: int) -> tuple[dict[str, str], int]:
+    headers: dict[str, str] = {}
+    n = len(lines)
+    while i < n and not lines[i].text.strip() and headers == {} and i + 1 < n and EMAIL_HEADER.match(lines[i + 1].text):
+        i += 1
+    while i < n:
+        m = EMAIL_HEADER.match(lines[i].text)
+        if not m:
+            break
+        headers[m.group("name").lower()] = m.group("value").strip()
+        i += 1
+    return headers, i
+
+
+def _header_follows(lines: list[Line], i: int) -> bool:
+    seen = 0
+    for ln in lines[i: i + 6]:
+        if EMAIL_HEADER.match(ln.text):
+            seen += 1
+        elif ln.text.strip():
+            break
+    return seen >= 2
+
+
+def _wrote_intro(lines: list[Line], i: int) -> tuple[int, str] | None:
+    t = lines[i].text
+    if not re.match(r"^[ \t]*On\b", t):
+        return None
+    joined = t
+    for k in range(i, min(i + 3, len(lines))):
+        if k > i:
+            joined += " " + lines[k].text.strip()
+        if WROTE_LINE.match(joined):
+            return k + 1, _sender_from_wrote(joined)
+    return None
+
+
+def _sender_from_wrote(line: str) -> str:
+    body = re.sub(r"\s*wrote:\s*$", "", line.strip(), flags=re.I)
+    m = re.search(r",\s*([^,<>]+?)\s*<([^>]+)>\s*$", body)
+    if m:
+        return f"{m.group(1).strip()} <{m.group(2).strip()}>"
+    m = re.search(r"<([^>]+@[^>]+)>\s*$", body)
+    if m:
+        return f"<{m.group(1)}>"
+    m = re.search(r"(?:\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?|\d{4})\s*,?\s*(.+)$", body)
+    return m.group(1).strip() if m else ""
+
+
+def _read_quoted(lines: list[Line], i: int) -> tuple[list[Line], int]:
+    """Consecutive ``>`` lines (blank lines inside allowed), one level of quoting removed."""
+    out: list[Line] = []
+    n = len(lines)
+    while i < n and not lines[i].text.strip():
+        i += 1
+    while i < n:
+        t = lines[i].text
+        stripped = t.lstrip()
+        if stripped.startswith(">"):
+            cut = len(t) - len(stripped) + 1
+            if t[cut: cut + 1] == " ":
+                cut += 1
+            out.append(Line(t[cut:], lines[i].start + cut))
+            i += 1
+        elif not stripped and i + 1 < n and lines[i + 1].text.lstrip().startswith(">"):
+            out.append(Line("", lines[i].start))
+            i += 1
+        else:
+            break
+    return out, i
+
+
+def _set_sender(msg: _Mail, value: str) -> None:
+    if not value:
+        return
+    name, address = parseaddr(value)
+    msg.sender = name.strip().strip('"') or (value.strip() if "@" not in value else "")
+    msg.address = address if "@" in address else ""
+    if not msg.sender and msg.address:
+        msg.sender = msg.address

@@ -1,0 +1,156 @@
+"""Lines that are not messages: titles, date lines, "Agent: Name" headers, system lines.
+
+Every reader uses these, so a title above a chat or "Sam joined the chat" is never a speaker.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .common import SYSTEM_LINE, Line, role_of
+
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?"
+_CLOCK = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?"
+DATE_WORDS = rf"(?:{WEEKDAY}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?:\s+\d{{4}})?|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?)"
+DATE_NUM = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\d{1,2}\.\d{4})"
+ANY_DATE = rf"(?:{DATE_WORDS}|{DATE_NUM}|today|yesterday)"
+
+# A date and/or time alone on a line ("5 March 2026 at 14:32", "Thu 6 Mar", "Today 10:02").
+DATE_LINE = re.compile(
+    rf"^[ \t\[(-]*(?:{WEEKDAY}\s+)?(?:{ANY_DATE})?(?:,?\s*(?:at\s+)?{_CLOCK})?[ \t\])-]*$", re.IGNORECASE
+)
+TIME_ONLY = re.compile(rf"^[ \t\[(]*(?:{ANY_DATE},?\s*(?:at\s+)?)?{_CLOCK}[ \t\])]*$", re.IGNORECASE)
+
+# System messages a chat tool writes, anywhere in the text.
+MORE_SYSTEM = re.compile(
+    r"^[ \t]*(?:\[?[\d:/., -]{4,20}\]?[ \t]*(?:[-–][ \t]*)?)?"
+    r"(?:(?:chat|conversation|session)\s+(?:started|ended|closed|opened)\b.*"
+    r"|.*\bend-to-end encrypt(?:ed|ion)\b.*"
+    r"|.*\b(?:is|was) typing\b.*"
+    r"|you are now (?:chatting|connected|speaking) (?:with|to)\b.*"
+    r"|.*\b(?:joined|left|entered|ended|closed) the (?:chat|conversation|room)\b.*"
+    r"|.*\bhas been transferred\b.*|.*\btransferred (?:the chat |you )?to\b.{1,80}"
+    r"|this (?:chat|conversation) (?:is|may be) (?:being )?(?:recorded|monitored)\b.*"
+    r"|\(?(?:message|this message) (?:deleted|was deleted)\)?|<media omitted>|image omitted|missed (?:voice )?call"
+    r")[ \t]*$",
+    re.IGNORECASE,
+)
+
+HEADER_KEYS = (
+    r"date|started|ended|start(?:ed)? time|time|ref|reference|ticket(?: no| number| #)?|case|channel|status|priority|queue|"
+    r"department|team|subject|topic|source|transcript|chat id|conversation id|session|duration|rating|"
+    r"agent|advisor|adviser|customer|client|caller|visitor|member|contact|conversation with|chat with|with|"
+    r"learner|student|candidate|unit|task|assessor|tutor|company|organisation|brand|product|account|"
+    r"chat id|session id|wait(?:ing)? time|location|browser|page|category|skill|language|disposition|tags?|"
+    r"agent name|customer name|visitor name|wait"
+)
+KEY_VALUE = re.compile(rf"^[ \t]*(?P<key>{HEADER_KEYS})[ \t]*(?:[:#]|(?=\d))[ \t]*(?P<value>.*)$", re.IGNORECASE)
+ROLE_VALUE = re.compile(r"^[ \t]*(?P<key>[^\W\d_][\w /-]{0,24}?)[ \t]*:[ \t]*(?P<value>.*)$")
+NAME_AND_NUMBER = re.compile(r"^[ \t]*[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,3}[ \t]*[(\[<][+\d][\d ()+-]{5,20}[)\]>][ \t]*$")
+FIELD_SEPARATORS = re.compile(r"\s[|·•]\s")
+TITLE_WORDS = re.compile(
+    r"\b(?:chat|webchat|web chat|live chat|transcript|conversation|export|ticket|messages?|inbox|enquir(?:y|ies)|"
+    r"support|service|services|helpdesk|help desk|thread|task|evidence|portfolio|assignment|log|history|sms|"
+    r"whatsapp|messenger|teams|slack|copied|case)\b",
+    re.IGNORECASE,
+)
+GREETING_VALUE = re.compile(
+    r"^(?:hi|hello|hey|hiya|yes|yeah|no|ok|okay|thanks|thank you|cheers|morning|afternoon|evening|good \w+|sure|"
+    r"great|fine|bye|please|sorry|right|yep|nope)\b",
+    re.IGNORECASE,
+)
+NAME_VALUE = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|al|bin|le|la)){0,4}"
+    r"(?:\s*\([^)]{1,30}\))?$"
+)
+SEPARATOR = re.compile(r"^[ \t]*(?:[-=_*~#.·•]\s?){4,}[ \t]*$")
+
+
+SYSTEM_WORDS = re.compile(
+    r"start|began|end|clos|open|encrypt|typing|now (?:chatting|connected|speaking)|joined|left|entered|exited|transfer|"
+    r"record|monitor|delet|omitted|missed",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=8192)
+def is_system_line(text: str) -> bool:
+    if len(text) > 300 or not SYSTEM_WORDS.search(text):
+        return False  # every system line names its event; the cheap test spares the full patterns
+    return bool(SYSTEM_LINE.match(text) or MORE_SYSTEM.match(text))
+
+
+@lru_cache(maxsize=8192)
+def is_date_line(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and bool(re.search(r"\d|today|yesterday", t, re.I)) and bool(DATE_LINE.match(t))
+
+
+@lru_cache(maxsize=8192)
+def is_header_line(text: str) -> bool:
+    """A title, date or field line of the kind chat tools print above a transcript."""
+    t = text.strip()
+    if not t:
+        return False
+    if is_date_line(t) or is_system_line(t) or SEPARATOR.match(t):
+        return True
+    if NAME_AND_NUMBER.match(t):
+        return True  # "Dorothy Pike (07700 900384)" above an SMS thread
+    fields = FIELD_SEPARATORS.split(t)
+    if len(fields) > 1 and (all(len(part.split()) <= 8 for part in fields)
+                            or any(KEY_VALUE.match(part) for part in fields)):
+        return True
+    r = ROLE_VALUE.match(t)
+    if r and role_of(re.sub(r"\s+(?:name|names)$", "", r.group("key").strip(), flags=re.I)) in ("agent", "customer"):
+        # "Agent: Nadia" and "Customer: Mr Graham Tolley" are headers; "Customer: Hi" is a message
+        value = r.group("value").strip()
+        return bool(value) and bool(NAME_VALUE.match(value)) and not GREETING_VALUE.match(value) \
+            and len(value.split()) <= 5
+    m = KEY_VALUE.match(t)
+    if m:
+        value = m.group("value").strip()
+        key = m.group("key").lower()
+        if not value:
+            return key not in ("agent", "advisor", "adviser", "customer", "client", "caller", "visitor", "member")
+        if re.search(r"[?!]$", value) or len(value.split()) > 8:
+            return False
+        return bool(re.search(r"\d", value)) or key in ("subject", "topic", "channel", "status", "queue", "department",
+                                                        "team", "company", "organisation", "brand", "unit", "task",
+                                                        "conversation with", "chat with", "with", "learner", "contact",
+                                                        "student", "candidate", "product", "source", "priority",
+                                                        "location", "browser", "page", "category", "skill",
+                                                        "language", "disposition", "tag", "tags")
+    speaker = re.match(r"^([^:]{1,40}):\s+\S", t)
+    if speaker and len(speaker.group(1).split()) <= 3:
+        return False  # "Sam: Hello - how can I help" is a message
+    words = t.split()
+    if len(words) <= 4 and all(w[:1].isupper() or w in ("&", "-", "–") for w in words) \
+            and not re.search(r"[.?!,:;]", t):
+        return True  # a short title: "Harbour Plumbing", "Messages"
+    if len(words) <= 12 and not re.search(r"[.?!,]$", t) and (TITLE_WORDS.search(t) or re.search(r"\s[-–—|·:]\s", t)):
+        return True
+    return False
+
+
+def leading_headers(lines: list[Line], limit: int = 10) -> set[int]:
+    """Indices of the header lines at the top of the text (titles, dates, "Agent: Name")."""
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        if len(found) >= limit:
+            break
+        if not line.text.strip() or is_system_line(line.text):
+            continue  # system lines stay system messages
+        if is_header_line(line.text):
+            found.add(i)
+            continue
+        break
+    return found
+
+
+WHEN = rf"(?:{ANY_DATE},?\s*(?:at\s+)?)?{_CLOCK}"
+
+
+@lru_cache(maxsize=8192)
+def is_time_line(text: str) -> bool:
+    return bool(TIME_ONLY.match(text.strip())) if text.strip() else False

@@ -1,0 +1,122 @@
+"""Line chats: the speaker on each message's first line.
+
+``Agent: …`` / ``Customer: …``, names (``Sam: …``, ``Sam (Agent): …``), a timestamp before or
+after the speaker (``[10:02] Sam: …``, ``10:02:13 Sam: …``, WhatsApp's ``02/03/2026, 14:01 - Sam: …``),
+dash-separated exports (``14:01:09 - Sam - message``), SMS threads (``Me: …``, a phone number as
+the other speaker), and the older live-chat form with the speaker and/or time alone on a line
+above the message. A message runs on over the following lines until the next speaker.
+"""
+from __future__ import annotations
+
+import re
+
+from .common import HEADER_LINE, LABEL, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP_WRAPPED, Line, clean_time, leading_time, \
+    rejected_label, role_of, speaker_key
+from .headers import is_date_line, is_system_line, leading_headers
+from .reading import Message, Reading
+
+DASH_LINE = re.compile(  # "14:02:19 - Ayesha - Hello", "[10:02] | Sam | Hello"
+    rf"^[ \t]*(?P<ts1>{STAMP_WRAPPED})[ \t]*[-–|][ \t]*(?P<label>{LABEL}){ROLE_HINT}?[ \t]*[-–|][ \t]+(?P<msg>\S.*)$"
+)
+
+PHONE_LINE = re.compile(  # SMS threads: "07700 900123: message", "+44 7700 900123: message"
+    rf"^[ \t]*(?:(?P<ts1>{STAMP_WRAPPED})[ \t]*(?:[-–|][ \t]*)?)?(?P<label>\+?\d[\d ]{{6,15}}\d){ROLE_HINT}?"
+    rf"(?P<ts2>)[ \t]*:[ \t]?(?P<msg>.*)$"
+)
+
+
+def _stamped_name(m: re.Match) -> bool:
+    """A longer name is still a speaker after a timestamp ("12/04/2026, 10:02 - The Corner Cafe: …")."""
+    key = speaker_key(m.group("label"))
+    return bool(m.group("ts1")) and len(key.split()) <= 6 and key not in NOT_SPEAKERS
+
+
+def _candidate(text: str):
+    """(match, kind) for a line that may start a message, else None."""
+    m = DASH_LINE.match(text)
+    if m and not rejected_label(m):
+        return m, "line"
+    m = SPEAKER_LINE.match(text) or PHONE_LINE.match(text)
+    if m is not None and (not rejected_label(m) or _stamped_name(m)):
+        return m, "line"
+    m = HEADER_LINE.match(text)
+    if m is None or rejected_label(m):
+        return None
+    # a bare word alone on a line is a header only with a time or a role attached
+    if not (m.group("ts1") or m.group("ts2") or m.group("hint") or role_of(m.group("label"))):
+        return None
+    if not text.rstrip().endswith(":") and not (m.group("ts1") or m.group("ts2")) and not m.group("hint"):
+        return None
+    return m, "header"
+
+
+def read(text: str, lines: list[Line]) -> Reading | None:
+    headers = leading_headers(lines)
+    candidates: dict[int, tuple[re.Match, str]] = {}
+    counts: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        if i in headers or not line.text.strip() or is_system_line(line.text):
+            continue
+        cand = _candidate(line.text)
+        if cand is None:
+            continue
+        candidates[i] = cand
+        key = speaker_key(cand[0].group("label"))
+        counts[key] = counts.get(key, 0) + 1
+
+    stamped = sum(1 for m, _ in candidates.values() if m.group("ts1") or m.group("ts2"))
+
+    def strong(m: re.Match) -> bool:
+        key = speaker_key(m.group("label"))
+        return bool(role_of(key) or role_of(m.group("hint")) or counts.get(key, 0) >= 2
+                    # timestamps on every speaker line make a one-off speaker believable
+                    or ((m.group("ts1") or m.group("ts2")) and stamped >= 2))
+
+    # A name used only once ("Priya: thanks") still counts when otherwise only one speaker
+    # would be found: a chat has two sides.
+    strong_keys = {speaker_key(m.group("label")) for m, _ in candidates.values() if strong(m)}
+    allow_single = len(strong_keys) < 2
+
+    def accepted(m: re.Match) -> bool:
+        if strong(m):
+            return True
+        label = m.group("label").strip()
+        return allow_single and len(label.split()) <= 2 and label[:1].isupper()
+
+    messages: list[dict] = []
+    meta: set[int] = set(headers)
+    current: dict | None = None
+    for i, line in enumerate(lines):
+        if i in headers:
+            continue
+        cand = candidates.get(i)
+        if cand and accepted(cand[0]):
+            m, kind = cand
+            label = m.group("label").strip()
+            system = role_of(label) == "system" or is_system_line(m.group("msg") or "") if kind == "line" else False
+            current = {"speaker": label, "hint": m.group("hint"), "time": clean_time(m.group("ts1") or m.group("ts2")),
+                       "line_number": i + 1, "lines": [], "system": system}
+            messages.append(current)
+            if kind == "line":
+                current["lines"].append(Line(m.group("msg"), line.start + m.start("msg")))
+            else:
+                meta.add(i)
+            continue
+        if is_date_line(line.text) and (current is None or not lines[i - 1].text.strip()):
+            meta.add(i)  # a date between messages (SMS and WhatsApp day separators)
+            continue
+        if line.text.strip() and is_system_line(line.text):
+            messages.append({"speaker": "System", "hint": None, "time": clean_time(leading_time(line.text)),
+                             "line_number": i + 1, "lines": [Line(line.text, line.start)], "system": True})
+            current = None
+            continue
+        if current is None:
+            continue  # before the first speaker: left unread
+        current["lines"].append(line)
+    if not any(not m["system"] for m in messages):
+        return None
+    return Reading(
+        family="line chat", channel="chat", meta=frozenset(meta), prior=0.02,
+        messages=tuple(Message(speaker=m["speaker"], lines=tuple(m["lines"]), time=m["time"], hint=m["hint"],
+                               system=m["system"], line_number=m["line_number"]) for m in messages),
+    )

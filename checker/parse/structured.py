@@ -1,0 +1,164 @@
+"""JSON exports: ``{"channel": …, "messages": [{"role", "text", "time"}]}`` and the shapes chat tools
+export: ``author``/``body``, ``sender``/``content``, ``from``/``message``, a bare list of messages.
+
+When messages carry names but no role, who the learner is comes from the same evidence as for
+pasted chats. Numbers and nesting are bounded: a 5000-digit integer, ``NaN`` or a document nested
+thousands deep is one clear ``InputError``, never a traceback. Source text is a rendering,
+``Speaker: text`` per message, and offsets index it.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+from ..errors import InputError, SpeakerError
+from ..model import Conversation, Turn
+from .common import Line, role_of, speaker_key, to_seconds
+from .decode import normalise_text, replace_unencodable
+from .reading import Message
+from .roles import assign_chat_roles, no_agent_message
+
+MAX_DEPTH = 20
+MAX_DIGITS = 30
+LIST_KEYS = ("messages", "transcript", "conversation", "turns", "chat", "items", "entries", "history")
+TEXT_KEYS = ("text", "body", "content", "message", "msg", "value")
+SPEAKER_KEYS = ("speaker", "name", "author", "sender", "from", "user", "display_name", "participant")
+ROLE_KEYS = ("role", "type", "sender_type", "author_type", "direction")
+SHAPE = 'JSON must be {"channel": "chat", "messages": [{"role": …, "text": …}]} (or "author"/"body", "sender"/"content")'
+
+
+class _Bad(ValueError):
+    pass
+
+
+def _int(s: str) -> int:
+    if len(s.lstrip("-")) > MAX_DIGITS:
+        raise _Bad(f"a number with {len(s.lstrip('-'))} digits (at most {MAX_DIGITS})")
+    return int(s)
+
+
+def _float(s: str) -> float:
+    value = float(s)
+    if not math.isfinite(value):
+        raise _Bad(f"the number {s[:20]} is out of range")
+    return value
+
+
+def _constant(s: str):
+    raise _Bad(f"{s} is not a number JSON allows")
+
+
+def load(text: str, src: str):
+    """``json.loads`` with bounded numbers and depth."""
+    try:
+        data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", source=src, line=exc.lineno) from None
+    except _Bad as exc:
+        raise InputError(f"invalid JSON: {exc}", source=src) from None
+    except RecursionError:
+        raise InputError(f"invalid JSON: nested too deeply (at most {MAX_DEPTH} levels)", source=src) from None
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(f"invalid JSON: nested too deeply (at most {MAX_DEPTH} levels)", source=src)
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return data
+
+
+def _first(item: dict, keys: tuple[str, ...]):
+    for key in keys:
+        if key in item and item[key] not in (None, ""):
+            return item[key]
+    return None
+
+
+def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversation:
+    data = load(text, src)
+    if isinstance(data, list):
+        data = {"messages": data}
+    if not isinstance(data, dict):
+        raise InputError(SHAPE, source=src)
+    messages = next((data[k] for k in LIST_KEYS if isinstance(data.get(k), list)), None)
+    if messages is None:
+        raise InputError(SHAPE, source=src)
+    if not messages:
+        raise InputError("the JSON has no messages", source=src)
+    ch = data.get("channel", "chat") if channel == "auto" else channel
+    if ch not in ("chat", "email"):
+        raise InputError(f"unknown channel {ch!r} in the JSON: use chat or email", source=src)
+    warnings: list[str] = []
+    parts: list[str] = []
+    rows: list[tuple[str, str | None, str, int, int, dict]] = []  # speaker, stated role, body, start, end, item
+    pos = 0
+    for k, item in enumerate(messages, start=1):
+        if not isinstance(item, dict):
+            raise InputError(f"message {k} is not an object", source=src)
+        body = _first(item, TEXT_KEYS)
+        if not isinstance(body, str) or not body.strip():
+            raise InputError(f"message {k} has no 'text' (or 'body', 'content', 'message')", source=src)
+        who = _first(item, SPEAKER_KEYS)
+        raw_role = _first(item, ROLE_KEYS)
+        if isinstance(who, dict):  # "author": {"name": …, "role": …}
+            raw_role = raw_role or who.get("role") or who.get("type")
+            who = who.get("name") or who.get("display_name")
+        if item.get("is_agent") is True or item.get("from_agent") is True:
+            raw_role = raw_role or "agent"
+        raw_role = str(raw_role or "").strip()
+        stated = role_of(raw_role) or {"outbound": "agent", "inbound": "customer"}.get(raw_role.lower())
+        speaker = str(who or raw_role.capitalize() or "Unknown")
+        if raw_role and stated is None and not who:
+            raise InputError(f"message {k} has role {raw_role!r}: use agent, customer or system", source=src)
+        body = normalise_text(body).strip()
+        speaker = " ".join(speaker.split())
+        label = f"{speaker}: "
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        parts.append(label + body)
+        start = pos + len(label)
+        pos += len(label) + len(body)
+        rows.append((speaker, stated, body, start, pos, item))
+    source, bad = replace_unencodable("".join(parts))
+    warnings.extend(bad)
+    candidates = [Message(speaker=sp, lines=(Line(source[s:e], s),), role=stated, system=stated == "system")
+                  for sp, stated, _, s, e, _ in rows]
+    roles_by_key: dict[str, str] = {}
+    if agent or any(r[1] is None for r in rows):
+        try:
+            roles_by_key, note = assign_chat_roles(candidates, agent, src)
+        except SpeakerError:
+            if not all(r[1] for r in rows):
+                raise
+            note = None  # "agent" names nobody here, but every message states its role
+        if note:
+            warnings.append(note)
+    turns: list[Turn] = []
+    for (speaker, stated, _, start, end, item), msg in zip(rows, candidates):
+        role = "system" if msg.system else roles_by_key.get(speaker_key(speaker)) or stated
+        time = item.get("time", item.get("timestamp"))
+        time = str(time) if time is not None else None
+        subject = item.get("subject")
+        turns.append(Turn(index=len(turns), role=role, speaker=speaker, text=source[start:end], start=start, end=end,
+                          time=time, seconds=to_seconds(time) if time else None,
+                          subject=replace_unencodable(subject)[0] if isinstance(subject, str) else None))
+    if not any(t.role == "agent" for t in turns):
+        names = tuple(dict.fromkeys(t.speaker for t in turns))
+        raise SpeakerError(no_agent_message(names), names, source=src)
+    if ch == "chat" and not any(t.role == "customer" for t in turns):
+        warnings.append("only the agent's side of the chat was found; the customer's messages are missing, "
+                        "so criteria that respond to the customer cannot be judged fully")
+    counts: dict[str, int] = {}
+    for t in turns:
+        if t.role == "agent":
+            counts[t.speaker] = counts.get(t.speaker, 0) + len(t.text)
+    agent_name = max(counts, key=lambda s: counts[s])
+    notes = data.get("notes") if isinstance(data.get("notes"), str) else None
+    return Conversation(channel=ch, turns=tuple(turns), source=source, id=src, agent=agent_name,
+                        speakers=tuple(dict.fromkeys(t.speaker for t in turns if t.role != "system")),
+                        warnings=tuple(warnings), meta={k: v for k, v in data.items() if k not in LIST_KEYS + ("notes",)},
+                        notes=replace_unencodable(notes)[0] if notes else None, format="JSON")

@@ -1,0 +1,67 @@
+"""Email threads: newest first (quoted) and oldest first (header blocks with dates)."""
+from __future__ import annotations
+
+from checker.parse import parse_transcript
+
+OLDEST_FIRST = """From: Ada Quinn <ada@example.net>
+To: help@northbay-water.example
+Date: 2 March 2026 09:00
+
+Hello, my water pressure has been low all week.
+Ada
+------------------------------
+From: Northbay Water <help@northbay-water.example>
+To: Ada Quinn <ada@example.net>
+Date: 2 March 2026 13:30
+
+Dear Ada,
+
+Thank you for your email. We are replacing a valve on your street; pressure will be back to normal by Thursday.
+
+Kind regards,
+Omar Reed
+Northbay Water
+"""
+
+
+def test_oldest_first_thread_with_dashes_and_no_blank_line_is_two_messages():
+    conversation = parse_transcript(OLDEST_FIRST)
+    assert [t.role for t in conversation.turns] == ["customer", "agent"]
+    assert conversation.turns[0].text.startswith("Hello, my water pressure")
+    assert conversation.turns[1].text.startswith("Dear Ada,")
+    assert conversation.agent == "Northbay Water"
+    assert conversation.unread_lines == ()
+
+
+def test_newest_first_thread_is_still_read_newest_first():
+    text = ("Dear Ada,\n\nThe valve is fixed.\n\nKind regards,\nOmar\n\n"
+            "On 2 Mar 2026, at 09:00, Ada Quinn <ada@example.net> wrote:\n> My pressure is low.\n> Ada\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent"]
+    assert conversation.turns[0].text == "My pressure is low.\nAda"
+    for turn in conversation.turns:
+        assert all(text[turn.to_source(i)] == ch for i, ch in enumerate(turn.text))
+
+
+def test_a_thousand_levels_of_quoting_do_not_raise_recursion_error():
+    text = "Dear Sam,\n\nThanks for your email.\n\nKind regards,\nJo\n\n" + "\n".join(
+        ">" * depth + " line " + str(depth) for depth in range(1, 1001))
+    conversation = parse_transcript(text, channel="email")
+    assert conversation.turns[-1].role == "agent"
+    assert any("nested" in w for w in conversation.warnings)
+
+
+def test_unsigned_reply_names_the_learner_from_the_signature():
+    conversation = parse_transcript("Hi Pat,\n\nYour refund is on its way.\n\nBest wishes,\nLena Hart\nSupport team\n")
+    assert conversation.agent == "Lena Hart"
+    assert len(conversation.agent_turns) == 1 and not conversation.customer_turns
+
+
+def test_oldest_first_without_dates_is_ordered_by_reply_subjects():
+    text = ("From: Kit Moss <kit@example.net>\nTo: shop@lantern.example\nSubject: Broken lamp\n\n"
+            "Hello, my lamp arrived broken.\n\n-----------------\n\n"
+            "From: Lantern Lighting <shop@lantern.example>\nTo: Kit Moss <kit@example.net>\nSubject: RE: Broken lamp\n\n"
+            "Dear Kit,\n\nSorry about that; a replacement is on its way.\n\nKind regards,\nAbi\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent"]
+    assert conversation.turns[1].speaker == "Lantern Lighting"

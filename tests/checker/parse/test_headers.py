@@ -1,0 +1,38 @@
+"""Header, title, date and system lines."""
+from __future__ import annotations
+
+import pytest
+
+from checker.parse.headers import is_date_line, is_header_line, is_system_line
+
+
+@pytest.mark.parametrize("line", [
+    "Acme Water - web chat", "Date: 03/04/2026", "Agent: Nadia", "Customer: Mr Graham Price",
+    "Started: 2 May 2026 09:10", "Brightway | chat export | 3 Apr 2026", "Ticket #4410 · Channel: Email",
+    "Customer: Jo Hart | Agent: Imran | 12 Mar 2026", "Dorothy Pike (07700 900384)", "Harbour Plumbing",
+    "Level 2 Customer Service – Written task 4", "Agent name: Nadia", "Customer name: Graham Tolley",
+    "Chat ID: 55120", "Queue: Billing", "Wait time: 2 min",
+])
+def test_headers(line):
+    assert is_header_line(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Customer: Hi", "Agent: Hello, how can I help?", "Sam: Hello - how can I help", "10:02:13 Agent: Hello",
+    "I was charged twice this month.", "Customer: my bin wasn't emptied",
+])
+def test_messages_are_not_headers(line):
+    assert not is_header_line(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Chat started: Tue 10 Mar 2026 16:31 | Council", "Sam joined the chat", "Chat transferred to Rob",
+    "12/02/2026, 08:47 - Messages and calls are end-to-end encrypted. Tap to learn more.", "Sam is typing…",
+])
+def test_system_lines(line):
+    assert is_system_line(line)
+
+
+@pytest.mark.parametrize("line", ["5 March 2026 at 14:32", "Thu 6 Mar", "Yesterday 19:45", "14/04/2026"])
+def test_date_lines(line):
+    assert is_date_line(line)

@@ -1,0 +1,36 @@
+"""Who the learner is when no role word says so."""
+from __future__ import annotations
+
+import pytest
+
+from checker.errors import SpeakerError
+from checker.parse import parse_transcript
+
+
+def test_customer_speaks_first_and_behaviour_decides_with_a_warning():
+    text = ("Lou: my direct debit went out twice\n"
+            "Pat: Thanks for getting in touch, I'm Pat at Riverside Energy. Could you confirm your account number?\n"
+            "Lou: RE-1188\nPat: Thank you. I've refunded the second payment; is there anything else I can help with?\n")
+    conversation = parse_transcript(text)
+    assert conversation.agent == "Pat"
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "agent"]
+    assert any("'Pat' was taken to be you" in w for w in conversation.warnings)
+
+
+def test_a_business_name_speaker_is_the_agent():
+    text = ("01/04/2026, 10:00 - Jo Bell: hi is my order ready\n"
+            "01/04/2026, 10:02 - Corner Bakery Ltd: Hi Jo, yes it is, we're open till 5\n"
+            "01/04/2026, 10:03 - Jo Bell: great\n")
+    assert parse_transcript(text).agent == "Corner Bakery Ltd"
+
+
+def test_balanced_evidence_still_asks():
+    with pytest.raises(SpeakerError) as info:
+        parse_transcript("Ann: hello\nBen: hello\nAnn: ok\nBen: ok")
+    assert set(info.value.speakers) == {"Ann", "Ben"}
+
+
+def test_agent_written_with_its_role_hint_is_found():
+    text = "Cara Lowe (Agent) — 1 Apr 2026, 10:00\nHello\n=======\nCustomer — 1 Apr 2026, 10:01\nHi\n======="
+    conversation = parse_transcript(text, agent="Cara Lowe (Agent)")
+    assert conversation.agent == "Cara Lowe"

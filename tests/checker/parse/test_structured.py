@@ -1,0 +1,67 @@
+"""JSON exports: other keys, bounded numbers and depth, unencodable text."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checker.errors import InputError
+from checker.parse import parse_bytes, parse_transcript
+
+
+def test_author_and_body_keys_with_names_only():
+    data = {"messages": [
+        {"author": "Nell Price", "body": "My order hasn't arrived"},
+        {"author": "Sid at Boxmore", "body": "Hi Nell, thanks for getting in touch. Could you send me the order number?"},
+        {"author": "Nell Price", "body": "BX-1029"},
+        {"author": "Sid at Boxmore", "body": "Thanks. It's out for delivery today."},
+    ]}
+    conversation = parse_transcript(json.dumps(data))
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "agent"]
+    assert conversation.agent == "Sid at Boxmore"
+    assert any("taken to be you" in w for w in conversation.warnings)
+    for turn in conversation.turns:
+        assert conversation.source[turn.start:turn.end] == turn.text
+
+
+@pytest.mark.parametrize("keys", [("sender", "content"), ("from", "message"), ("name", "msg")])
+def test_other_key_pairs(keys):
+    who, what = keys
+    data = [{who: "Agent", what: "Hello, how can I help?"}, {who: "Customer", what: "Hi"}]
+    conversation = parse_transcript(json.dumps(data))
+    assert [t.role for t in conversation.turns] == ["agent", "customer"]
+
+
+@pytest.mark.parametrize("number", ["9" * 5000, "-" + "1" * 400])
+def test_huge_integers_are_one_clear_line(number):
+    text = '{"messages": [{"role": "agent", "text": "Hi", "time": ' + number + '}]}'
+    with pytest.raises(InputError, match="digits"):
+        parse_transcript(text)
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_non_finite_numbers_are_refused(value):
+    text = '{"messages": [{"role": "agent", "text": "Hi", "time": ' + value + '}]}'
+    with pytest.raises(InputError, match="invalid JSON"):
+        parse_transcript(text)
+
+
+@pytest.mark.parametrize("depth", [100, 100_000])
+def test_deep_nesting_is_refused_without_recursion_error(depth):
+    text = '{"messages": [{"role": "agent", "text": "Hi", "extra": ' + "[" * depth + "]" * depth + "}]}"
+    with pytest.raises(InputError, match="nested too deeply"):
+        parse_bytes(text.encode(), name="deep.json")
+
+
+def test_lone_surrogate_escape_becomes_replacement_with_warning():
+    text = '{"messages": [{"role": "agent", "text": "Hello \\ud83d friend"}, {"role": "customer", "text": "Hi"}]}'
+    conversation = parse_transcript(text)
+    assert conversation.turns[0].text == "Hello \ufffd friend"
+    conversation.source.encode("utf-8")
+    assert any("surrogate" in w for w in conversation.warnings)
+
+
+def test_stated_roles_still_win_when_agent_names_nobody():
+    text = json.dumps({"messages": [{"role": "agent", "text": "Hello"}, {"role": "customer", "text": "Hi"}]})
+    conversation = parse_transcript(text, agent="Sam")
+    assert [t.role for t in conversation.turns] == ["agent", "customer"]
