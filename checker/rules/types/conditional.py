@@ -15,6 +15,23 @@ from ..base import SCOPES, Rule, register, spec, str_list
 from ..matching import PhraseSet
 
 
+def _reply_number(ctx: Any, trigger: int, turn: int) -> int:
+    """0 for the agent's first reply after message ``trigger``, 1 for the next…: a new reply
+    starts whenever a customer message comes between two agent messages."""
+    number, seen_agent = 0, False
+    for t in ctx.turns:
+        if t.index <= trigger and not (t.index == trigger and t.role == "agent"):
+            continue
+        if t.role == "customer" and seen_agent:
+            number += 1
+            seen_agent = False
+        elif t.role == "agent":
+            seen_agent = True
+        if t.index == turn:
+            return number
+    return number
+
+
 @register("conditional")
 @dataclass(frozen=True)
 class ConditionalRule(Rule):
@@ -61,7 +78,10 @@ class ConditionalRule(Rule):
             return
         trigger_turn = triggers[0][0].turn
         later = [t for t in ctx.agent_turns if t.index > trigger_turn.index or t.index == trigger_turn.index and t.role == "agent"]
-        window, rest = later[: self.within], later[self.within:]
+        # a reply is every message the agent sends before the customer speaks again (chat bubbles
+        # sent one after another are one reply): ``within`` counts replies, not bubbles
+        window = [t for t in later if _reply_number(ctx, trigger_turn.index, t.index) < self.within]
+        rest = [t for t in later if t not in window]
         segs = lambda turns: [ctx._whole(t) for t in turns]  # noqa: E731
         hit = self._first(ctx, self._then, segs(window))
         if hit and self.repeat_late and self._repeated_before(ctx, triggers, hit[0].turn.index):
