@@ -83,7 +83,7 @@ def agent_name(conversation: Conversation) -> str | None:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-def problem_sentence(text: str, limit: int = 90) -> str:
+def problem_sentence(text: str, limit: int = 50) -> str:
     """The customer's longest sentence (most words) in ``text``, shortened to ``limit`` characters
     at a word boundary: their own account of the problem, to name back to them."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
