@@ -65,7 +65,18 @@ _EXAMPLE = re.compile(r"(?<![\w])'((?:[^']|'(?=\w))+?)'(?![\w])")
 _TRY = re.compile(r"^Try '((?:[^']|'(?=\w))+?)'")
 
 
+# One rule that finds several missing parts (an email's structure): the label by what its message names.
+GAP_BY_MESSAGE = (("subject", "Add a subject line"), ("salutation", "Add a greeting here"),
+                  ("paragraph", "Break this into paragraphs"), ("sign-off", "Add a sign-off here"),
+                  ("your name", "Add your name here"))
+
+
 def gap_label(finding: dict[str, Any]) -> str:
+    if finding.get("rule") == "channel_conventions.email_structure":
+        message = finding.get("message", "").lower()
+        for word, label in GAP_BY_MESSAGE:
+            if word in message:
+                return label
     return GAP_LABELS.get(finding.get("rule", ""), GAP_BY_CRITERION.get(finding.get("criterion", ""),
                                                                         "Something is missing here"))
 
@@ -85,6 +96,7 @@ class Note:
     index: int | None = None  # the finding's index in the report's ``findings``
     label: str = ""  # for a gap: what to add there
     apply: dict[str, Any] | None = None  # {"start", "end", "find", "text", "before"}: an edit to the source
+    ref: str = ""  # the page id of the first highlight (mark or gap) that opens it
 
     @property
     def anchor(self) -> str:
@@ -101,6 +113,7 @@ class Piece:
     level: str = ""
     title: str = ""
     good: bool = False
+    anchor: str = ""  # the page id of a mark or gap: "ref-<first note>", made unique within the page
 
 
 @dataclass
@@ -235,6 +248,7 @@ def build_transcript(conversation: Conversation, report: dict[str, Any],
 
     turns_by_index = {t.index: t for t in conversation.turns}
     out: list[Block] = []
+    used: set[str] = set()
     for i, (index, _positions_, text) in enumerate(blocks):
         shown = (display or {}).get(index, text)
         if len(shown) != len(text):  # display text must keep offsets; fall back to the original
@@ -246,6 +260,17 @@ def build_transcript(conversation: Conversation, report: dict[str, Any],
             block = Block(index=index, role=turn.role, speaker=turn.speaker, time=turn.time)
         block.pieces = _pieces(shown, spans[i], gaps[i])
         block.notes = by_block[i]
+        first_piece: dict[int, str] = {}
+        for k, piece in enumerate(block.pieces):
+            if piece.kind in ("mark", "gap") and piece.notes:
+                piece.anchor = f"ref-{piece.notes[0]}"
+                if piece.anchor in used:
+                    piece.anchor = f"ref-{piece.notes[0]}-{k}"
+                used.add(piece.anchor)
+                for n in piece.notes:
+                    first_piece.setdefault(n, piece.anchor)
+        for note in block.notes:
+            note.ref = first_piece.get(note.number, "")
         out.append(block)
     return out, notes
 
@@ -308,9 +333,22 @@ def _pieces(text: str, spans: list[_Span], gaps: list[tuple[int, Note]]) -> list
 
     pieces: list[Piece] = []
     for k, a in enumerate(points):
-        for note in sorted(gaps_at.get(a, []), key=lambda n: n.number):
-            pieces.append(Piece(kind="gap", notes=(note.number,), level=note.finding.get("level", "warning"),
-                                title=finding_title(note.finding)))
+        # gaps at one point saying the same ("Add a greeting here" from two rules) share one marker
+        shared: dict[str, Piece] = {}
+        # the most serious first: "Add a greeting here" before "Use their name here"
+        for note in sorted(gaps_at.get(a, []),
+                           key=lambda n: (-LEVEL_ORDER.get(n.finding.get("level", "warning"), 0), n.number)):
+            level = note.finding.get("level", "warning")
+            same = shared.get(note.label) if note.label else None
+            if same is not None:
+                same.notes += (note.number,)
+                same.title += "\n" + finding_title(note.finding)
+                if LEVEL_ORDER.get(level, 0) > LEVEL_ORDER.get(same.level, 0):
+                    same.level = level
+                continue
+            piece = Piece(kind="gap", notes=(note.number,), level=level, title=finding_title(note.finding))
+            shared[note.label] = piece
+            pieces.append(piece)
         if k + 1 < len(points):
             b = points[k + 1]
             chunk = text[a:b]

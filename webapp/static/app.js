@@ -132,7 +132,7 @@
     // "Show it in your text" (the fixes and the list under them): open the note and go to the highlight.
     document.querySelectorAll("a.show-note").forEach(function (show) {
       show.addEventListener("click", function (event) {
-        var link = document.getElementById("ref-" + show.getAttribute("data-note"));
+        var link = document.getElementById(show.getAttribute("data-ref"));
         if (!link) { return; }
         event.preventDefault();
         link.scrollIntoView({block: "center"});
