@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from checker.model import Conversation
@@ -307,7 +308,11 @@ def _edit(note: Note, source: str, issues: dict) -> dict[str, Any] | None:
     issue = issues.get((start, end))
     replacement = None
     if issue and issue.get("suggestions"):
-        replacement = issue["suggestions"][0]
+        # only a near spelling of the learner's word ("definately" → "definitely"), never a
+        # different word the proofreader guessed at ("untill" → "distill")
+        first = issue["suggestions"][0]
+        if SequenceMatcher(None, first.lower(), source[start:end].lower()).ratio() >= 0.7:
+            replacement = first
     else:
         m = _TRY.match(f.get("suggestion", ""))
         if m:

@@ -173,6 +173,26 @@
     return -1;
   }
 
+  // Scroll the edit box (not the page) so the changed words are in view: a hidden copy of the box
+  // holding the text up to the change measures how far down they are, wrapping included.
+  function showInBox(box, at) {
+    var copy = box.cloneNode(false);
+    copy.removeAttribute("id");
+    copy.removeAttribute("name");
+    copy.setAttribute("aria-hidden", "true");
+    copy.tabIndex = -1;
+    copy.style.position = "absolute";
+    copy.style.visibility = "hidden";
+    copy.style.height = "0";
+    copy.style.minHeight = "0";
+    copy.style.width = box.offsetWidth + "px";
+    copy.value = box.value.slice(0, at);
+    box.parentNode.appendChild(copy);
+    var above = copy.scrollHeight;
+    copy.remove();
+    box.scrollTop = Math.max(0, above - box.clientHeight / 2);
+  }
+
   function setUpApply() {
     var box = document.querySelector(".again textarea[name=text]");
     if (!box) { return; }
@@ -193,6 +213,7 @@
         applied.push({at: start, delta: text.length - find.length});
         box.dispatchEvent(new Event("input"));
         box.setSelectionRange(at, at + text.length);
+        showInBox(box, at);
         button.disabled = true;
         status.textContent = "Done: it is in your text below. Check again when you are ready.";
       });

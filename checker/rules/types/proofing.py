@@ -32,7 +32,7 @@ class ProofingRule(Rule):
             better = " or ".join(f"'{s}'" for s in issue.suggestions[:2])
             suggestion = f"Try {better}." if better else self.suggestion
             # the backend's message keeps its own end ('.' or '?'); add a full stop only when it has none
-            text = issue.message.strip()
+            text = issue.message.strip().replace("`", "'")  # the proofreader's code quotes, in plain quotes
             ended = text if text[-1:] in ".?!" else text + "."
             message = self.message.replace("{issue}.", ended).replace("{issue}", text)
             yield self.problem(ctx, issue.turn, issue.start, issue.end, message=message, suggestion=suggestion)
