@@ -279,7 +279,8 @@ def build_transcript(conversation: Conversation, report: dict[str, Any],
 def _edit(note: Note, source: str, issues: dict) -> dict[str, Any] | None:
     """The change "Apply" makes to the learner's text, in source offsets, or None.
 
-    A span gets the proofreader's first suggestion or a substitution rule's "Try '…'"; a gap gets
+    A span gets its suggestion's "Try '…'" (the proofreader's nearest spelling, a substitution
+    rule's better word); a gap gets
     the example wording of its suggestion. Only on the learner's own words (the customer's are
     not theirs to change: the caller asks only for notes on the learner's messages), and a span is
     never replaced with a placeholder such as "[your name]"; a gap's example may hold one.
@@ -305,18 +306,13 @@ def _edit(note: Note, source: str, issues: dict) -> dict[str, Any] | None:
         return {"start": start, "end": start, "find": "", "text": text, "before": before}
     if end <= start:
         return None
-    issue = issues.get((start, end))
-    replacement = None
-    if issue and issue.get("suggestions"):
-        # only a near spelling of the learner's word ("definately" → "definitely"), never a
-        # different word the proofreader guessed at ("untill" → "distill")
-        first = issue["suggestions"][0]
-        if SequenceMatcher(None, first.lower(), source[start:end].lower()).ratio() >= 0.7:
-            replacement = first
-    else:
-        m = _TRY.match(f.get("suggestion", ""))
-        if m:
-            replacement = m.group(1)
+    m = _TRY.match(f.get("suggestion", ""))
+    replacement = m.group(1) if m else None
+    # a proofreading finding: only a near spelling of the learner's word ("definately" →
+    # "definitely"), never a different word the proofreader guessed at ("untill" → "distill")
+    if replacement is not None and (start, end) in issues and \
+            SequenceMatcher(None, replacement.lower(), source[start:end].lower()).ratio() < 0.65:
+        replacement = None
     if replacement is None or "[" in replacement:
         return None
     return {"start": start, "end": end, "find": source[start:end], "text": replacement, "before": before}

@@ -11,6 +11,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..model import LEVELS, STATUSES, Finding
+from .names import TITLES
 
 RULE_TYPES: dict[str, type["Rule"]] = {}
 
@@ -134,7 +135,8 @@ def _personal(template: str, ctx: Any, turn: int | None = None) -> str:
     def fill(m: re.Match) -> str:
         if m.group(2) == "customer":
             names = getattr(ctx, "customer_names", ())
-            name = names[0] if names else None
+            # a title alone ("Ms") is not a name to greet someone by
+            name = next((n for n in names if n.lower().rstrip(".") not in TITLES), None)
         else:
             name = getattr(ctx, "agent_name", None)
         name = name or m.group(3)

@@ -55,6 +55,9 @@ def uses_name(text: str, names: tuple[str, ...]) -> re.Match | None:
     return None
 
 
+# "Harrow Card Customer Services": a team or company, not the learner's own name
+_ORGANISATION = re.compile(r"\b(?:team|services?|support|department|customers?|care|desk|centre|center|helpline|"
+                           r"office|ltd|limited|plc|group|society|bank|council)\b", re.I)
 _TITLE_OR_ROLE = re.compile(r"\((?:[^)]*)\)|<[^>]*>|\[[^]]*\]")
 
 
@@ -66,7 +69,8 @@ def agent_name(conversation: Conversation) -> str | None:
     """
     speaker = _TITLE_OR_ROLE.sub("", conversation.agent or "").strip().strip('"')
     words = re.findall(_NAME, speaker)
-    if words and "@" not in speaker and words[0].lower() not in _ROLEISH and words[0].lower() not in _NOT_NAMES:
+    if words and "@" not in speaker and words[0].lower() not in _ROLEISH and words[0].lower() not in _NOT_NAMES \
+            and not _ORGANISATION.search(speaker):
         return words[0]
     if conversation.channel == "email":
         agent_turns = [t for t in conversation.turns if t.role == "agent"]
@@ -75,7 +79,7 @@ def agent_name(conversation: Conversation) -> str | None:
             for i, line in enumerate(lines[:-1]):
                 if _SIGN_OFFS.match(line) and re.fullmatch(rf"{_NAME}(?:\s+{_NAME}){{0,2}}", lines[i + 1]):
                     first = lines[i + 1].split()[0]
-                    if first.lower() not in _ROLEISH:
+                    if first.lower() not in _ROLEISH and not _ORGANISATION.search(lines[i + 1]):
                         return first
     return None
 
