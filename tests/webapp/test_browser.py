@@ -55,7 +55,7 @@ def test_paste_a_sample_and_see_the_fixes_checklist_and_highlights(page, live_se
     note = page.locator("#" + mark.get_attribute("href")[1:])
     assert not note.is_visible()
     mark.click()
-    assert note.is_visible() and "definitely" in note.inner_text() and "Try:" in note.inner_text()
+    assert note.is_visible() and "Try 'definitely'" in note.inner_text() and "Why it matters" in note.inner_text()
     assert mark.get_attribute("aria-expanded") == "true"
     page.keyboard.press("Escape")
     assert not note.is_visible()
