@@ -40,7 +40,7 @@ GAP_LABELS = {
     "greeting.email_salutation": "Add a greeting here",
     "closing.chat_farewell": "Add a farewell here",
     "closing.chat_thanks": "Thank the customer here",
-    "closing.email_signoff": "Add a sign-off with your name here",
+    "closing.email_signoff": "Add a sign-off here",
     "confirm_understanding.check_before_close": "Check they understood here",
     "confirm_understanding.check_in_email": "Invite questions here",
     "active_listening.clarify_or_paraphrase": "Ask a question or sum up here",

@@ -184,19 +184,28 @@ class Item:
 
 def plan(data: dict[str, Any], notes_by_index: dict[int | None, Any]) -> tuple[list[Item], list[Item]]:
     """"Fix these first" (the first ``TOP`` priorities, each led by its lead finding) and "also
-    to work on" (every other problem finding, in priority order): each finding listed once."""
+    to work on" (every other problem finding, in priority order): each problem listed once.
+
+    Two findings that mark the same missing part at the same place (an email's missing sign-off,
+    found by the closing rule and by the email-structure rule) share one marker in the text and
+    are one problem: only the first is listed; the marker opens both notes."""
     findings = data.get("findings", [])
     roles = {t["index"]: t["role"] for t in data.get("turns", [])}
     fixes: list[Item] = []
     more: list[Item] = []
+    markers: set[str] = set()  # gap markers already listed
     for k, p in enumerate(data.get("priorities", [])):
         indices = p.get("findings") or []
         entries = [(i, findings[i]) for i in indices if 0 <= i < len(findings)] or [(None, None)]
         for j, (i, f) in enumerate(entries):
+            note = notes_by_index.get(i) if i is not None else None
+            top = k < TOP and j == 0
+            if note is not None and note.gap and note.ref:
+                if note.ref in markers and not top:
+                    continue
+                markers.add(note.ref)
             yours = bool(f and f.get("quote") and roles.get(f.get("turn")) == "agent")
-            item = Item(priority=p, finding=f, note=notes_by_index.get(i) if i is not None else None,
-                        quote_is_yours=yours)
-            (fixes if k < TOP and j == 0 else more).append(item)
+            (fixes if top else more).append(Item(priority=p, finding=f, note=note, quote_is_yours=yours))
     return fixes, more
 
 
