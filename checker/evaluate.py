@@ -176,6 +176,23 @@ class Context:
 
         return customer_names(self.conversation)
 
+    @cached_property
+    def agent_name(self) -> str | None:
+        """The learner's own first name, when the transcript shows one (not "Agent" or "Rep")."""
+        from .rules.names import agent_name
+
+        return agent_name(self.conversation)
+
+    def customer_problem(self, turn: int | None) -> str:
+        """What the customer said the problem was, in their words: the longest sentence of the
+        customer message ``turn`` (or of the last customer message before it), shortened."""
+        from .rules.names import problem_sentence
+
+        before = [t for t in self.customer_turns if turn is None or t.index <= turn]
+        if not before:
+            return ""
+        return problem_sentence(before[-1].text)
+
 
 def _sentence_overlaps(doc: Any, span: tuple[int, int], other: tuple[int, int]) -> bool:
     """Does ``other`` overlap the sentence that holds ``span`` ("Hello [Customer Name]")?"""

@@ -333,6 +333,47 @@ class CriterionResult:
 
 
 @dataclass(frozen=True)
+class Priority:
+    """One thing to fix, in the order to fix them: a criterion that needs work, led by its most
+    telling finding. ``findings`` are indices into ``Report.findings`` (the lead first)."""
+
+    rank: int
+    criterion: str
+    title: str
+    status: str
+    critical: bool
+    level: str
+    message: str
+    suggestion: str
+    why: str
+    rule: str | None = None
+    turn: int | None = None
+    start: int | None = None
+    end: int | None = None
+    quote: str = ""
+    findings: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "criterion": self.criterion,
+            "title": self.title,
+            "status": self.status,
+            "critical": self.critical,
+            "level": self.level,
+            "rule": self.rule,
+            "turn": self.turn,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "why": self.why,
+            "findings": list(self.findings),
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     analysed: AnalysedConversation
     rules_name: str
@@ -346,6 +387,7 @@ class Report:
     even_better_if: tuple[str, ...]
     acts: tuple[Act, ...] = ()
     act_recognisers: dict[str, Any] = field(default_factory=dict, compare=False)
+    priorities: tuple[Priority, ...] = ()
 
     @property
     def conversation(self) -> Conversation:
@@ -367,6 +409,7 @@ class Report:
                 "critical_failures": list(self.critical_failures),
                 "criteria": [c.to_dict() for c in self.criteria],
                 "findings": [f.to_dict() for f in self.findings],
+                "priorities": [p.to_dict() for p in self.priorities],
                 "feedback": {"went_well": list(self.went_well), "even_better_if": list(self.even_better_if)},
                 "acts": [a.to_dict() for a in self.acts],
                 "act_recognisers": dict(self.act_recognisers),

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import ActedConversation, AnalysedConversation, CriterionResult, Evidence, Finding, Report
+from .model import ActedConversation, AnalysedConversation, CriterionResult, Evidence, Finding, Priority, Report
 
 STATUS_SCORE = {"met": 1.0, "partly": 0.5, "not_met": 0.0}
 STATUS_LABEL = {"met": "met", "partly": "partly", "not_met": "not met", "not_applicable": "n/a",
                 "not_assessable": "not assessable"}
+LEVEL_RANK = {"error": 3, "warning": 2, "suggestion": 1}
 STATUS_MARK = {"met": "✔", "partly": "◐", "not_met": "✘", "not_applicable": "–", "not_assessable": "?"}
 
 
@@ -58,8 +59,7 @@ def build_report(analysed: AnalysedConversation | ActedConversation, ruleset: An
     for cid, criterion in ruleset.criteria.items():
         fs = by_criterion.get(cid, [])
         status = criterion_status(criterion, fs, rule_weights)
-        problems = sorted((f for f in fs if not f.positive and f.status in ("partly", "not_met")),
-                          key=lambda f: (f.status != "not_met", f.turn if f.turn is not None else 1 << 30))
+        problems = sorted((f for f in fs if not f.positive and f.status in ("partly", "not_met")), key=_lead_order)
         positives = [f for f in fs if f.positive]
         skipped = [f for f in fs if f.status in ("not_applicable", "not_assessable")]
         if status == "met":
@@ -91,18 +91,65 @@ def build_report(analysed: AnalysedConversation | ActedConversation, ruleset: An
     decision = "competent" if not critical_failures and score >= ruleset.pass_score else "not_yet_competent"
 
     went_well = tuple(r.message for r in results if r.status == "met" and r.id in _judged(by_criterion, r.id))
-    improvable = sorted((r for r in results if r.status in ("partly", "not_met")),
-                        key=lambda r: (not r.critical, -(r.weight * (1 - r.score))))
-    even_better_if = tuple(f"{r.message} {r.suggestion}".strip() for r in improvable)
     problems_all = tuple(sorted(
         (f for f in findings if not f.positive and f.status in ("partly", "not_met")),
         key=lambda f: (f.start if f.start is not None else 1 << 30, f.rule_id),
     ))
+    agent_turns = {t.index for t in analysed.conversation.turns if t.role == "agent"}
+    priorities = build_priorities(results, problems_all, agent_turns)
+    even_better_if = tuple(f"{p.message} {p.suggestion}".strip() for p in priorities)
     return Report(
         analysed=analysed, rules_name=ruleset.name, rules_version=ruleset.version, criteria=tuple(results),
         findings=problems_all, score=score, decision=decision, critical_failures=critical_failures,
         went_well=went_well, even_better_if=even_better_if, acts=acts, act_recognisers=recognisers,
+        priorities=priorities,
     )
+
+
+def _lead_order(f: Finding) -> tuple:
+    """Which of a criterion's problems leads it: the most serious, then the earliest."""
+    return (-LEVEL_RANK.get(f.level, 0), f.status != "not_met", f.turn if f.turn is not None else 1 << 30,
+            f.start if f.start is not None else 1 << 30)
+
+
+def build_priorities(results: list[CriterionResult], findings: tuple[Finding, ...],
+                     agent_turns: set[int] | frozenset[int] = frozenset()) -> tuple[Priority, ...]:
+    """What to fix first: one entry per criterion that is partly or not met, each led by its most
+    serious finding, preferring one that quotes the learner's own words over the customer's.
+
+    Order: critical criteria first; then by the most serious level among the criterion's findings
+    (must fix, should fix, suggestion); then by how many points fixing it is worth (weight times
+    what is missing from its score); then by where it first happens in the conversation.
+    """
+    by_criterion: dict[str, list[int]] = {}
+    for i, f in enumerate(findings):
+        by_criterion.setdefault(f.criterion, []).append(i)
+    entries = []
+    for r in results:
+        if r.status not in ("partly", "not_met"):
+            continue
+        idx = sorted(by_criterion.get(r.id, []),
+                     key=lambda i: (-LEVEL_RANK.get(findings[i].level, 0),
+                                    not (findings[i].quote and findings[i].turn in agent_turns), _lead_order(findings[i])))
+        lead = findings[idx[0]] if idx else None
+        level = lead.level if lead else ("error" if r.critical else "warning")
+        rest = sorted(idx[1:], key=lambda i: (findings[i].start if findings[i].start is not None else 1 << 30, i))
+        first_at = min((findings[i].start for i in idx if findings[i].start is not None), default=1 << 30)
+        key = (not r.critical, -LEVEL_RANK.get(level, 0), -(r.weight * (1 - (r.score or 0.0))), first_at)
+        entries.append((key, r, lead, level, tuple(idx[:1] + rest)))
+    entries.sort(key=lambda e: e[0])
+    out = []
+    for rank, (_key, r, lead, level, idx) in enumerate(entries, start=1):
+        out.append(Priority(
+            rank=rank, criterion=r.id, title=r.title, status=r.status, critical=r.critical, level=level,
+            message=lead.message if lead else r.message,
+            suggestion=(lead.suggestion if lead and lead.suggestion else r.suggestion),
+            why=(lead.why if lead and lead.why else r.why),
+            rule=lead.rule_id if lead else None, turn=lead.turn if lead else None,
+            start=lead.start if lead else None, end=lead.end if lead else None,
+            quote=lead.quote if lead else "", findings=idx,
+        ))
+    return tuple(out)
 
 
 def _judged(by_criterion: dict[str, list[Finding]], cid: str) -> set[str]:

@@ -11,6 +11,7 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..model import LEVELS, STATUSES, Finding
+from .names import TITLES
 
 RULE_TYPES: dict[str, type["Rule"]] = {}
 
@@ -82,11 +83,11 @@ class Rule:
                 match: str = "", status: str | None = None, suggestion: str | None = None,
                 message: str | None = None) -> Finding:
         quote = ctx.quote(start, end) if start is not None else ""
-        text = _personal((message or self.message).replace("{quote}", quote), ctx)
+        text = _personal((message or self.message).replace("{quote}", quote), ctx, turn)
         return Finding(
             rule_id=self.id, criterion=self.criterion, level=self.level,
             message=_fill(text, match or quote), turn=turn, start=start, end=end, quote=quote,
-            suggestion=_fill(_personal(self.suggestion if suggestion is None else suggestion, ctx), match or quote),
+            suggestion=_fill(_personal(self.suggestion if suggestion is None else suggestion, ctx, turn), match or quote),
             why=self.why, source=self.source, positive=False, status=status or self.problem_status,
         )
 
@@ -125,21 +126,40 @@ def _explained(finding: Finding, ctx: Any, turn: int, start: int, end: int) -> F
     return replace(finding, act=act.name if act is not None else None, recogniser=how)
 
 
-_CUSTOMER = re.compile(r"(,?\s*)\{customer(?:\|([^}]*))?\}")
+_FILL_IN = re.compile(r"(,?\s*)\{(customer|agent)(?:\|([^}]*))?\}")
 
 
-def _personal(template: str, ctx: Any) -> str:
-    """``{customer}`` becomes the customer's name when the transcript shows it; otherwise
-    ``{customer|Priya}`` uses its example name and a bare ``{customer}`` is left out."""
-    if "{customer" not in template:
+def _personal(template: str, ctx: Any, turn: int | None = None) -> str:
+    """Fill a message or suggestion from this conversation, never from another one.
+
+    * ``{customer}``: the customer's name as the transcript shows it; ``{agent}``: the learner's
+      own name (not a role word such as "Agent" or "Rep").
+    * When the name is unknown, ``{customer|[customer's name]}`` uses the text after ``|`` (a neutral
+      placeholder) and a bare ``{customer}`` is left out, with the comma or space before it.
+    * ``{problem}``: what the customer said the problem was, in their own words: the longest
+      sentence of the customer message the finding is in, or of the last one before it.
+    """
+    if "{" not in template:
         return template
-    names = getattr(ctx, "customer_names", ())
 
     def fill(m: re.Match) -> str:
-        name = names[0] if names else m.group(2)
+        if m.group(2) == "customer":
+            names = getattr(ctx, "customer_names", ())
+            # a title alone ("Ms") is not a name to greet someone by
+            name = next((n for n in names if n.lower().rstrip(".") not in TITLES), None)
+        else:
+            name = getattr(ctx, "agent_name", None)
+        name = name or m.group(3)
         return f"{m.group(1)}{name}" if name else ""
 
-    return _CUSTOMER.sub(fill, template)
+    out = _FILL_IN.sub(fill, template)
+    if "{problem}" in out:
+        problem = ""
+        finder = getattr(ctx, "customer_problem", None)
+        if finder is not None:
+            problem = finder(turn)
+        out = out.replace("{problem}", problem or "what went wrong for them")
+    return out
 
 
 def _fill(template: str, match: str) -> str:

@@ -53,3 +53,49 @@ def uses_name(text: str, names: tuple[str, ...]) -> re.Match | None:
         if m:
             return m
     return None
+
+
+# "Harrow Card Customer Services": a team or company, not the learner's own name
+_ORGANISATION = re.compile(r"\b(?:team|services?|support|department|customers?|care|desk|centre|center|helpline|"
+                           r"office|ltd|limited|plc|group|society|bank|council)\b", re.I)
+_TITLE_OR_ROLE = re.compile(r"\((?:[^)]*)\)|<[^>]*>|\[[^]]*\]")
+
+
+def agent_name(conversation: Conversation) -> str | None:
+    """The learner's first name as the transcript shows it, or None when the speaker label is a
+    role word ("Agent", "Rep", "Support") or an address.
+
+    Email: the name in the learner's ``From:`` header, else the name under the sign-off.
+    """
+    speaker = _TITLE_OR_ROLE.sub("", conversation.agent or "").strip().strip('"')
+    words = re.findall(_NAME, speaker)
+    if words and "@" not in speaker and words[0].lower() not in _ROLEISH and words[0].lower() not in _NOT_NAMES \
+            and not _ORGANISATION.search(speaker):
+        return words[0]
+    if conversation.channel == "email":
+        agent_turns = [t for t in conversation.turns if t.role == "agent"]
+        if agent_turns:
+            lines = [ln.strip() for ln in agent_turns[-1].text.split("\n") if ln.strip()]
+            for i, line in enumerate(lines[:-1]):
+                if _SIGN_OFFS.match(line) and re.fullmatch(rf"{_NAME}(?:\s+{_NAME}){{0,2}}", lines[i + 1]):
+                    first = lines[i + 1].split()[0]
+                    if first.lower() not in _ROLEISH and not _ORGANISATION.search(lines[i + 1]):
+                        return first
+    return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def problem_sentence(text: str, limit: int = 50) -> str:
+    """The customer's longest sentence (most words) in ``text``, shortened to ``limit`` characters
+    at a word boundary: their own account of the problem, to name back to them."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    if not sentences:
+        return ""
+    best = max(sentences, key=lambda s: (len(s.split()), -sentences.index(s)))
+    best = " ".join(best.split()).rstrip(" ,;:")
+    if len(best) > limit:
+        cut = best[:limit].rsplit(" ", 1)[0].rstrip(" ,;:")
+        best = cut + "…"
+    return best

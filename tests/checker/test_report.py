@@ -114,3 +114,38 @@ def test_negated_verification_is_not_verification(checker):
 def test_render_text_shows_proofreading_issues_under_the_message(checker):
     text = render_text(checker.check("Agent: Hello, you will recieve it.\nCustomer: ok"))
     assert "✎ 'recieve' → receive" in text
+
+
+LEVEL_RANK = {"error": 3, "warning": 2, "suggestion": 1}
+
+
+@pytest.mark.parametrize("text", [samples.WEAK_CHAT, samples.STRONG_CHAT])
+def test_priorities_order_critical_then_level_then_weight(checker, text):
+    report = checker.check(text)
+    priorities = report.priorities
+    needing_work = [c.id for c in report.criteria if c.status in ("partly", "not_met")]
+    assert sorted(p.criterion for p in priorities) == sorted(needing_work)
+    assert [p.rank for p in priorities] == list(range(1, len(priorities) + 1))
+    weights = {c.id: c.weight * (1 - (c.score or 0)) for c in report.criteria}
+    keys = [(not p.critical, -LEVEL_RANK[p.level], -weights[p.criterion]) for p in priorities]
+    assert keys == sorted(keys)
+    # every problem finding belongs to exactly one priority, under its own criterion
+    indices = [i for p in priorities for i in p.findings]
+    assert sorted(indices) == list(range(len(report.findings)))
+    for p in priorities:
+        assert all(report.findings[i].criterion == p.criterion for i in p.findings)
+        if p.findings:
+            lead = report.findings[p.findings[0]]
+            assert (p.message, p.quote, p.rule) == (lead.message, lead.quote, lead.rule_id)
+    data = report.to_dict()
+    assert [p["criterion"] for p in data["priorities"]] == [p.criterion for p in priorities]
+
+
+def test_priorities_put_the_critical_breach_first_and_quote_the_learner(checker):
+    report = checker.check(samples.WEAK_CHAT)
+    first = report.priorities[0]
+    assert first.criterion == "data_protection" and first.critical and first.level == "error"
+    agent_turns = {t.index for t in report.conversation.turns if t.role == "agent"}
+    escalation = next(p for p in report.priorities if p.criterion == "escalation")
+    assert escalation.turn in agent_turns and escalation.quote == "Managers don't"
+    assert report.even_better_if[0].startswith(first.message)

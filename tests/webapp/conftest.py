@@ -165,6 +165,15 @@ def no_js_context(playwright, tmp_path_factory):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def phone_context(playwright, tmp_path_factory):
+    """A phone-sized chromium with touch, for taps (390×844, as on a current phone)."""
+    context = launch_chromium(playwright, tmp_path_factory.mktemp("chromium-phone"),
+                              viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    yield context
+    context.close()
+
+
 @pytest.fixture()
 def page(browser_context):
     browser_context.clear_cookies()

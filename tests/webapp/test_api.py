@@ -22,7 +22,7 @@ from .conftest import LABELLED, NAMES_ONLY_CHAT, ROOT, SAMPLES, XSS_CHAT, sample
 from .test_pages import SlowChecker
 
 REPORT_KEYS = {"id", "channel", "agent", "speakers", "warnings", "turns", "notes", "model", "proofreading",
-               "readability", "rules", "score", "decision", "critical_failures", "criteria", "findings", "feedback"}
+               "readability", "rules", "score", "decision", "critical_failures", "criteria", "findings", "priorities", "feedback"}
 
 
 def roundtrip(data):
@@ -39,6 +39,10 @@ def test_check_json_body_returns_the_report_json(client, checker, name):
     assert set(data) == REPORT_KEYS
     assert data == roundtrip(checker.check(text).to_dict())
     assert list(data) == list(checker.check(text).to_dict())  # documented key order kept
+    # what to fix first, for other front ends: one entry per criterion needing work, in order
+    needing_work = {c["id"] for c in data["criteria"] if c["status"] in ("partly", "not_met")}
+    assert {p["criterion"] for p in data["priorities"]} == needing_work
+    assert [p["rank"] for p in data["priorities"]] == list(range(1, len(data["priorities"]) + 1))
 
 
 @pytest.mark.parametrize("body, check", [

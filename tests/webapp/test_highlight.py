@@ -141,3 +141,35 @@ def test_every_finding_of_a_corpus_chat_is_marked_exactly_at_its_span(checker, p
     for block in blocks:
         expected = report.conversation.notes if block.is_notes else report.conversation.turns[block.index].text
         assert "".join(p.text for p in block.pieces) == expected
+
+
+@pytest.mark.parametrize("word, suggestion, offered", [("definately", "definitely", True), ("i", "I", True),
+                                                       ("untill", "distill", False)])
+def test_apply_offers_only_a_near_spelling_of_the_learners_word(word, suggestion, offered):
+    conv = conversation(f"I will {word} help.")
+    start = conv.source.index(word)
+    report = {"findings": [finding(0, start, start + len(word), suggestion=f"Try '{suggestion}'.")],
+              "proofreading": {"issues": [{"start": start, "end": start + len(word), "suggestions": [suggestion]}]}}
+    _blocks, notes = build_transcript(conv, report)
+    if offered:
+        assert notes[0].apply == {"start": start, "end": start + len(word), "find": word, "text": suggestion,
+                                  "before": conv.source[max(0, start - 20):start]}
+    else:
+        assert notes[0].apply is None
+
+
+def test_apply_for_a_gap_inserts_the_example_wording_and_never_on_the_customers_words():
+    conv = conversation("Can I take your number?", "It is ridiculous")
+    at = conv.turns[0].start
+    cue = conv.source.index("ridiculous")
+    report = {"findings": [
+        finding(0, at, at, suggestion="Open with a greeting, e.g. 'Hello Ann, you're through to [your name].'"),
+        finding(1, cue, cue + len("ridiculous"), suggestion="Try 'annoying'."),
+    ]}
+    report["findings"][0]["rule"] = "greeting.chat_greeting"
+    blocks, notes = build_transcript(conv, report)
+    assert notes[0].label == "Add a greeting here"
+    assert notes[0].apply["text"] == "Hello Ann, you're through to [your name]. "
+    assert notes[0].apply["start"] == notes[0].apply["end"] == at
+    assert notes[1].apply is None  # the customer's words are not the learner's to change
+    assert blocks[0].pieces[0].kind == "gap" and blocks[0].pieces[0].anchor == "ref-1" and notes[0].ref == "ref-1"

@@ -28,9 +28,32 @@ def textarea_value(html: str, name: str = "text") -> str:
 
 
 def marks(html: str) -> list[tuple[str, str, str]]:
-    """(level, title, text) of every highlight in the transcript."""
-    return [(lv, htmllib.unescape(t), htmllib.unescape(x))
-            for lv, t, x in re.findall(r'<mark class="hl hl-(\w+)(?: hl-cue)?" title="([^"]*)">(.*?)</mark>', html, re.S)]
+    """(level, explanation, text) of every highlight in the transcript: the explanation is the
+    text of the notes the highlight opens."""
+    out = []
+    for lv, numbers, x in re.findall(r'<a class="hl hl-(\w+)(?: hl-cue)?" id="ref-[\d-]+" href="#note-\d+" '
+                                     r'data-notes="([\d ]+)"[^>]*>(.*?)</a>', html, re.S):
+        explanation = " ".join(note_text(html, int(n)) for n in numbers.split())
+        out.append((lv, explanation, htmllib.unescape(x)))
+    return out
+
+
+def note_text(html: str, number: int) -> str:
+    """The text of note ``number`` (its message, suggestion and why), tags stripped."""
+    start = html.index(f'id="note-{number}"')
+    end = html.index("</li>", start)
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", html[start:end]))
+
+
+def note_message(html: str, number: int) -> str:
+    start = html.index(f'id="note-{number}"')
+    return htmllib.unescape(re.search(r'<p class="note-message">(.*?)</p>', html[start:], re.S).group(1))
+
+
+def shown_part(html: str) -> str:
+    """The page without the edit box and the download form (which hold the text as typed)."""
+    html = re.sub(r'<section aria-labelledby="again-heading".*?</form>', "", html, flags=re.S)
+    return re.sub(r'<form class="download".*?</form>', "", html, flags=re.S)
 
 
 def section(html: str, start_id: str, end_id: str | None = None) -> str:
@@ -64,7 +87,7 @@ def test_example_links_fill_the_box_and_check(form_client, example):
     assert len(text) > 200
     response = form_client.post("/check", data={"text": text})
     assert response.status_code == 200
-    assert "Checklist" in page_text(response)
+    assert "Fix these first" in page_text(response) and "Full checklist" in page_text(response)
 
 
 def test_unknown_example_is_not_found(client):
@@ -94,32 +117,123 @@ def test_results_page_shows_decision_checklist_feedback_transcript_and_the_form_
         entry = re.search(rf'<li class="criterion status-(\w+)" id="criterion-{criterion["id"]}">', html)
         assert entry and entry.group(1) == criterion["status"], criterion["id"]
         assert criterion["title"] in htmllib.unescape(html)
-    for item in expected["feedback"]["went_well"] + expected["feedback"]["even_better_if"]:
+    for item in expected["feedback"]["went_well"]:
         assert item in htmllib.unescape(html)
+    # the first three priorities lead the page, in order, each with its suggestion
+    fixes = htmllib.unescape(section(html, "fixes-heading", "transcript-heading"))
+    positions = [fixes.index(p["message"]) for p in expected["priorities"][:3]]
+    assert positions == sorted(positions)
+    for p in expected["priorities"][:3]:
+        if p["suggestion"]:
+            assert p["suggestion"] in fixes
     # the transcript: every message, the learner's marked "You"
     assert html.count('<li class="turn role-') == len(expected["turns"])
-    assert html.count("<strong>You</strong> (") == sum(t["role"] == "agent" for t in expected["turns"])
-    # one note per problem finding, each linked from the text
+    assert html.count("<strong>You</strong>") == sum(t["role"] == "agent" for t in expected["turns"])
+    # every problem finding is listed once outside the transcript (fixes or "also to work on"),
+    # and has a note that a highlight in the text opens
     problems = [f for f in expected["findings"] if not f["positive"]]
-    assert len(re.findall(r'<li id="note-\d+"', html)) == len(problems)
-    for n in range(1, len(problems) + 1):
-        assert html.count(f'href="#note-{n}"') == 1 and f'id="ref-{n}"' in html
+    listed = htmllib.unescape(section(html, "fixes-heading", "transcript-heading")
+                              + (section(html, "more-heading", "checklist") if problems[3:] else ""))
+    shared = [[note_message(html, int(n)) for n in group.split()]
+              for group in re.findall(r'<a class="gap [^"]*" id="[^"]+" href="#note-\d+" data-notes="(\d+(?: \d+)+)"', html)]
+    for f in problems:  # findings sharing one marker (one missing part) are listed once between them
+        group = next((g for g in shared if f["message"] in g), [f["message"]])
+        assert sum(listed.count(m) for m in set(group)) >= 1, f["message"]
+    assert len(re.findall(r'<div class="note note-\w+" id="note-\d+"', html)) == len(problems)
+    opened = {int(n) for group in re.findall(r'class="(?:hl|gap) [^"]*" id="ref-[\d-]+" href="#note-\d+" data-notes="([\d ]+)"', html)
+              for n in group.split()}
+    assert opened == set(range(1, len(problems) + 1))
     # the form again, holding the same text
     assert textarea_value(html) == text.replace("\r\n", "\n")
 
 
 def test_results_highlight_a_finding_where_it_is_and_offer_the_better_wording(form_client):
     html = page_text(form_client.post("/check", data={"text": sample("chat_weak.txt")}))
-    found = {text: (level, title) for level, title, text in marks(html)}
+    found = {text: (level, explanation) for level, explanation, text in marks(html)}
     assert "definately" in found
-    level, title = found["definately"]
-    assert level == "warning" and "definitely" in title
+    level, explanation = found["definately"]
+    assert level == "warning" and "definitely" in explanation and "Why it matters:" in explanation
     assert found["Calm down"][0] == "error" and "Try:" in found["Calm down"][1]
-    # the note repeats it, with why it matters
-    notes = section(html, "notes-heading", "readability-heading")
-    assert "definately" in notes and "Why it matters:" in notes
-    # a missing greeting shows as a gap at the start of the first reply
-    assert re.search(r'id="turn-1">.*?<p class="msg"><a class="gap gap-warning"', html, re.S)
+    # "Apply" puts the proofreader's word in place of the learner's
+    assert re.search(r'<button type="button" class="apply" hidden\s+data-start="\d+" data-end="\d+" data-find="definately"'
+                     r'\s+data-before="[^"]*" data-text="definitely">', html)
+    # a missing greeting is a labelled marker at the start of the first reply
+    assert re.search(r'id="turn-1">.*?<p class="msg"><a class="gap gap-warning"[^>]*>.*?Add a greeting here</a>', html, re.S)
+
+
+@pytest.mark.parametrize("name", ["chat_weak.txt", "email_weak.txt"])
+def test_each_problem_is_told_once_on_the_page_as_shown(form_client, checker, name):
+    """Outside the notes (hidden until a highlight opens one) and the sections that open on
+    demand, each finding's message appears exactly once; findings that mark the same missing
+    part at the same place share one marker and are told once between them."""
+    text = sample(name)
+    expected = checker.check(text).to_dict()
+    html = page_text(form_client.post("/check", data={"text": text}))
+    visible = re.sub(r'<div class="note note-\w+".*?</li>', "</li>", html, flags=re.S)
+    visible = re.sub(r"<details.*?</details>", "", visible, flags=re.S)
+    visible = htmllib.unescape(re.sub(r"<[^>]+>", "", visible))
+    shared = [[note_message(html, int(n)) for n in group.split()]
+              for group in re.findall(r'<a class="gap [^"]*" id="[^"]+" href="#note-\d+" data-notes="(\d+(?: \d+)+)"', html)]
+    merged = {m for group in shared for m in group}
+    for group in shared:
+        assert sum(visible.count(m) for m in set(group)) == 1, group
+    for f in expected["findings"]:
+        if f["message"] not in merged:
+            assert visible.count(f["message"]) == 1, f["message"]
+
+
+def test_a_second_check_says_what_is_fixed_with_nothing_stored(form_client):
+    text = sample("chat_weak.txt")
+    first = page_text(form_client.post("/check", data={"text": text}))
+    previous = htmllib.unescape(re.search(r'name="previous" value="([^"]*)"', first).group(1))
+    assert json.loads(previous)["problems"]
+    fixed = text.replace("definately", "definitely").replace("Calm down, please. ", "")
+    second = page_text(form_client.post("/check", data={"text": fixed, "previous": previous}))
+    progress = htmllib.unescape(section(second, "progress-heading", "fixes-heading"))
+    assert "Fixed: 2." in progress
+    assert "'definately': Did you mean to spell" in progress and "'Calm down' tells the customer" in progress
+    assert "Still to fix:" in progress
+    # a tampered or broken field is ignored, not an error
+    for bad in ("not json", '{"score": "x", "problems": []}', '[1, 2]', '{"score": 1, "problems": [[1, 2, 3]]}'):
+        response = form_client.post("/check", data={"text": fixed, "previous": bad})
+        assert response.status_code == 200
+        page = page_text(response)
+        assert 'id="progress-heading"' not in page or "Fixed:" not in section(page, "progress-heading", "fixes-heading")
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("hello i cant log in to my account can you help me please", "one email written by you, with no customer messages"),
+    (NAMES_ONLY_CHAT.replace("Priya: oh no what is the order number", "Priya: Thanks for contacting us, how can I help? What is the order number"),
+     None),
+])
+def test_a_reading_that_is_a_guess_is_said_plainly(form_client, text, fragment):
+    html = htmllib.unescape(page_text(form_client.post("/check", data={"text": text})))
+    reading = html[html.index('aria-label="How your text was read"'):html.index('id="fixes-heading"')]
+    if fragment:
+        assert fragment in reading
+    else:
+        assert "We guessed that you are" in reading
+        assert '<details class="form-options" open>' in html
+
+
+def test_lines_not_read_as_messages_are_listed_when_the_report_has_them(app_no_csrf):
+    """The parser may report ``unread_lines``; the page lists them in a disclosure."""
+    from webapp import pages
+
+    with app_no_csrf.test_request_context("/check", method="POST", data={"text": "x"}):
+        report = app_no_csrf.extensions["checker"].check(sample("chat_weak.txt"))
+
+        class WithUnread:
+            conversation = report.conversation
+
+            def to_dict(self):
+                data = report.to_dict()
+                data["unread_lines"] = [{"start": 0, "end": 9, "text": "<b>stray</b> line"}]
+                return data
+
+        html, _status = pages.render_results(pages.FormState(text=sample("chat_weak.txt")), WithUnread()), 200
+    assert "1 line not read as messages" in html
+    assert "&lt;b&gt;stray&lt;/b&gt; line" in html
 
 
 def test_results_link_each_criterion_to_its_explanation(form_client):
@@ -214,9 +328,9 @@ def test_names_only_chat_asks_which_speaker_and_then_checks(form_client):
     response = form_client.post("/check", data={"text": NAMES_ONLY_CHAT, "agent": "Priya"})
     assert response.status_code == 200
     html = page_text(response)
-    assert "your messages are the ones from <strong>Priya</strong>" in html
+    assert "You are <strong>Priya</strong> in this chat" in html
     assert '<option value="Priya" selected>' in html
-    assert html.count("<strong>You</strong> (Priya)") == 3
+    assert html.count('<strong>You</strong><span class="speaker-name"> (Priya)</span>') == 3
 
 
 def test_a_speaker_who_is_not_there_is_asked_again(form_client):
@@ -337,8 +451,8 @@ def test_mask_hides_personal_data_in_the_report_but_not_in_the_box(form_client):
     for secret in SECRETS:
         assert secret in text
     html = page_text(form_client.post("/check", data={"text": text, "mask": "1"}))
-    # what is shown: everything before the (hidden) download form and the edit box
-    shown = html[:html.index('aria-labelledby="download-heading"')]
+    # what is shown: everything but the (hidden) download form and the edit box
+    shown = shown_part(html)
     for secret in SECRETS:
         assert secret not in shown
     assert "•••••" in shown
@@ -352,7 +466,7 @@ def test_mask_hides_personal_data_in_the_report_but_not_in_the_box(form_client):
 
 def test_without_mask_the_report_shows_the_text_as_written(form_client):
     html = page_text(form_client.post("/check", data={"text": sample("chat_weak.txt")}))
-    shown = html[:html.index('id="again"')]
+    shown = shown_part(html)
     assert all(secret in shown for secret in SECRETS)
 
 

@@ -1,6 +1,7 @@
 """``proofing``: turn the proofreader's issues (offline harper or LanguageTool) into findings."""
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -29,13 +30,24 @@ class ProofingRule(Rule):
                 continue
             if issue.text.strip().lower() in ignore:
                 continue
-            better = " or ".join(f"'{s}'" for s in issue.suggestions[:2])
-            suggestion = f"Try {better}." if better else self.suggestion
+            better = best_suggestion(issue.text, issue.suggestions)
+            suggestion = f"Try '{better}'." if better else self.suggestion
             # the backend's message keeps its own end ('.' or '?'); add a full stop only when it has none
-            text = issue.message.strip()
+            text = issue.message.strip().replace("`", "'")  # the proofreader's code quotes, in plain quotes
             ended = text if text[-1:] in ".?!" else text + "."
             message = self.message.replace("{issue}.", ended).replace("{issue}", text)
             yield self.problem(ctx, issue.turn, issue.start, issue.end, message=message, suggestion=suggestion)
             count += 1
             if count >= self.max_findings:
                 return
+
+
+def best_suggestion(text: str, suggestions: tuple[str, ...] | list[str], least: float = 0.65) -> str | None:
+    """The proofreader's suggestion nearest the learner's own word, when it is near enough to be a
+    correction of it: "seperate" gets "separate" (not also "sewerage"), "untill" does not get
+    "distill". Among the first three, the most similar wins; ties keep the proofreader's order."""
+    scored = [(SequenceMatcher(None, s.lower(), text.lower()).ratio(), -i, s) for i, s in enumerate(suggestions[:3])]
+    if not scored:
+        return None
+    ratio, _, best = max(scored)
+    return best if ratio >= least else None

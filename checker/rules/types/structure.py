@@ -11,7 +11,7 @@ from ..base import Rule, register, spec
 PARTS = ("subject", "salutation", "paragraphs", "signoff", "signoff_name")
 DEFAULT_MESSAGES = {
     "subject": "Your email has no subject line.",
-    "salutation": "Your email does not open with a salutation such as 'Dear Ms Shah,'.",
+    "salutation": "Your email does not open with a salutation, such as 'Dear' or 'Hello' and the customer's name.",
     "paragraphs": "Your email is one block of text; break it into short paragraphs.",
     "signoff": "Your email has no sign-off such as 'Kind regards,'.",
     "signoff_name": "Your sign-off does not give your name.",

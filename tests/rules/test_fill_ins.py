@@ -1,0 +1,52 @@
+"""Suggestions are filled from this conversation: the customer's name, the learner's own name and
+the customer's account of the problem, or neutral placeholders; never another conversation's."""
+from __future__ import annotations
+
+import pytest
+
+from checker.parse import parse_transcript
+from checker.rules.base import _personal
+from checker.rules.names import agent_name, problem_sentence
+
+
+class Ctx:
+    def __init__(self, customer=(), agent=None, problem=""):
+        self.customer_names = customer
+        self.agent_name = agent
+        self._problem = problem
+
+    def customer_problem(self, turn):
+        return self._problem
+
+
+@pytest.mark.parametrize("template, ctx, expected", [
+    ("Hello {customer}, you're through to {agent|[your name]}.", Ctx(("Ann",), "Tom"), "Hello Ann, you're through to Tom."),
+    ("Hello {customer}, you're through to {agent|[your name]}.", Ctx(), "Hello, you're through to [your name]."),
+    ("Hello {customer|[customer's name]},", Ctx(), "Hello [customer's name],"),
+    ("Kind regards, {agent}", Ctx(), "Kind regards"),
+    ("Name it ('{problem}').", Ctx(problem="my card was charged twice"), "Name it ('my card was charged twice')."),
+    ("Name it ('{problem}').", Ctx(), "Name it ('what went wrong for them')."),
+    ("No fill-ins here.", Ctx(("Ann",)), "No fill-ins here."),
+])
+def test_fill_ins_come_from_the_conversation_or_stay_neutral(template, ctx, expected):
+    assert _personal(template, ctx) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Rep: Hello\nCustomer: hi\n", None),
+    ("Agent: Hello\nCustomer: hi\n", None),
+    ("Sam (Advisor): Hello\nCustomer: hi\n", "Sam"),
+    ("From: Kai Turner <kai@example.com>\nTo: Ann <ann@example.com>\nSubject: Re: x\n\nHello Ann,\n\nDone.\n\nKind regards,\nKai Turner\n", "Kai"),
+])
+def test_agent_name_is_the_learners_name_never_a_role_word(text, expected):
+    assert agent_name(parse_transcript(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("This is ridiculous. You charged me twice for the same order!", "You charged me twice for the same order!"),
+    ("hi", "hi"),
+    ("", ""),
+    ("word " * 40, ("word " * 10).strip() + "…"),
+])
+def test_problem_sentence_is_the_customers_longest_sentence_shortened(text, expected):
+    assert problem_sentence(text) == expected
