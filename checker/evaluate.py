@@ -141,7 +141,10 @@ class Context:
             if key not in cache:
                 spans = phrase_set.find(seg.doc, negation=negation)
                 if getattr(phrase_set, "acts", None):
-                    spans = _merge(spans, self._act_spans(seg.turn.index, phrase_set.acts))
+                    act_spans = self._act_spans(seg.turn.index, phrase_set.acts)
+                    if negation:  # "I can't verify you, but…": the act's sentence is negated at its root
+                        act_spans = [sp for sp in act_spans if not _root_negated(seg.doc, sp)]
+                    spans = _merge(spans, act_spans)
                 if spans and getattr(phrase_set, "exception_acts", None):
                     blocked = [a.local for a in self.acts if a.turn == seg.turn.index and a.name in phrase_set.exception_acts]
                     spans = [sp for sp in spans if not any(_sentence_overlaps(seg.doc, sp, b) for b in blocked)]
@@ -192,6 +195,13 @@ class Context:
         if not before:
             return ""
         return problem_sentence(before[-1].text)
+
+
+def _root_negated(doc: Any, span: tuple[int, int]) -> bool:
+    piece = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if piece is None or not len(piece):
+        return False
+    return any(child.dep_ == "neg" for child in piece.root.children)
 
 
 def _sentence_overlaps(doc: Any, span: tuple[int, int], other: tuple[int, int]) -> bool:
