@@ -21,7 +21,8 @@ from typing import Any, Sequence
 from .definitions import ActDefinition
 
 CLASSIFIER_PATH = Path(__file__).parent / "data" / "classifier.npz"
-CLOSE = 0.82  # cosine similarity at which a sentence "says the same" as an example
+CLOSE = 0.82
+KNN = 7  # cosine similarity at which a sentence "says the same" as an example
 
 
 @dataclass(frozen=True)
@@ -32,15 +33,38 @@ class Classifier:
     thresholds: Any  # (n_acts,) tuned on the training part by cross-validation
     model: str
     data_hash: str
+    vectors: Any = None  # (n, 384) the training sentences, for the nearest-neighbour vote
+    speakers: Any = None  # (n,) agent | customer
+    labels: Any = None  # (n, n_acts) 0/1
 
     def probabilities(self, vectors: Any) -> Any:
+        """Per act: the mean of the logistic regression's probability and the vote of the seven
+        nearest training sentences of the act's speaker."""
         import numpy as np
 
         logits = vectors @ self.weights.T + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        lr = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        if self.vectors is None:
+            return lr
+        sims = vectors @ self.vectors.T  # (m, n)
+        out = np.empty_like(lr)
+        for speaker in ("agent", "customer"):
+            cols = [i for i, a in enumerate(self.acts) if self.act_speakers[i] == speaker]
+            rows = np.flatnonzero(self.speakers == speaker)
+            if not cols or not len(rows):
+                continue
+            s = sims[:, rows]
+            k = min(KNN, s.shape[1])
+            idx = np.argpartition(-s, k - 1, axis=1)[:, :k]
+            near = np.take_along_axis(s, idx, 1)
+            w = np.maximum(near, 0) ** 3
+            for c in cols:
+                votes = self.labels[rows, c][idx]
+                out[:, c] = (lr[:, c] + (w * votes).sum(1) / np.maximum(w.sum(1), 1e-9)) / 2
+        return out
 
 
-def load_classifier(path: Path = CLASSIFIER_PATH, model: str = "") -> Classifier | None:
+def load_classifier(path: Path = CLASSIFIER_PATH, model: str = "", speakers: dict[str, str] | None = None) -> Classifier | None:
     if not path.is_file():
         return None
     import numpy as np
@@ -49,9 +73,12 @@ def load_classifier(path: Path = CLASSIFIER_PATH, model: str = "") -> Classifier
         meta_model = str(data["model"])
         if model and meta_model != model:
             return None  # trained on another encoder's vectors: useless here
-        return Classifier(tuple(str(a) for a in data["acts"]), data["weights"].astype(np.float32),
-                          data["bias"].astype(np.float32), data["thresholds"].astype(np.float32), meta_model,
-                          str(data["data_hash"]))
+        acts = tuple(str(a) for a in data["acts"])
+        classifier = Classifier(acts, data["weights"].astype(np.float32), data["bias"].astype(np.float32),
+                                data["thresholds"].astype(np.float32), meta_model, str(data["data_hash"]),
+                                data["vectors"].astype(np.float32), data["speakers"].astype(str), data["labels"])
+        object.__setattr__(classifier, "act_speakers", tuple((speakers or {}).get(a, "agent") for a in acts))
+        return classifier
 
 
 class ExampleIndex:

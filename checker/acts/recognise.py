@@ -97,7 +97,9 @@ class ActRecogniser:
         self.status = encoder_status or EncoderStatus(False, "", "the sentence model was switched off; acts were recognised by patterns only")
         self.patterns = PatternMatcher(nlp, self.definitions.values())
         self.examples = ExampleIndex(self.encoder, list(self.definitions.values())) if self.encoder else None
-        self.classifier = load_classifier(model=self.encoder.model) if self.encoder else None
+        self.classifier = (load_classifier(model=self.encoder.model,
+                                           speakers={n: d.speaker for n, d in self.definitions.items()})
+                           if self.encoder else None)
 
     def with_extra_examples(self, nlp: Any, extra: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> "ActRecogniser":
         """A recogniser whose acts carry a centre's added examples and near-misses."""

@@ -89,6 +89,13 @@ class ConditionalRule(Rule):
             return
         if hit:
             if self._also and not self._also_near(ctx, hit, later):
+                # a later response that does come with the 'also' part (the referral, then the
+                # reference and timescale a few messages on) earns the credit
+                complete = [m for m in ctx.find(self._then, segs(later), self.negation)
+                            if m[0].turn.index >= hit[0].turn.index and self._also_near(ctx, m, later)]
+                if complete:
+                    yield self.evidence_at(ctx, complete[0])
+                    return
                 yield self.problem_at(ctx, hit, status="partly", message=self.also_message or None)
                 return
             yield self.evidence_at(ctx, hit)
