@@ -34,3 +34,18 @@ def test_agent_written_with_its_role_hint_is_found():
     text = "Cara Lowe (Agent) — 1 Apr 2026, 10:00\nHello\n=======\nCustomer — 1 Apr 2026, 10:01\nHi\n======="
     conversation = parse_transcript(text, agent="Cara Lowe (Agent)")
     assert conversation.agent == "Cara Lowe"
+
+
+def test_one_sided_evidence_decides_when_the_other_speaker_sounds_like_a_customer():
+    text = ("Ann Lee\nMar 2, 2026, 9:14 AM\n\nMy order hasn't arrived.\n\nSam Ford\nMar 2, 2026, 9:20 AM\n\n"
+            "Hi Ann, sorry about that. It's out for delivery today.\n\nAnn Lee\nMar 2, 2026, 9:25 AM\n\nThanks")
+    conversation = parse_transcript(text)
+    assert [(t.speaker, t.role) for t in conversation.turns] == [
+        ("Ann Lee", "customer"), ("Sam Ford", "agent"), ("Ann Lee", "customer")]
+
+
+def test_ticket_headings_that_say_reply_from():
+    text = ("Helpdesk ticket 5521\n==========\nReply from Ann Lee (Customer) on 2 Mar 2026 09:14\nMy order is late.\n"
+            "==========\nReply from Sam Ford (Agent) on 2 Mar 2026 10:00\nDear Ann, it arrives today.\n==========")
+    conversation = parse_transcript(text)
+    assert [(t.speaker, t.role) for t in conversation.turns] == [("Ann Lee", "customer"), ("Sam Ford", "agent")]
