@@ -91,7 +91,7 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
     if scores:
         best = max(scores, key=lambda k: scores[k])
         others = [v for k, v in scores.items() if k != best]
-        if all(scores[best] > v for v in others) and (scores[best] > 0 or (others and max(others) < 0)):
+        if scores[best] > 0 and all(scores[best] > v for v in others):  # someone must sound like an agent
             helpers = _second_agents(best, unknown, scores, raw)
             for key in unknown:
                 roles[key] = "agent" if key == best or key in helpers else "customer"
