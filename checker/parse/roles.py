@@ -12,6 +12,7 @@ AGENT_CUES = re.compile(
     r"(?:could|can|may) (?:i|you) (?:take|have|confirm|give me|send me|tell me|provide)\b|please (?:confirm|provide|send)\b"
     r"|\b(?:account|member|booking|order|policy|reference|customer) (?:number|reference)\b|date of birth|postcode"
     r"|\bwe (?:will never|never|can|can't|don't|do not|have|'ve|'ll|are)\b|\bour (?:policy|system|records|team|terms|website|app)\b"
+    r"|\bsorry (?:about that|for the|to hear|you've|you have|your)\b"
     r"|i(?:'ve| have) (?:unlocked|requested|refunded|updated|added|cancelled|changed|submitted|put|passed|credited|applied|issued)"
     r"|(?:have|enjoy) a (?:good|great|lovely|nice)\b|anything else i can|glad (?:i|we) could|you're welcome|"
     r"thank(?:s| you) for (?:contacting|getting in touch|your (?:patience|email|message)|waiting|choosing|calling)"
@@ -90,7 +91,7 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
     if scores:
         best = max(scores, key=lambda k: scores[k])
         others = [v for k, v in scores.items() if k != best]
-        if scores[best] > 0 and all(scores[best] > v for v in others):
+        if scores[best] > 0 and all(scores[best] > v for v in others):  # someone must sound like an agent
             helpers = _second_agents(best, unknown, scores, raw)
             for key in unknown:
                 roles[key] = "agent" if key == best or key in helpers else "customer"

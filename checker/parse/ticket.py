@@ -9,7 +9,8 @@ from .headers import SEPARATOR, is_header_line
 from .reading import Message, Reading
 
 HEADING = re.compile(
-    r"^[ \t]*(?P<name>[^\W\d_][\w.'’&/ -]{0,60}?)(?:[ \t]*[(\[](?P<hint>[^)\]\n]{1,30})[)\]])?"
+    r"^[ \t]*(?i:(?:public |internal )?(?:reply|response|message|comment|note) (?:from|by)[ \t]+|posted by[ \t]+)?"
+    r"(?P<name>[^\W\d_][\w.'’&/ -]{0,60}?)(?:[ \t]*[(\[](?P<hint>[^)\]\n]{1,30})[)\]])?"
     r"[ \t]+(?:[—–-]|wrote on|replied on|on)[ \t]+(?P<when>[^\n]*\d[^\n]*?)[ \t]*:?[ \t]*$"
 )
 CHANNEL = re.compile(r"\bchannel\s*:\s*(?P<value>[^·|\n]+)", re.IGNORECASE)

@@ -21,13 +21,15 @@ ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
 # A names-only chat: no role words, and nothing that says which speaker is the adviser.
+# Genuinely balanced: neither speaker offers help, asks for details or states a problem, so the
+# page must ask which one is the learner (a chat where one side asks for an order number is not).
 NAMES_ONLY_CHAT = (
     "Sam: hiya\n"
     "Priya: hello\n"
-    "Sam: my order has not come\n"
-    "Priya: oh no what is the order number\n"
-    "Sam: 55120\n"
-    "Priya: ok it will come tomorrow\n"
+    "Sam: is it still raining where you are\n"
+    "Priya: a little bit\n"
+    "Sam: ok see you\n"
+    "Priya: bye for now\n"
 )
 
 XSS_CHAT = (

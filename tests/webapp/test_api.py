@@ -21,8 +21,9 @@ from webapp.privacy import MASK
 from .conftest import LABELLED, NAMES_ONLY_CHAT, ROOT, SAMPLES, XSS_CHAT, sample
 from .test_pages import SlowChecker
 
-REPORT_KEYS = {"id", "channel", "agent", "speakers", "warnings", "turns", "notes", "model", "proofreading",
-               "readability", "rules", "score", "decision", "critical_failures", "criteria", "findings", "priorities", "feedback"}
+REPORT_KEYS = {"id", "channel", "agent", "speakers", "warnings", "turns", "unread_lines", "notes", "model", "proofreading",
+               "readability", "rules", "score", "decision", "critical_failures", "criteria", "findings", "priorities",
+               "feedback", "acts", "act_recognisers"}
 
 
 def roundtrip(data):

@@ -30,7 +30,27 @@ def test_balanced_evidence_still_asks():
     assert set(info.value.speakers) == {"Ann", "Ben"}
 
 
+def test_a_customer_alone_does_not_make_the_other_speaker_an_agent():
+    with pytest.raises(SpeakerError):
+        parse_transcript("Sam: hi, my parcel is late\nAlex: oh no, that is bad\nSam: yes it is\nAlex: ok then\n")
+
+
 def test_agent_written_with_its_role_hint_is_found():
     text = "Cara Lowe (Agent) — 1 Apr 2026, 10:00\nHello\n=======\nCustomer — 1 Apr 2026, 10:01\nHi\n======="
     conversation = parse_transcript(text, agent="Cara Lowe (Agent)")
     assert conversation.agent == "Cara Lowe"
+
+
+def test_an_apology_for_the_problem_sounds_like_the_agent():
+    text = ("Ann Lee\nMar 2, 2026, 9:14 AM\n\nMy order hasn't arrived.\n\nSam Ford\nMar 2, 2026, 9:20 AM\n\n"
+            "Hi Ann, sorry about that. It's out for delivery today.\n\nAnn Lee\nMar 2, 2026, 9:25 AM\n\nThanks")
+    conversation = parse_transcript(text)
+    assert [(t.speaker, t.role) for t in conversation.turns] == [
+        ("Ann Lee", "customer"), ("Sam Ford", "agent"), ("Ann Lee", "customer")]
+
+
+def test_ticket_headings_that_say_reply_from():
+    text = ("Helpdesk ticket 5521\n==========\nReply from Ann Lee (Customer) on 2 Mar 2026 09:14\nMy order is late.\n"
+            "==========\nReply from Sam Ford (Agent) on 2 Mar 2026 10:00\nDear Ann, it arrives today.\n==========")
+    conversation = parse_transcript(text)
+    assert [(t.speaker, t.role) for t in conversation.turns] == [("Ann Lee", "customer"), ("Sam Ford", "agent")]
