@@ -75,9 +75,13 @@ class SentenceEncoder:
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._cache: OrderedDict[str, object] = OrderedDict()
-        self._cache_size = cache_size
+        self.cache_size = cache_size
         self._lock = threading.Lock()
         self.model = MODEL_ID
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
 
     def embed(self, sentences: Sequence[str], batch_size: int = 16):
         """An (n, 384) float32 array of unit vectors, one row per sentence."""
@@ -102,7 +106,7 @@ class SentenceEncoder:
                         for i in todo[text]:
                             out[i] = vec
                         self._cache[text] = vec
-                        if len(self._cache) > self._cache_size:
+                        if len(self._cache) > self.cache_size:
                             self._cache.popitem(last=False)
         return out
 

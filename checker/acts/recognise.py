@@ -131,7 +131,10 @@ class ActRecogniser:
         # each unit, then the clauses of the units that split: one batch for the encoder
         pieces: list[tuple[Unit, int, int]] = [(u, u.start, u.end) for u in units]
         for u in units:
-            pieces.extend((u, a, b) for a, b in clauses_of(u))
+            # only the agent's closing messages get a second look clause by clause, where one
+            # sentence so often thanks and says goodbye at once (every clause costs an embedding)
+            if u.turn.role == "agent" and self._closing(u, per_speaker["agent"], conversation.channel):
+                pieces.extend((u, a, b) for a, b in clauses_of(u))
         acts: list[Act] = []
         vectors = self.encoder.embed([u.turn.text[a:b] for u, a, b in pieces]) if (self.encoder and pieces) else None
         probs = self.classifier.probabilities(vectors) if (self.classifier is not None and vectors is not None) else None
@@ -177,6 +180,12 @@ class ActRecogniser:
         if d.position == "opening":
             return where < OPENING_TURNS
         return where >= len(speaker_turns) - CLOSING_TURNS
+
+    @staticmethod
+    def _closing(unit: Unit, speaker_turns: list[int], channel: str) -> bool:
+        if channel == "email":
+            return unit.position >= unit.of - EMAIL_CLOSING_UNITS
+        return speaker_turns.index(unit.turn.index) >= len(speaker_turns) - CLOSING_TURNS
 
     def _act(self, d: ActDefinition, unit: Unit, start: int, end: int, confidence: float, source: str,
              evidence: str) -> Act:
