@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .analyse import analyse
+from .budget import budget, check_time
+from .errors import InputError
 from .model import AnalysedConversation, Conversation, Report
 from .nlp import DEFAULT_MODEL, load_model
 from .parse import MAX_INPUT_BYTES, parse_bytes, parse_transcript
@@ -21,8 +23,11 @@ from .proofing import default_accepted_words, make_proofreader
 class Checker:
     def __init__(self, model: str = DEFAULT_MODEL, languagetool_url: str | None = None,
                  accepted_words: list[str] | None = None, max_bytes: int = MAX_INPUT_BYTES,
-                 rules_paths: dict[str, str | Path] | None = None):
+                 rules_paths: dict[str, str | Path] | None = None, time_limit: float | None = None):
+        """``time_limit``: seconds per check (None: no overall limit; tutors' patterns always share
+        ``checker.budget.REGEX_BUDGET`` per check)."""
         self.model_name = model
+        self.time_limit = time_limit
         self.nlp = load_model(model)
         words = default_accepted_words() + list(accepted_words or [])
         self.accepted_words = frozenset(w.lower() for w in words)
@@ -58,14 +63,30 @@ class Checker:
             return self._rulesets[name]
 
     def check(self, text: str | bytes | Conversation, *, channel: str = "auto", agent: str | None = None,
-              rules: str = "default", name: str = "<input>") -> Report:
+              rules: str = "default", name: str = "<input>", time_limit: float | None = None) -> Report:
+        """Judge one transcript within ``time_limit`` seconds (default: the Checker's)."""
         from .evaluate import evaluate
         from .report import build_report
 
         ruleset = self.ruleset(rules)
-        conversation = text if isinstance(text, Conversation) else self.parse(text, name=name, channel=channel, agent=agent)
-        analysed = self.analyse(conversation, ruleset.accepted_words)
-        return build_report(analysed, ruleset, evaluate(analysed, ruleset))
+        with budget(time_limit if time_limit is not None else self.time_limit):
+            conversation = text if isinstance(text, Conversation) else self._parse_guarded(text, name, channel, agent)
+            check_time("reading the transcript")
+            analysed = self.analyse(conversation, ruleset.accepted_words)
+            return build_report(analysed, ruleset, evaluate(analysed, ruleset))
+
+    def _parse_guarded(self, text, name, channel, agent) -> Conversation:
+        """``parse``, with the ways Python itself refuses an input reported as an input error."""
+        try:
+            return self.parse(text, name=name, channel=channel, agent=agent)
+        except RecursionError:
+            raise InputError("the transcript is nested too deeply to read", source=name) from None
+        except UnicodeError:
+            raise InputError("the transcript holds characters that cannot be read as text", source=name) from None
+        except ValueError as exc:
+            if "integer string conversion" in str(exc):
+                raise InputError("the transcript holds a number too long to read", source=name) from None
+            raise
 
     def close(self) -> None:
         self._proof_pool.shutdown(wait=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable, Iterable
 
+from .budget import check_time
 from .model import AnalysedConversation, Finding, Turn
 
 SALUTATION_LINE = re.compile(
@@ -219,6 +220,7 @@ def evaluate(analysed: AnalysedConversation, ruleset: Any, include_drafts: bool 
         if not rule.applies_to(ctx.channel):
             continue
         findings.extend(rule.evaluate(ctx))
+        check_time("applying the rules")
     return deduplicate(findings)
 
 
