@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -218,7 +219,8 @@ def _walk(folder: Path, excluded: set[Path], visited: set[Path] | None = None,
         try:
             is_dir, is_file, is_link = child.is_dir(), child.is_file(), child.is_symlink()
         except OSError as exc:
-            yield path, f"cannot read: {exc.strerror or exc}"
+            yield path, ("a symbolic link that loops: skipped" if exc.errno == errno.ELOOP
+                         else f"cannot read: {exc.strerror or exc}")
             continue
         if is_dir:
             try:
@@ -243,7 +245,7 @@ def _walk(folder: Path, excluded: set[Path], visited: set[Path] | None = None,
             except RuntimeError:
                 why = "a symbolic link that loops: skipped"
             except OSError as exc:
-                why = ("a symbolic link that loops: skipped" if getattr(exc, "errno", None) == 40
+                why = ("a symbolic link that loops: skipped" if exc.errno == errno.ELOOP
                        else "a symbolic link to nothing (its target is missing): skipped")
             yield path, why
         else:
