@@ -126,5 +126,6 @@ def healthz():
         "rulesets": usable,
         "unavailable_rulesets": _broken(),
         "check_workers": runner.workers,
+        "check_mode": runner.mode,
         "check_timeout": runner.timeout,
     }), (200 if usable else 503)
