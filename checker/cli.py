@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from .errors import ReplyCheckError
+from .errors import InputError, ReplyCheckError
 
 # name → ("module:attribute" of a click command, short help shown by --help without importing it)
 LAZY_COMMANDS = {
@@ -105,8 +105,21 @@ def check(file, fmt, channel, agent, rules, strict, model, languagetool_url, tim
     from .parse import read_file
     from .report import render_text
 
+    if file != "-":
+        import os
+        import stat
+
+        try:
+            mode = os.stat(file).st_mode
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", source=file) from None
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a pipe or device would block or never end
+            raise InputError("not a regular file (a pipe, socket or device); save the transcript to a file", source=file)
     checker = build_checker(model, languagetool_url, time_limit)
-    conversation = read_file(file, channel=channel, agent=agent, max_bytes=checker.max_bytes)
+    from .engine import read_guarded
+
+    conversation = read_guarded(lambda: read_file(file, channel=channel, agent=agent, max_bytes=checker.max_bytes),
+                                name=file)
     report = checker.check(conversation, rules=rules)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

@@ -76,18 +76,24 @@ class Checker:
             return build_report(analysed, ruleset, evaluate(analysed, ruleset))
 
     def _parse_guarded(self, text, name, channel, agent) -> Conversation:
-        """``parse``, with the ways Python itself refuses an input reported as an input error."""
-        try:
-            return self.parse(text, name=name, channel=channel, agent=agent)
-        except RecursionError:
-            raise InputError("the transcript is nested too deeply to read", source=name) from None
-        except UnicodeError:
-            raise InputError("the transcript holds characters that cannot be read as text", source=name) from None
-        except ValueError as exc:
-            if "integer string conversion" in str(exc):
-                raise InputError("the transcript holds a number too long to read", source=name) from None
-            raise
+        return read_guarded(lambda: self.parse(text, name=name, channel=channel, agent=agent), name=name)
 
     def close(self) -> None:
         self._proof_pool.shutdown(wait=True)
         self.proofreader.close()
+
+
+def read_guarded(read, name: str = "<input>"):
+    """``read()`` (a call of a parser), with the ways Python itself refuses an input (nesting
+    too deep for its recursion limit, a number too long to convert, text it cannot encode)
+    reported as one input error instead of a traceback."""
+    try:
+        return read()
+    except RecursionError:
+        raise InputError("the transcript is nested too deeply to read", source=name) from None
+    except UnicodeError:
+        raise InputError("the transcript holds characters that cannot be read as text", source=name) from None
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):
+            raise InputError("the transcript holds a number too long to read", source=name) from None
+        raise
