@@ -314,16 +314,19 @@ class ProcessCheckRunner:
         return proc
 
     def _replace(self, proc: _CheckProcess) -> None:
-        """Kill ``proc`` and bring a fresh one up in the background."""
-        proc.kill()
+        """Kill ``proc`` and bring a fresh one up, in the background: the request that overran
+        gets its 503 at once."""
         with self._lock:
             if proc in self._all:
                 self._all.remove(proc)
-            if self._closed:
-                return
-            self.restarts += 1
+            closed = self._closed
+            if not closed:
+                self.restarts += 1
 
         def restart():
+            proc.kill()
+            if closed:
+                return
             fresh = self._start()
             if fresh.wait_ready(self.START_TIMEOUT) is None and not self._closed:
                 self._idle.put(fresh)
