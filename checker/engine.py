@@ -23,9 +23,12 @@ from .proofing import default_accepted_words, make_proofreader
 class Checker:
     def __init__(self, model: str = DEFAULT_MODEL, languagetool_url: str | None = None,
                  accepted_words: list[str] | None = None, max_bytes: int = MAX_INPUT_BYTES,
-                 rules_paths: dict[str, str | Path] | None = None, time_limit: float | None = None):
+                 rules_paths: dict[str, str | Path] | None = None, time_limit: float | None = None,
+                 proof_threads: int | None = None):
         """``time_limit``: seconds per check (None: no overall limit; tutors' patterns always share
-        ``checker.budget.REGEX_BUDGET`` per check)."""
+        ``checker.budget.REGEX_BUDGET`` per check). ``proof_threads``: threads that proofread while
+        spaCy parses (default up to 4); 0 proofreads in the calling thread, for a process that is
+        one of several sharing the cores (the web app's check processes)."""
         self.model_name = model
         self.time_limit = time_limit
         self.nlp = load_model(model)
@@ -38,8 +41,9 @@ class Checker:
         self._lock = threading.Lock()
         # proofreading runs here while spaCy parses (harper releases the GIL); one harper linter
         # per pool thread, so at most this many are built
-        self._proof_pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)),
-                                              thread_name_prefix="replycheck-proof")
+        threads = max(1, min(4, os.cpu_count() or 1)) if proof_threads is None else proof_threads
+        self._proof_pool = (ThreadPoolExecutor(max_workers=threads, thread_name_prefix="replycheck-proof")
+                            if threads > 0 else None)
 
     # -- stages -----------------------------------------------------------------------------
 
@@ -79,7 +83,8 @@ class Checker:
         return read_guarded(lambda: self.parse(text, name=name, channel=channel, agent=agent), name=name)
 
     def close(self) -> None:
-        self._proof_pool.shutdown(wait=True)
+        if self._proof_pool is not None:
+            self._proof_pool.shutdown(wait=True)
         self.proofreader.close()
 
 
