@@ -939,6 +939,9 @@ def main() -> int:
           f"wrong statuses {counts['status']}")
     if parse_only:
         print(f"of which in checker/parse (fixed on the parse branch): {len(parse_only)}")
+    rest = [r for r in failed if not r.parse_area]
+    print("outside checker/parse: " + ", ".join(f"{k} {sum(1 for r in rest if r.problem == k)}"
+                                                  for k in ("traceback", "hang", "lost", "status")))
     return 1 if failed else 0
 
 
