@@ -51,3 +51,24 @@ def test_cli_check_over_its_time_limit_is_one_line():
     result = run(["check", "-", "--timeout", "0.1"], stdin=text.encode())
     err = result.stderr.decode()
     assert result.returncode == 2 and err.count("\n") == 1 and "time limit of 0.1 s" in err, err
+
+
+@pytest.mark.parametrize("data, suffix", [
+    (b'{"messages": ' + b"[" * 10_000 + b"]" * 10_000 + b"}", ".json"),
+    (b'{"messages": [{"role": "agent", "text": "hi", "time": ' + b"9" * 5000 + b"}]}", ".json"),
+], ids=["nested-10000", "5000-digits"])
+def test_cli_input_python_refuses_to_read_is_one_line(tmp_path, data, suffix):
+    path = tmp_path / f"t{suffix}"
+    path.write_bytes(data)
+    result = run(["check", str(path)])
+    err = result.stderr.decode()
+    assert result.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def test_cli_check_refuses_a_pipe_without_reading_it(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    result = run(["check", str(fifo)])
+    assert result.returncode == 2 and "not a regular file" in result.stderr.decode()
