@@ -111,8 +111,8 @@ def check(file, fmt, channel, agent, rules, strict, model, languagetool_url, tim
 
         try:
             mode = os.stat(file).st_mode
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", source=file) from None
+        except OSError:  # missing or unreadable: the reader says which, as always
+            mode = stat.S_IFREG
         if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a pipe or device would block or never end
             raise InputError("not a regular file (a pipe, socket or device); save the transcript to a file", source=file)
     checker = build_checker(model, languagetool_url, time_limit)
