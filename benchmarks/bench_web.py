@@ -1,12 +1,21 @@
-"""Latency of ``POST /api/check`` for a 30-turn chat against ``replycheck serve``, on loopback.
+"""Throughput and latency of ``POST /api/check`` against ``replycheck serve``, on loopback, and
+what happens when one check overruns its time limit.
 
     .venv/bin/python benchmarks/bench_web.py [--requests 200] [--clients 8] [--threads 8]
 
-Starts ``replycheck serve`` on a free port on 127.0.0.1 (or uses ``--url http://127.0.0.1:PORT``
-of one already running; only loopback addresses are accepted), warms it up, then prints p50
-and p95 latency for one client sending requests one after another, and for ``--clients``
-clients sending ``--requests`` requests between them at the same time. Each client keeps one
-HTTP/1.1 connection open, as a browser would.
+Starts ``replycheck serve`` (this checkout's code: ``python -m checker.cli serve``) on a free port
+on 127.0.0.1 (or uses ``--url http://127.0.0.1:PORT`` of one already running; only loopback
+addresses are accepted), warms it up, then prints p50 and p95 latency and requests a second for
+one client sending requests one after another, and for ``--clients`` clients sending
+``--requests`` requests between them at the same time, and the ratio of the two throughputs
+(the goal on 2 cores: at least 1.8). Each client keeps one HTTP/1.1 connection open, as a
+browser would.
+
+Then the overrun case: one client sends the largest conversation the checker accepts (1,000
+messages, 164 KB) which takes longer than the server's time limit (``check_timeout`` on
+``/healthz``, 20 s by default), while ``--clients`` - 1 others keep sending the 30-turn chat. It
+prints the slow request's status and time (expected: 503 within the limit) and the others'
+statuses (expected: all 200) and latency.
 
 The transcript is corpora/labelled/chat/c33_* (29 turns) plus a closing customer line: 30 turns.
 """
@@ -27,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = next((ROOT / "corpora" / "labelled" / "chat").glob("c33_*.txt"))
+LOAD_BEFORE = ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def thirty_turn_chat() -> str:
@@ -54,15 +64,15 @@ class Client:
         self.conn = http.client.HTTPConnection(host, port, timeout=120)
         self.body = body
 
-    def post(self) -> tuple[float, dict | None]:
+    def post(self, expect_ok: bool = True) -> tuple[float, int]:
         start = time.perf_counter()
         self.conn.request("POST", "/api/check", body=self.body, headers={"Content-Type": "application/json"})
         response = self.conn.getresponse()
         data = response.read()
         elapsed = time.perf_counter() - start
-        if response.status != 200:
+        if expect_ok and response.status != 200:
             raise RuntimeError(f"HTTP {response.status}: {data[:300]!r}")
-        return elapsed, None
+        return elapsed, response.status
 
     def post_json(self) -> dict:
         self.conn.request("POST", "/api/check", body=self.body, headers={"Content-Type": "application/json"})
@@ -75,9 +85,11 @@ class Client:
 
 def start_server(threads: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    exe = Path(sys.executable).with_name("replycheck")
-    proc = subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYCHECK_")}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.Popen([sys.executable, "-m", "checker.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--threads", str(threads)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -141,6 +153,53 @@ def run(host: str, port: int, body: bytes, clients: int, requests: int) -> list[
     return latencies
 
 
+def largest_chat() -> str:
+    """1,000 messages, 164 KB: the most the checker accepts in messages, and slow to check."""
+    line = ("I am sorry to hear that your parcel has not arrived yet, let me check the tracking details on our "
+            "system for you now, it should only take a moment or two. ")
+    return "".join(f"Agent: {line}\nCustomer: {line}\n" for _ in range(500))
+
+
+def overrun(host: str, port: int, body: bytes, clients: int, limit: float) -> None:
+    """One client sends a check that overruns the limit; the others keep checking."""
+    slow_body = json.dumps({"text": largest_chat()}).encode("utf-8")
+    slow: dict = {}
+    others: list[tuple[float, int]] = []
+    lock = threading.Lock()
+
+    def send_slow():
+        client = Client(host, port, slow_body)
+        try:
+            slow["seconds"], slow["status"] = client.post(expect_ok=False)
+        finally:
+            client.close()
+
+    def keep_checking():
+        client = Client(host, port, body)
+        try:
+            while "status" not in slow:
+                result = client.post(expect_ok=False)
+                with lock:
+                    others.append(result)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=send_slow)] + [threading.Thread(target=keep_checking) for _ in range(clients - 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = sorted({s for _, s in others})
+    ok = [t for t, s in others if s == 200]
+    verdict = "as expected" if slow["status"] == 503 and slow["seconds"] <= limit + 1 and statuses == [200] else "NOT as expected"
+    print(f"\noverrun: one request with the largest conversation ({len(slow_body) / 1024:.0f} KB, 1,000 messages) "
+          f"against a {limit:g} s limit, {clients - 1} other clients checking the 30-turn chat meanwhile")
+    print(f"  slow request: HTTP {slow['status']} after {slow['seconds']:.1f} s")
+    print(f"  others: {len(others)} requests, statuses {statuses}, p50 {percentile(ok, 50) * 1000:.0f} ms, "
+          f"p95 {percentile(ok, 95) * 1000:.0f} ms" if ok else f"  others: {len(others)} requests, statuses {statuses}")
+    print(f"  -> {verdict} (503 within the limit, every other request 200)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=200, help="requests in the concurrent run (default 200)")
@@ -149,6 +208,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="serve --threads when starting a server (default 8)")
     parser.add_argument("--warmup", type=int, default=10, help="requests before measuring (default 10)")
     parser.add_argument("--url", help="an already running server on loopback, e.g. http://127.0.0.1:8000")
+    parser.add_argument("--skip-overrun", action="store_true", help="leave out the overrun case")
     args = parser.parse_args()
 
     text = thirty_turn_chat()
@@ -186,10 +246,14 @@ def main() -> None:
               f"{percentile(concurrent, 95) * 1000:8.0f} {len(concurrent) / wall:7.1f}")
         health = Client(host, port, b"")
         health.conn.request("GET", "/healthz")
-        workers = json.loads(health.conn.getresponse().read())["check_workers"]
+        info = json.loads(health.conn.getresponse().read())
         health.close()
-        print(f"\n(cores: {os.cpu_count()}; the server runs {workers} check thread(s): with 8 clients, "
-              "most of the latency is waiting for a turn)")
+        ratio = (len(concurrent) / wall) / (len(single) / sum(single))
+        print(f"\nthroughput, {args.clients} clients / 1 client: {ratio:.2f}x (goal on 2 cores: at least 1.8x)")
+        print(f"(cores: {os.cpu_count()}; the server checks in {info['check_workers']} "
+              f"{info.get('check_mode', 'threads')}; load average before the run: {LOAD_BEFORE})")
+        if not args.skip_overrun:
+            overrun(host, port, body, args.clients, float(info["check_timeout"]))
     finally:
         if proc is not None:
             proc.terminate()

@@ -12,10 +12,43 @@ from typing import Any
 
 from textstat.textstat import textstatistics
 
+from .budget import check_time
+from .errors import LimitError
 from .model import AnalysedConversation, Conversation, ProofIssue, Proofreading, Readability, Sentence
 from .proofing import ProofOutput, Proofreader
 
 LONG_SENTENCE_WORDS = 25
+
+# What the NLP is given at most, checked before spaCy sees any text. A learner's message is a few
+# hundred characters and a conversation a few thousand; these leave room for long emails and
+# long chats and keep one check to seconds (spaCy itself refuses a text over 1,000,000
+# characters, after a minute's work).
+MAX_MESSAGE_CHARS = 20_000
+MAX_TURNS = 1_000
+MAX_TEXT_CHARS = 200_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_limits(conversation: Conversation) -> None:
+    """Refuse, with one line saying what to do, a conversation larger than ReplyCheck judges or
+    holding text no NLP library can encode (a lone UTF-16 surrogate)."""
+    turns = conversation.turns
+    if len(turns) > MAX_TURNS:
+        raise LimitError(f"the transcript has {len(turns):,} messages; ReplyCheck judges conversations of up to "
+                         f"{MAX_TURNS:,} messages: check one conversation at a time", source=conversation.id or None)
+    total = 0
+    for turn in turns:
+        if len(turn.text) > MAX_MESSAGE_CHARS:
+            raise LimitError(f"message {turn.index + 1} is {len(turn.text):,} characters long; ReplyCheck judges messages of "
+                             f"up to {MAX_MESSAGE_CHARS:,} characters: check whether the transcript's speaker lines were "
+                             "lost, or split the message", source=conversation.id or None)
+        if _SURROGATE.search(turn.text):
+            raise LimitError(f"message {turn.index + 1} holds an invalid character (a lone UTF-16 surrogate, e.g. half "
+                             "an emoji): save the transcript again as UTF-8", source=conversation.id or None)
+        total += len(turn.text)
+    if total > MAX_TEXT_CHARS:
+        raise LimitError(f"the messages hold {total:,} characters; ReplyCheck judges conversations of up to "
+                         f"{MAX_TEXT_CHARS:,} characters: check one conversation at a time", source=conversation.id or None)
 _NAME_ENTS = {"PERSON", "ORG", "GPE", "PRODUCT", "FAC", "NORP", "LOC", "WORK_OF_ART", "EVENT"}
 _NOT_WORDS = re.compile(r"(?:https?://|www\.|@|\d)")
 
@@ -31,12 +64,17 @@ def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | Non
             executor: Executor | None = None) -> AnalysedConversation:
     """With an ``executor``, the proofreader (harper releases the GIL) runs on another core
     while spaCy parses; the result is the same either way."""
+    check_limits(conversation)
     turns = conversation.turns
     agent_texts = [t.text for t in turns if t.role == "agent"]
     pending = None
     if proofreader is not None and agent_texts and executor is not None:
         pending = executor.submit(proofreader.check, agent_texts)
-    docs = tuple(nlp.pipe([t.text for t in turns]))
+    docs = []
+    for doc in nlp.pipe([t.text for t in turns]):
+        docs.append(doc)
+        check_time("analysing the messages")
+    docs = tuple(docs)
     agent = [(t, d) for t, d in zip(turns, docs) if t.role == "agent"]
 
     sentences = []
@@ -50,10 +88,26 @@ def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | Non
     if proofreader is None or not agent:
         raw = None
     else:
-        raw = pending.result() if pending is not None else proofreader.check(agent_texts)
+        raw = _wait(pending) if pending is not None else proofreader.check(agent_texts)
+        check_time("proofreading")
     proofreading = _proofread(conversation, agent, proofreader, raw, accepted_words)
     return AnalysedConversation(conversation, docs, proofreading, readability, tuple(sentences),
                                 model=model_name or getattr(nlp, "meta", {}).get("name", ""))
+
+
+def _wait(pending):
+    """The proofreader's result, within what is left of the check's time budget."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from . import budget
+
+    current = budget.current()
+    remaining = current.remaining() if current is not None else None
+    try:
+        return pending.result(timeout=None if remaining is None else max(0.0, remaining))
+    except FutureTimeout:
+        current.check("proofreading")
+        raise
 
 
 def _readability(texts: list[str], sentences: list[Sentence], docs: list[Any]) -> Readability:

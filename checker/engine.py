@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .analyse import analyse
+from .budget import budget, check_time
+from .errors import InputError
 from .model import ActedConversation, AnalysedConversation, Conversation, Report
 from .nlp import DEFAULT_MODEL, load_model
 from .parse import MAX_INPUT_BYTES, parse_bytes, parse_transcript
@@ -21,10 +23,17 @@ from .proofing import default_accepted_words, make_proofreader
 class Checker:
     def __init__(self, model: str = DEFAULT_MODEL, languagetool_url: str | None = None,
                  accepted_words: list[str] | None = None, max_bytes: int = MAX_INPUT_BYTES,
-                 rules_paths: dict[str, str | Path] | None = None, use_encoder: bool = True):
+                 rules_paths: dict[str, str | Path] | None = None, time_limit: float | None = None,
+                 proof_threads: int | None = None, use_encoder: bool = True):
+        """``time_limit``: seconds per check (None: no overall limit; tutors' patterns always share
+        ``checker.budget.REGEX_BUDGET`` per check). ``proof_threads``: threads that proofread while
+        spaCy parses (default up to 4); 0 proofreads in the calling thread, for a process that is
+        one of several sharing the cores (the web app's check processes). ``use_encoder``: False
+        recognises dialogue acts by token patterns only."""
         from .acts import ActRecogniser
 
         self.model_name = model
+        self.time_limit = time_limit
         self.nlp = load_model(model)
         # the dialogue-act recogniser: sentence model loaded and act examples embedded once
         self.recogniser = ActRecogniser(self.nlp, use_encoder=use_encoder)
@@ -37,8 +46,9 @@ class Checker:
         self._lock = threading.Lock()
         # proofreading runs here while spaCy parses (harper releases the GIL); one harper linter
         # per pool thread, so at most this many are built
-        self._proof_pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)),
-                                              thread_name_prefix="replycheck-proof")
+        threads = max(1, min(4, os.cpu_count() or 1)) if proof_threads is None else proof_threads
+        self._proof_pool = (ThreadPoolExecutor(max_workers=threads, thread_name_prefix="replycheck-proof")
+                            if threads > 0 else None)
 
     # -- stages -----------------------------------------------------------------------------
 
@@ -65,15 +75,39 @@ class Checker:
             return self._rulesets[name]
 
     def check(self, text: str | bytes | Conversation, *, channel: str = "auto", agent: str | None = None,
-              rules: str = "default", name: str = "<input>") -> Report:
+              rules: str = "default", name: str = "<input>", time_limit: float | None = None) -> Report:
+        """Judge one transcript within ``time_limit`` seconds (default: the Checker's)."""
         from .evaluate import evaluate
         from .report import build_report
 
         ruleset = self.ruleset(rules)
-        conversation = text if isinstance(text, Conversation) else self.parse(text, name=name, channel=channel, agent=agent)
-        acted = self.acts(self.analyse(conversation, ruleset.accepted_words))
-        return build_report(acted, ruleset, evaluate(acted, ruleset))
+        with budget(time_limit if time_limit is not None else self.time_limit):
+            conversation = text if isinstance(text, Conversation) else self._parse_guarded(text, name, channel, agent)
+            check_time("reading the transcript")
+            acted = self.acts(self.analyse(conversation, ruleset.accepted_words))
+            check_time("recognising dialogue acts")
+            return build_report(acted, ruleset, evaluate(acted, ruleset))
+
+    def _parse_guarded(self, text, name, channel, agent) -> Conversation:
+        return read_guarded(lambda: self.parse(text, name=name, channel=channel, agent=agent), name=name)
 
     def close(self) -> None:
-        self._proof_pool.shutdown(wait=True)
+        if self._proof_pool is not None:
+            self._proof_pool.shutdown(wait=True)
         self.proofreader.close()
+
+
+def read_guarded(read, name: str = "<input>"):
+    """``read()`` (a call of a parser), with the ways Python itself refuses an input (nesting
+    too deep for its recursion limit, a number too long to convert, text it cannot encode)
+    reported as one input error instead of a traceback."""
+    try:
+        return read()
+    except RecursionError:
+        raise InputError("the transcript is nested too deeply to read", source=name) from None
+    except UnicodeError:
+        raise InputError("the transcript holds characters that cannot be read as text", source=name) from None
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):
+            raise InputError("the transcript holds a number too long to read", source=name) from None
+        raise

@@ -38,3 +38,18 @@ class SetupError(ReplyCheckError):
 
 class RuleError(ReplyCheckError):
     """A rule file is malformed. Names the file, line and key."""
+
+
+class TimeLimitError(InputError):
+    """A check ran past its time limit and was stopped. An input error: the same text would take
+    as long again (a batch keeps it as failed and does not retry it on every run)."""
+
+    def __init__(self, seconds: float, where: str = "", **kwargs):
+        self.seconds = seconds
+        stage = f" while {where}" if where else ""
+        super().__init__(f"checking took longer than the time limit of {seconds:g} s{stage}, so it was stopped; "
+                         "check one conversation at a time, or a shorter one", **kwargs)
+
+
+class LimitError(InputError):
+    """The transcript is larger than ReplyCheck judges: a message too long, too many messages."""

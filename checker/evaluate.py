@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from .budget import check_time
 from .model import Act, ActedConversation, AnalysedConversation, Finding, Turn
 
 SALUTATION_LINE = re.compile(
@@ -93,26 +94,20 @@ class Context:
     # -- scopes ----------------------------------------------------------------------------
 
     def segments(self, scope: str) -> list[Segment]:
-        if scope == "agent_turns":
-            return [self._whole(t) for t in self.agent_turns]
-        if scope == "first_agent_turn":
-            return [self._whole(self.agent_turns[0])] if self.agent_turns else []
-        if scope == "last_agent_turn":
-            return [self._whole(self.agent_turns[-1])] if self.agent_turns else []
-        if scope == "customer_turns":
-            return [self._whole(t) for t in self.customer_turns]
-        if scope == "all_turns":
-            return [self._whole(t) for t in self.turns if t.role != "system"]
-        if scope in ("email_salutation", "email_body", "email_signoff"):
-            if self.channel != "email":
-                return []
-            if not self.agent_turns:
-                return []
-            # the learner's reply is the newest agent message; earlier ones are quoted history
-            turn = self.agent_turns[-1]
-            start, end = getattr(self.email_parts(turn), scope.split("_", 1)[1])
-            return [Segment(turn, self.doc(turn), start, end)]
-        raise ValueError(f"unknown scope {scope!r}")
+        resolver = SCOPES.get(scope)
+        if resolver is None:  # the loader refuses such a rule; a rule built by hand still gets a clear error
+            from .errors import RuleError
+
+            raise RuleError(f"unknown scope {scope!r} (one of: {', '.join(SCOPES)})")
+        return resolver(self)
+
+    def _email_part(self, part: str) -> list[Segment]:
+        if self.channel != "email" or not self.agent_turns:
+            return []
+        # the learner's reply is the newest agent message; earlier ones are quoted history
+        turn = self.agent_turns[-1]
+        start, end = getattr(self.email_parts(turn), part)
+        return [Segment(turn, self.doc(turn), start, end)]
 
     def _whole(self, turn: Turn) -> Segment:
         return Segment(turn, self.doc(turn), 0, len(turn.text))
@@ -225,6 +220,20 @@ def _merge(spans: list[tuple[int, int]], extra: list[tuple[int, int]]) -> list[t
     return sorted(chosen)
 
 
+# The one registry of scopes: what the loader accepts (``checker.rules.base.SCOPES``) is exactly
+# what can be resolved here. A new scope is a new entry.
+SCOPES: dict[str, Callable[[Context], list[Segment]]] = {
+    "agent_turns": lambda ctx: [ctx._whole(t) for t in ctx.agent_turns],
+    "first_agent_turn": lambda ctx: [ctx._whole(ctx.agent_turns[0])] if ctx.agent_turns else [],
+    "last_agent_turn": lambda ctx: [ctx._whole(ctx.agent_turns[-1])] if ctx.agent_turns else [],
+    "customer_turns": lambda ctx: [ctx._whole(t) for t in ctx.customer_turns],
+    "all_turns": lambda ctx: [ctx._whole(t) for t in ctx.turns if t.role != "system"],
+    "email_salutation": lambda ctx: ctx._email_part("salutation"),
+    "email_body": lambda ctx: ctx._email_part("body"),
+    "email_signoff": lambda ctx: ctx._email_part("signoff"),
+}
+
+
 def split_email(text: str) -> EmailParts:
     lines = text.split("\n")
     offsets, pos = [], 0
@@ -287,6 +296,7 @@ def evaluate(analysed: AnalysedConversation | ActedConversation, ruleset: Any, i
         if not rule.applies_to(ctx.channel):
             continue
         findings.extend(rule.evaluate(ctx))
+        check_time("applying the rules")
     return deduplicate(findings)
 
 

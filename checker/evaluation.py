@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from . import safe_yaml
 
 from .errors import InputError, ReplyCheckError
 from .model import STATUSES
@@ -179,14 +179,22 @@ def _round(value: float | None) -> float | None:
 
 def load_labels(path: Path) -> dict[str, dict[str, Any]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"labels are not valid YAML: {getattr(exc, 'problem', exc)}", source=str(path),
-                         line=mark.line + 1 if mark else None) from None
+        data = safe_yaml.load(path.read_text(encoding="utf-8"))
+    except safe_yaml.YamlProblem as exc:
+        raise InputError(f"labels are not valid YAML: {exc.problem}", source=str(path), line=exc.line) from None
+    except UnicodeDecodeError:
+        raise InputError("labels are not UTF-8 text", source=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the labels: {exc.strerror or exc}", source=str(path)) from None
     if not isinstance(data, dict):
         raise InputError("labels must map each transcript path to its labels", source=str(path))
     for name, entry in data.items():
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(f"{str(name)[:40]!r}: each key must be a transcript's path (text)", source=str(path))
+        for key in ("channel", "agent"):
+            value = entry.get(key) if isinstance(entry, dict) else None
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"{name}: '{key}' must be text, not {str(value)[:40]!r}", source=str(path))
         labels = entry.get("labels") if isinstance(entry, dict) else None
         if not isinstance(labels, dict):
             raise InputError(f"{name}: missing 'labels' mapping", source=str(path))

@@ -1,8 +1,10 @@
 """The learner feedback page and the JSON API.
 
-``create_app`` builds one ``Checker`` (spaCy model, proofreader, rule sets) per process and
-shares it between requests; checks run on a small thread pool with a time limit (see
-``webapp.service.CheckRunner``). ``replycheck serve`` runs the app under waitress.
+``create_app`` builds one ``Checker`` (spaCy model, proofreader, rule sets) for the server's own
+use (rule sets, summaries); checks run in worker processes, one per core, each with its own
+``Checker``, within a time limit that stops them (``webapp.service.ProcessCheckRunner``). Given a
+ready ``Checker`` (tests), checks run on a thread in this process instead
+(``webapp.service.CheckRunner``). ``replycheck serve`` runs the app under waitress.
 
 Privacy: the app never logs or stores the text it is given (see ``ReplyCheckFlask.log_exception``
 and docs/web.md).
@@ -20,7 +22,7 @@ from flask_wtf.csrf import CSRFProtect
 from checker.errors import RuleError, SetupError
 
 from .config import DEFAULTS, from_environment
-from .service import CheckRunner, known_rules, usable_rules
+from .service import CheckRunner, ProcessCheckRunner, WorkerSettings, default_workers, known_rules, usable_rules
 
 csrf = CSRFProtect()
 
@@ -68,6 +70,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["PROOFREADER"] = "languagetool" if app.config.get("LANGUAGETOOL_URL") else "harper"
 
     checker = app.config.get("CHECKER")
+    handed_in = checker is not None
     if checker is None:
         from checker import Checker
 
@@ -90,7 +93,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     names = usable_rules(app.config, broken)
     if app.config["DEFAULT_RULES"] in broken and names:
         app.config["DEFAULT_RULES"] = names[0]
-    runner = CheckRunner(checker, workers=app.config["CHECK_WORKERS"], timeout=app.config["CHECK_TIMEOUT"])
+    processes = app.config.get("CHECK_PROCESSES")
+    if processes is None:  # auto: worker processes, unless the caller handed in a Checker to use (tests)
+        processes = not handed_in
+    if processes:
+        settings = WorkerSettings(model=checker.model_name, languagetool_url=app.config["LANGUAGETOOL_URL"],
+                                  rules_paths={k: str(v) for k, v in checker.rules_paths.items()},
+                                  rules=tuple(names), max_bytes=checker.max_bytes)
+        runner = ProcessCheckRunner(checker, settings, workers=app.config["CHECK_WORKERS"] or default_workers(),
+                                    timeout=app.config["CHECK_TIMEOUT"])
+    else:
+        runner = CheckRunner(checker, workers=app.config["CHECK_WORKERS"] or 1, timeout=app.config["CHECK_TIMEOUT"])
     app.extensions["checker"] = checker
     app.extensions["replycheck.runner"] = runner
     if app.config["WARM_UP"] and names:

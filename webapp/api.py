@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from .privacy import mask_data
-from .service import CheckRequest, WebError, run_check, ruleset_summary, usable_rules
+from .service import UPLOAD_SUFFIXES, CheckRequest, WebError, run_check, ruleset_summary, usable_rules
 
 bp = Blueprint("api", __name__)
 
@@ -41,7 +41,10 @@ def _string(value: Any, key: str, *, optional: bool = False) -> str | None:
 def read_request() -> CheckRequest:
     default_rules = current_app.config["DEFAULT_RULES"]
     if request.is_json:
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # silent=True covers malformed JSON, not JSON nested past Python's limit
+            raise WebError(400, "bad_json", "The body is nested too deeply: send {\"text\": \"…\"}.") from None
         if not isinstance(body, dict):
             raise WebError(400, "bad_json", "The body is not a JSON object: send {\"text\": \"…\"}.")
         unknown = sorted(set(body) - JSON_KEYS)
@@ -73,6 +76,9 @@ def read_request() -> CheckRequest:
         upload = request.files.get("file")
         if upload is not None and upload.filename:
             filename = PurePath(upload.filename.replace("\\", "/")).name or "upload.txt"
+            if PurePath(filename).suffix.lower() not in UPLOAD_SUFFIXES:
+                raise WebError(400, "unsupported_file",
+                               f"{filename}: ReplyCheck reads .txt, .eml and .json files; send the transcript as one of those.")
             return CheckRequest(data=upload.read(), filename=filename, **common)
         if "text" in form:
             return CheckRequest(text=form["text"], **common)
@@ -126,5 +132,6 @@ def healthz():
         "rulesets": usable,
         "unavailable_rulesets": _broken(),
         "check_workers": runner.workers,
+        "check_mode": runner.mode,
         "check_timeout": runner.timeout,
     }), (200 if usable else 503)

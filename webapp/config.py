@@ -8,16 +8,18 @@ environment variable               config key               default
 ``REPLYCHECK_RULES``               ``RULES``                no extra rule sets
 ``REPLYCHECK_MAX_CONTENT_LENGTH``  ``MAX_CONTENT_LENGTH``   262144 (256 KiB per request)
 ``REPLYCHECK_CHECK_TIMEOUT``       ``CHECK_TIMEOUT``        20 (seconds per check)
-``REPLYCHECK_CHECK_WORKERS``       ``CHECK_WORKERS``        1 (checks at once; see below)
+``REPLYCHECK_CHECK_WORKERS``       ``CHECK_WORKERS``        one per core (checks at once)
+``REPLYCHECK_CHECK_PROCESSES``     ``CHECK_PROCESSES``      1 (checks in worker processes; 0: a thread)
 ``REPLYCHECK_SECRET_KEY``          ``SECRET_KEY``           random per process
 ``REPLYCHECK_SECURE_COOKIES``      ``SESSION_COOKIE_SECURE`` off (turn on behind HTTPS)
 =================================  =======================  ==================================
 
-``CHECK_WORKERS`` is how many checks run at the same time. Keep it at 1: checking is CPU-bound
-Python, so under the GIL more threads add no throughput (measured: slower at 2 and 4, see
-docs/web.md), and every check thread waiting for the GIL eats into the rule engine's wall-clock
-limit per regular expression (``checker.rules.matching.REGEX_TIMEOUT``). More request threads
-(``serve --threads``) are fine: they wait for the check thread, render pages and do the I/O.
+``CHECK_WORKERS`` is how many checks run at the same time. Checks run in that many worker
+processes (``CHECK_PROCESSES``, on by default), each with its own model, so they use every core
+and a check that overruns ``CHECK_TIMEOUT`` is stopped by ending its process. With
+``CHECK_PROCESSES = 0`` (the default when a ready ``Checker`` is handed in, as tests do) checks
+run on ``CHECK_WORKERS`` threads (default 1) in the server's process: checking is CPU-bound
+Python, so under the GIL more threads add no throughput, and a thread cannot be stopped.
 
 ``REPLYCHECK_RULES`` names extra rule sets the page and the API offer beside ``default``:
 ``name=path`` pairs separated by commas, e.g. ``centre=/srv/rules/centre.yml,strict=/srv/rules/strict``.
@@ -42,7 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_RULES": "default",
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "CHECK_TIMEOUT": 20.0,
-    "CHECK_WORKERS": 1,
+    "CHECK_WORKERS": None,  # None: one per core in processes, 1 thread otherwise
+    "CHECK_PROCESSES": None,  # None: worker processes unless a ready CHECKER is handed in
     "WARM_UP": False,
     "SECRET_KEY": None,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -111,6 +114,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         out["CHECK_TIMEOUT"] = _positive_number("REPLYCHECK_CHECK_TIMEOUT", env["REPLYCHECK_CHECK_TIMEOUT"], float)
     if env.get("REPLYCHECK_CHECK_WORKERS"):
         out["CHECK_WORKERS"] = _positive_number("REPLYCHECK_CHECK_WORKERS", env["REPLYCHECK_CHECK_WORKERS"])
+    if "REPLYCHECK_CHECK_PROCESSES" in env:
+        out["CHECK_PROCESSES"] = _flag("REPLYCHECK_CHECK_PROCESSES", env["REPLYCHECK_CHECK_PROCESSES"])
     if env.get("REPLYCHECK_SECRET_KEY"):
         out["SECRET_KEY"] = env["REPLYCHECK_SECRET_KEY"]
     if "REPLYCHECK_SECURE_COOKIES" in env:

@@ -1,6 +1,7 @@
 """``replycheck batch`` and ``replycheck results``."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -14,6 +15,19 @@ from .inputs import LEARNER_FROM, InputOptions
 from .store import RESULTS_FILE
 
 SHOW_FAILURES = 20
+
+
+@contextlib.contextmanager
+def _store_errors(folder: Path):
+    """A results file that turns out damaged while it is read: one line, not a traceback."""
+    import sqlite3
+
+    from .store import unusable_store
+
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise unusable_store(folder / RESULTS_FILE, exc) from None
 
 
 def default_jobs() -> int:
@@ -45,7 +59,7 @@ def default_jobs() -> int:
 @common_checker_options
 @click.pass_context
 def batch(ctx, inputs, out, jobs, scheduler, learner_from, learner_column, conversation_column, channel, agent, rules,
-          force, quiet, model, languagetool_url):
+          force, quiet, model, languagetool_url, time_limit):
     """Score every transcript in INPUTS (folders, .zip files, transcript files, CSV/JSONL tables)
     into the folder --out.
 
@@ -73,19 +87,20 @@ def batch(ctx, inputs, out, jobs, scheduler, learner_from, learner_column, conve
         raise click.UsageError("give --jobs or --scheduler, not both: with --scheduler the cluster's workers do the work")
     options = BatchOptions(
         out=out, jobs=jobs or default_jobs(), scheduler=scheduler, rules=rules, model=model or DEFAULT_MODEL,
-        languagetool_url=languagetool_url, channel=channel, agent=agent, force=force,
+        languagetool_url=languagetool_url, channel=channel, agent=agent, force=force, time_limit=time_limit,
         inputs=InputOptions(learner_from=learner_from, learner_column=learner_column,
                             conversation_column=conversation_column),
         progress="quiet" if quiet else "auto",
     )
     try:
         result = run_batch(list(inputs), options)
+        with _store_errors(out):
+            _print_summary(result, out, quiet)
     except InterruptedBatch as stop:
         r = stop.result
         click.echo(f"Interrupted: {r.judged} judged in this run before the stop. Finished results are saved in "
                    f"{out / RESULTS_FILE}; run the same command again to resume.", err=True)
         sys.exit(130)
-    _print_summary(result, out, quiet)
     if result.failed:
         sys.exit(1)
 
@@ -166,6 +181,11 @@ def results(folder, criterion, status, learner, decision, state, min_score, max_
       replycheck results results/ --decision not_yet_competent --format csv --output nyc.csv
       replycheck results results/ --state failed
     """
+    with _store_errors(folder):
+        _results(folder, criterion, status, learner, decision, state, min_score, max_score, sort, desc, fmt, output)
+
+
+def _results(folder, criterion, status, learner, decision, state, min_score, max_score, sort, desc, fmt, output):
     from .outputs import atomic_write, csv_header, csv_row
     from .store import ResultStore
 

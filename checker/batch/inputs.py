@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -161,9 +162,13 @@ class Plan:
             absolute = path.resolve()
             if path.is_dir():
                 root_name = absolute.name or str(absolute)
-                for fpath in _walk(absolute, self.excluded):
-                    rel = fpath.relative_to(absolute).as_posix()
-                    yield from _file_entries(fpath, f"{root_name}/{rel}", in_subfolder="/" in rel, options=self.options)
+                for fpath, problem in _walk(absolute, self.excluded):
+                    rel = fpath.relative_to(absolute).as_posix() if fpath != absolute else ""
+                    display = f"{root_name}/{rel}" if rel else root_name
+                    if problem is not None:
+                        yield _error_entry(fpath, display, InputError(problem, source=display), "/" in rel)
+                        continue
+                    yield from _file_entries(fpath, display, in_subfolder="/" in rel, options=self.options)
             else:
                 yield from _file_entries(absolute, path.name, in_subfolder=False, options=self.options)
 
@@ -192,25 +197,64 @@ def discover(paths: list[str | Path], options: InputOptions | None = None, exclu
     return Plan([Path(p) for p in paths], options or InputOptions(), {Path(p).resolve() for p in exclude})
 
 
-def _walk(folder: Path, excluded: set[Path], visited: set[Path] | None = None) -> Iterator[Path]:
-    """Files under ``folder`` in path order (a folder's contents where its name sorts). A folder
-    reached twice through symbolic links is walked once."""
+def _walk(folder: Path, excluded: set[Path], visited: set[Path] | None = None,
+          ancestors: frozenset[Path] = frozenset()) -> Iterator[tuple[Path, str | None]]:
+    """(path, None) for each file under ``folder`` in path order (a folder's contents where its
+    name sorts), and (path, why) for each thing found that cannot be read as a file, so nothing
+    is skipped without a word: a folder that cannot be opened, a symbolic link that loops or
+    leads nowhere, a pipe or device. A folder reached twice through symbolic links is walked once."""
     visited = set() if visited is None else visited
-    visited.add(folder.resolve())
+    real_folder = folder.resolve()
+    visited.add(real_folder)
+    ancestors = ancestors | {real_folder}
     try:
         children = sorted(os.scandir(folder), key=lambda d: d.name)
-    except OSError:
+    except OSError as exc:
+        yield folder, f"cannot open this folder: {exc.strerror or exc}; its files were not read"
         return
     for child in children:
         if _ignored(child.name):
             continue
         path = Path(child.path)
-        if child.is_dir():
-            real = path.resolve()
-            if real not in excluded and real not in visited:
-                yield from _walk(path, excluded, visited)
-        elif child.is_file():
-            yield path
+        try:
+            is_dir, is_file, is_link = child.is_dir(), child.is_file(), child.is_symlink()
+        except OSError as exc:
+            yield path, ("a symbolic link that loops: skipped" if exc.errno == errno.ELOOP
+                         else f"cannot read: {exc.strerror or exc}")
+            continue
+        if is_dir:
+            try:
+                real = path.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:
+                yield path, f"cannot follow this symbolic link: {getattr(exc, 'strerror', None) or exc}"
+                continue
+            if real in excluded:
+                continue
+            if real in ancestors:
+                yield path, "a symbolic link back to a folder that contains it (a loop): skipped"
+            elif real in visited:
+                yield path, f"this folder was already read through another path ({real}): skipped"
+            else:
+                yield from _walk(path, excluded, visited, ancestors)
+        elif is_file:
+            yield path, None
+        elif is_link:
+            try:
+                path.resolve(strict=True)
+                why = "a symbolic link to something that is not a file or folder: skipped"
+            except RuntimeError:
+                why = "a symbolic link that loops: skipped"
+            except OSError as exc:
+                why = ("a symbolic link that loops: skipped" if exc.errno == errno.ELOOP
+                       else "a symbolic link to nothing (its target is missing): skipped")
+            yield path, why
+        else:
+            yield path, "not a regular file (a pipe, socket or device): skipped"
+
+
+def _error_entry(path: Path, display: str, error: ReplyCheckError, in_subfolder: bool) -> Entry:
+    return Entry(kind="error", key=path.as_posix(), display=display, path=path, folder=path.parent.name,
+                 stem=_stem(path.name), in_subfolder=in_subfolder, error=error)
 
 
 def _file_entries(path: Path, display: str, *, in_subfolder: bool, options: InputOptions) -> list[Entry]:
@@ -238,6 +282,12 @@ def _file_entries(path: Path, display: str, *, in_subfolder: bool, options: Inpu
     return [Entry(kind="file", **base)]
 
 
+def _unsafe_member(name: str) -> bool:
+    """A member path that would leave the folder it is unpacked in (zip-slip), or is absolute."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":")
+
+
 def _zip_reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
@@ -245,7 +295,9 @@ def _zip_reason(exc: BaseException) -> str:
 def _zip_entries(zf: zipfile.ZipFile, path: Path, outer: tuple[str, ...], key: str, display: str, zip_stem: str,
                  options: InputOptions) -> list[Entry]:
     infos = sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
-    infos = [i for i in infos if not any(_ignored(part) for part in PurePosixPath(i.filename).parts)]
+    # hidden files and __MACOSX/ are left out; a path with '..' is not hidden, it is refused (below)
+    infos = [i for i in infos if _unsafe_member(i.filename)
+             or not any(_ignored(part) for part in PurePosixPath(i.filename).parts)]
     # A zip made from one folder: that folder is the root, as if the folder had been given.
     tops = {PurePosixPath(i.filename).parts[0] for i in infos}
     strip = next(iter(tops)) if len(tops) == 1 and all(len(PurePosixPath(i.filename).parts) > 1 for i in infos) else None
@@ -258,7 +310,11 @@ def _zip_entries(zf: zipfile.ZipFile, path: Path, outer: tuple[str, ...], key: s
         lower = member.name.lower()
         base = dict(key=m_key, display=m_display, path=path, folder=folder, stem=_stem(member.name),
                     in_subfolder=len(rel_parts) > 1, members=outer + (info.filename,))
-        if info.flag_bits & 0x1:
+        if _unsafe_member(info.filename):
+            entries.append(Entry(kind="error", error=InputError(
+                "this zip member's path leaves the zip's folder ('..' or an absolute path): refused, not read",
+                source=m_display), **base))
+        elif info.flag_bits & 0x1:
             entries.append(Entry(kind="error", error=InputError("this zip member is encrypted: unzip it with its password first",
                                                                 source=m_display), **base))
         elif lower.endswith(".zip") and not outer:
@@ -466,6 +522,11 @@ def _jsonl_rows(stream: IO[str], index: TableIndex, display: str, options: Input
             yield _Row(number, None, name_suffix=f"#line{number}",
                        error=InputError(f"invalid JSON: {exc.msg}", source=display, line=number))
             continue
+        except (ValueError, RecursionError) as exc:  # a number too long for Python, nesting too deep
+            why = "nested too deeply" if isinstance(exc, RecursionError) else "a number too long to read"
+            yield _Row(number, None, name_suffix=f"#line{number}",
+                       error=InputError(f"cannot read this line: {why}", source=display, line=number))
+            continue
         if not isinstance(obj, dict):
             yield _Row(number, None, name_suffix=f"#line{number}",
                        error=InputError("each line must be a JSON object", source=display, line=number))
@@ -476,11 +537,16 @@ def _jsonl_rows(stream: IO[str], index: TableIndex, display: str, options: Input
         channel = str(obj.get("channel") or "").lower()
         if isinstance(obj.get("messages"), list) or isinstance(obj.get("transcript"), str):
             suffix = f"#{cid}" if cid else f"#line{number}"
-            if isinstance(obj.get("messages"), list):
-                body = {k: v for k, v in obj.items() if k not in learner_keys}
-                data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-            else:
-                data = obj["transcript"].encode("utf-8")
+            try:
+                if isinstance(obj.get("messages"), list):
+                    body = {k: v for k, v in obj.items() if k not in learner_keys}
+                    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                else:
+                    data = obj["transcript"].encode("utf-8")
+            except (ValueError, RecursionError, UnicodeError):  # nesting too deep, a lone surrogate
+                yield _Row(number, None, name_suffix=suffix, error=InputError(
+                    "cannot read this line: nested too deeply or holding invalid characters", source=display, line=number))
+                continue
             yield _Row(number, None, learner=learner, channel=channel, transcript=data, name_suffix=suffix)
         elif "role" in obj and any(k in obj for k in TEXT_COLUMNS):
             text = next(obj[k] for k in TEXT_COLUMNS if k in obj)
@@ -553,7 +619,12 @@ def _conversation_submission(entry: Entry, options: InputOptions, cid: str, conv
     if conv["channel"] in ("chat", "email"):
         body["channel"] = conv["channel"]
     body["messages"] = conv["messages"]
-    return Submission(data=json.dumps(body, ensure_ascii=False).encode("utf-8"), **common)
+    try:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError, UnicodeError):  # nesting too deep, a lone surrogate
+        return Submission(error=InputError("cannot read this conversation: nested too deeply or holding invalid "
+                                           "characters", source=entry.display, line=conv["line"]), **common)
+    return Submission(data=data, **common)
 
 
 # ---------------------------------------------------------------- reading
@@ -628,6 +699,9 @@ def iter_submissions(plan: Plan) -> Iterator[Submission]:
                         yield Submission(error=exc, **common)
                     except (OSError, UnicodeDecodeError, zipfile.BadZipFile, EOFError) as exc:
                         yield Submission(error=InputError(f"cannot read the file: {exc}", source=entry.display), **common)
+                    except (ValueError, RecursionError, csv.Error) as exc:  # the rest of the table cannot be read
+                        yield Submission(error=InputError(f"cannot read the rest of the file ({type(exc).__name__}: "
+                                                          f"{str(exc)[:200]})", source=entry.display), **common)
                     continue
                 try:
                     data = fh.read(options.max_bytes + 1)

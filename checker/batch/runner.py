@@ -19,18 +19,23 @@ Resume
     proofreader, ``--channel``/``--agent``). Earlier failures caused by the input itself are
     kept; failures caused by a crash or a bug are retried. ``force`` judges everything again.
 
-Ctrl-C
-    Stops the workers, commits what has finished to ``results.sqlite`` and leaves the previous
-    output files as they were; running the same command again resumes.
+Ctrl-C and SIGTERM
+    Stop the workers, commit what has finished to ``results.sqlite`` (each input's row and its
+    criterion rows together, never one without the other) and leave the previous output files
+    as they were; running the same command again resumes.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
+import sqlite3
 import sys
+import threading
 import time
 from collections import deque
 from concurrent import futures
@@ -44,7 +49,7 @@ from ..nlp import DEFAULT_MODEL
 from .inputs import InputOptions, Submission, discover, iter_submissions
 from .outputs import page_name, write_outputs
 from .progress import Progress
-from .store import RESULTS_FILE, ResultStore
+from .store import RESULTS_FILE, ResultStore, unusable_store
 from .worker import (CheckerPlugin, Outcome, Task, WorkerConfig, build_checker, init_pool_worker, plugin_name, score,
                      score_in_pool, score_on_dask)
 
@@ -67,6 +72,7 @@ class BatchOptions:
     inputs: InputOptions = field(default_factory=InputOptions)
     progress: str = "auto"  # auto | bar | plain | quiet
     progress_interval: float = 10.0
+    time_limit: float | None = 60.0  # seconds per transcript
     stop_after: int | None = None  # testing hook: act as if Ctrl-C came after this many new results
 
 
@@ -110,14 +116,14 @@ class InterruptedBatch(Exception):
 class InlineExecutor:
     """Judge in this process (``--jobs 1``)."""
 
-    def __init__(self, checker: Any, rules: str):
-        self.checker, self.rules = checker, rules
+    def __init__(self, checker: Any, rules: str, time_limit: float | None = None):
+        self.checker, self.rules, self.time_limit = checker, rules, time_limit
         self.capacity = 1
         self._done: list[Outcome] = []
         self.description = "this process"
 
     def submit(self, task: Task) -> None:
-        self._done.append(score(self.checker, self.rules, task))
+        self._done.append(score(self.checker, self.rules, task, self.time_limit))
 
     def pending(self) -> int:
         return 0
@@ -407,27 +413,51 @@ def run_batch(paths: list[str | Path], options: BatchOptions, checker: Any = Non
         "rules_name": ruleset.name, "rules_version": ruleset.version, "pass_score": ruleset.pass_score,
         "inputs": [Path(p).name or str(p) for p in paths],
     }
-    with _Lock(out):
+    with _Lock(out), _sigterm_as_interrupt():
         plan = discover(list(paths), options.inputs, exclude=[out])
         if not plan.count:
             raise ReplyCheckError("no transcripts found in the inputs given")
         store = ResultStore(out / RESULTS_FILE)
         try:
             return _run(plan, options, store, config_key, context, checker, started)
+        except sqlite3.Error as exc:
+            raise unusable_store(out / RESULTS_FILE, exc) from None
         finally:
-            store.close()
+            try:
+                store.close()
+            except sqlite3.Error:
+                pass
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a service manager, ``kill``, a CI timeout) stops a batch as Ctrl-C does: the
+    workers are stopped, finished results are committed, and the run can be resumed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _make_executor(options: BatchOptions, checker: Any) -> tuple[Any, Any]:
     """The executor and, for jobs == 1, the Checker this process built (to close at the end)."""
-    config = WorkerConfig(model=options.model, languagetool_url=options.languagetool_url, rules=options.rules)
+    config = WorkerConfig(model=options.model, languagetool_url=options.languagetool_url, rules=options.rules,
+                          time_limit=options.time_limit)
     if options.scheduler:
         return DaskExecutor(options.scheduler, config), None
     if options.jobs <= 1:
         own = None
         if checker is None:
             checker = own = build_checker(config)
-        return InlineExecutor(checker, options.rules), own
+        return InlineExecutor(checker, options.rules, options.time_limit), own
     return LocalPoolExecutor(options.jobs, config), None
 
 

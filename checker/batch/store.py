@@ -73,6 +73,13 @@ RESULTS_FILE = "results.sqlite"
 COMMIT_EVERY = 1.0  # seconds
 
 
+def unusable_store(path: Path, exc: BaseException) -> ReplyCheckError:
+    """One line for a results file SQLite cannot use (damaged, not a database, locked, unwritable)."""
+    return ReplyCheckError(f"cannot use this results file ({exc}): it may be damaged or not a ReplyCheck "
+                           f"{RESULTS_FILE}; move it away (the batch then starts afresh) or restore it",
+                           source=str(path))
+
+
 @dataclass(frozen=True)
 class Prior:
     """What the store knows about an input from an earlier run."""
@@ -87,15 +94,22 @@ class Prior:
 class ResultStore:
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = Path(path)
-        if readonly:
-            if not self.path.is_file():
-                raise ReplyCheckError(f"no {RESULTS_FILE} here: run 'replycheck batch … --out DIR' first",
-                                      source=str(self.path.parent))
-            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
-        else:
-            self.db = sqlite3.connect(self.path)
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self._prepare()
+        if readonly and not self.path.is_file():
+            raise ReplyCheckError(f"no {RESULTS_FILE} here: run 'replycheck batch … --out DIR' first",
+                                  source=str(self.path.parent))
+        self.db = None
+        try:
+            if readonly:
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+                self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            else:
+                self.db = sqlite3.connect(self.path)
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                self._prepare()
+        except sqlite3.Error as exc:
+            if self.db is not None:
+                self.db.close()
+            raise unusable_store(self.path, exc) from None
         self.db.row_factory = sqlite3.Row
         # SQLite's lower() knows ASCII only; learners are called Zoë and Łukasz too
         self.db.create_function("casefold", 1, lambda v: v.casefold() if isinstance(v, str) else v, deterministic=True)
@@ -103,10 +117,11 @@ class ResultStore:
 
     def _prepare(self) -> None:
         version = None
+        self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a file that is not a database fails here
         try:
             row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             version = row[0] if row else None
-        except sqlite3.DatabaseError:
+        except sqlite3.OperationalError:  # no meta table yet
             pass
         if version is not None and version != SCHEMA_VERSION:  # an older layout: start again
             self.db.executescript("DROP TABLE IF EXISTS transcripts; DROP TABLE IF EXISTS criteria; "
@@ -169,7 +184,7 @@ class ResultStore:
     def put_outcome(self, outcome: Outcome, *, run: int, learner: str, file: str, input_sha: str,
                     content_hash: str | None, config: str, page: str) -> None:
         scored = outcome.state == "scored"
-        self._put(
+        values = dict(
             key=outcome.key, seq=outcome.seq, run=run, learner=learner, file=file, state=outcome.state,
             input_sha=input_sha, content_hash=content_hash, config=config, channel=outcome.channel,
             agent=outcome.agent, score=outcome.score, decision=outcome.decision,
@@ -178,9 +193,8 @@ class ResultStore:
             line=outcome.line, report=outcome.report if scored else None, report_sha=outcome.report_sha,
             page=page if scored else "", seconds=outcome.seconds,
         )
-        if scored:
-            self.db.executemany("INSERT INTO criteria VALUES (?, ?, ?)",
-                                [(outcome.key, cid, status) for cid, status in outcome.statuses])
+        criteria = [(outcome.key, cid, status) for cid, status in outcome.statuses] if scored else []
+        self._put(criteria=criteria, **values)
 
     def put_failed(self, *, key: str, seq: int, run: int, learner: str, file: str, error: ReplyCheckError,
                    config: str, input_sha: str | None = None) -> None:
@@ -194,12 +208,26 @@ class ResultStore:
                   content_hash=content_hash, config=config, duplicate_of=original_key, duplicate_of_file=original_file,
                   error=f"same content as {original_file}")
 
-    def _put(self, **values: Any) -> None:
+    def _put(self, criteria: list[tuple[str, str, str]] = (), **values: Any) -> None:
+        """One input's row and its criterion rows, all or nothing: a savepoint holds them, so a
+        stop (Ctrl-C, SIGTERM) between two statements never leaves a transcript without its
+        criteria, and the commit that follows never writes half an input."""
         values.setdefault("updated", time.time())
-        self.db.execute("DELETE FROM criteria WHERE key = ?", (values["key"],))
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        self.db.execute(f"INSERT OR REPLACE INTO transcripts ({columns}) VALUES ({marks})", tuple(values.values()))
+        if not self.db.in_transaction:  # else the savepoint would be the transaction, and commit on release
+            self.db.execute("BEGIN")
+        self.db.execute("SAVEPOINT one_input")
+        try:
+            self.db.execute("DELETE FROM criteria WHERE key = ?", (values["key"],))
+            self.db.execute(f"INSERT OR REPLACE INTO transcripts ({columns}) VALUES ({marks})", tuple(values.values()))
+            if criteria:
+                self.db.executemany("INSERT INTO criteria VALUES (?, ?, ?)", criteria)
+        except BaseException:
+            self.db.execute("ROLLBACK TO one_input")
+            self.db.execute("RELEASE one_input")
+            raise
+        self.db.execute("RELEASE one_input")
         self._maybe_commit()
 
     def set_page_sha(self, key: str, page_sha: str) -> None:

@@ -26,6 +26,7 @@ class WorkerConfig:
     model: str
     languagetool_url: str | None = None
     rules: str = "default"
+    time_limit: float | None = None  # seconds per transcript (``batch --timeout``)
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,13 @@ def decode_report(blob: bytes) -> str:
     return zlib.decompress(blob).decode("utf-8")
 
 
-def score(checker, rules: str, task: Task) -> Outcome:
-    """Judge one task. Input problems and bugs alike become a failed Outcome, never an exception."""
+def score(checker, rules: str, task: Task, time_limit: float | None = None) -> Outcome:
+    """Judge one task (within ``time_limit`` seconds, default the checker's). Input problems and
+    bugs alike become a failed Outcome, never an exception."""
     started = time.perf_counter()
     try:
-        report = checker.check(task.data, name=task.name, channel=task.channel, agent=task.agent, rules=rules)
+        report = checker.check(task.data, name=task.name, channel=task.channel, agent=task.agent, rules=rules,
+                               time_limit=time_limit)
         blob, sha = encode_report(report.to_dict())
     except ReplyCheckError as exc:
         kind = "speaker" if isinstance(exc, SpeakerError) else "input"
@@ -93,7 +96,7 @@ def score(checker, rules: str, task: Task) -> Outcome:
 def build_checker(config: WorkerConfig):
     from ..engine import Checker
 
-    checker = Checker(model=config.model, languagetool_url=config.languagetool_url)
+    checker = Checker(model=config.model, languagetool_url=config.languagetool_url, time_limit=config.time_limit)
     checker.ruleset(config.rules)  # load and compile now, not on the first transcript
     return checker
 

@@ -10,15 +10,14 @@ import re
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
+from ..evaluate import SCOPES as _SCOPE_RESOLVERS
 from ..model import LEVELS, STATUSES, Finding
 from .names import TITLES
 
 RULE_TYPES: dict[str, type["Rule"]] = {}
 
-SCOPES = (
-    "agent_turns", "first_agent_turn", "last_agent_turn", "customer_turns", "all_turns",
-    "email_subject", "email_salutation", "email_body", "email_signoff", "notes",
-)
+# from the evaluator's registry, so the loader accepts exactly the scopes a check can resolve
+SCOPES = tuple(_SCOPE_RESOLVERS)
 RULE_STATES = ("active", "draft", "retired")
 
 

@@ -53,10 +53,11 @@ from typing import Any
 
 import yaml
 
+from .. import safe_yaml
 from ..errors import RuleError
 from ..model import STATUSES
 from .base import Rule, field_default, rule_fields
-from .loader import (BUNDLED, CRITERION_KEYS, CannedResponse, Criterion, RuleSet, RuleSetError, build_rule,
+from .loader import (MAX_NUMBER, MAX_WEIGHT, BUNDLED, CRITERION_KEYS, CannedResponse, Criterion, RuleSet, RuleSetError, build_rule,
                      load_canned, load_ruleset_dir, read_yaml)
 
 # key → what it is for (the tutor guide lists every one; a test keeps the two in step)
@@ -94,7 +95,7 @@ RULE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_]+$")
 def _key_lines(path: Path) -> tuple[dict[tuple, int], list[tuple[tuple, int, int]]]:
     """(key, key, index…) path → line, for every mapping key and list item in the file; and the
     keys written twice in one mapping (YAML would silently keep only the last)."""
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    node = safe_yaml.compose(path.read_text(encoding="utf-8"))
     out: dict[tuple, int] = {}
     twice: list[tuple[tuple, int, int]] = []
     seen: set[int] = set()
@@ -409,7 +410,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> RuleSet:
     data, _ = read_yaml(path)
     try:
         lines, twice = _key_lines(path)
-    except yaml.YAMLError:  # read_yaml already parsed it; belt and braces
+    except (yaml.YAMLError, safe_yaml.YamlProblem):  # read_yaml already parsed it; belt and braces
         lines, twice = {}, []
     errors = _Errors(path, lines)
     for key, first, second in twice:
@@ -648,10 +649,11 @@ def _criterion_change(criterion: Criterion, change: Any, at: tuple, errors: _Err
             errors.add(f"criteria → {cid}: key '{key}' must be text, not {_type_name(value)}", here)
         elif kind is bool and not isinstance(value, bool):
             errors.add(f"criteria → {cid}: key '{key}' must be true or false, not {_brief(value)}", here)
-        elif kind is float and not (number and value >= 0):
-            errors.add(f"criteria → {cid}: key '{key}' must be a number of 0 or more, not {_brief(value)}", here)
-        elif kind == "optional_float" and not (value is None or number and value >= 0):
-            errors.add(f"criteria → {cid}: key '{key}' must be a number of 0 or more, or null for no limit, not {_brief(value)}", here)
+        elif kind is float and not (number and 0 <= value <= MAX_WEIGHT):
+            errors.add(f"criteria → {cid}: key '{key}' must be a number from 0 to {MAX_WEIGHT}, not {_brief(value)}", here)
+        elif kind == "optional_float" and not (value is None or number and 0 <= value <= MAX_NUMBER):
+            errors.add(f"criteria → {cid}: key '{key}' must be a number from 0 to {MAX_NUMBER:,}, or null for no limit, "
+                       f"not {_brief(value)}", here)
         elif kind == "status" and value not in STATUSES:
             errors.add(f"criteria → {cid}: key '{key}': {_brief(value)} is not one of {', '.join(STATUSES)}", here)
         else:

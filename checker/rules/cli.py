@@ -41,12 +41,12 @@ def _load(path: str, *, err: bool = True) -> Any:
         _invalid(path, exc, err)
 
 
-def _checker(ctx: click.Context, model: str | None, languagetool_url: str | None) -> Any:
+def _checker(ctx: click.Context, model: str | None, languagetool_url: str | None, time_limit: float | None = None) -> Any:
     """The Checker given by a caller (tests pass one as ``obj={"checker": …}``), else a new one."""
     obj = ctx.find_root().obj
     if isinstance(obj, dict) and obj.get("checker") is not None:
         return obj["checker"]
-    checker = build_checker(model, languagetool_url)
+    checker = build_checker(model, languagetool_url, time_limit)
     ctx.call_on_close(checker.close)
     return checker
 
@@ -102,7 +102,7 @@ def rules():
 @click.option("-v", "--verbose", is_flag=True, help="List every example, not only the failures.")
 @common_checker_options
 @click.pass_context
-def check_command(ctx, path, only, verbose, model, languagetool_url):
+def check_command(ctx, path, only, verbose, model, languagetool_url, time_limit):
     """Validate a rule set strictly, then run every rule's examples.
 
     A 'bad' example must make its rule report a problem (on exactly the [[marked]]
@@ -114,7 +114,7 @@ def check_command(ctx, path, only, verbose, model, languagetool_url):
     click.echo(f"Checking {_where(ruleset)}")
     click.echo(f"  files: valid ({len(ruleset.criteria)} criteria, {len(ruleset.rules)} rules, "
                f"{len(ruleset.canned_responses)} canned responses, {len(ruleset.accepted_words)} accepted words)")
-    checker = _checker(ctx, model, languagetool_url)
+    checker = _checker(ctx, model, languagetool_url, time_limit)
     _compiled(checker, ruleset, path, err=False)
 
     selected = [r for r in ruleset.rules if not only or any(r.id == o or r.id.startswith(o.rstrip(".") + ".") for o in only)]
@@ -274,7 +274,7 @@ def show_command(path, rule_id, fmt):
 @click.option("--show-errors", is_flag=True, help="List every transcript where a criterion disagrees with its label.")
 @common_checker_options
 @click.pass_context
-def eval_command(ctx, path, corpus, labels, other, fmt, show_errors, model, languagetool_url):
+def eval_command(ctx, path, corpus, labels, other, fmt, show_errors, model, languagetool_url, time_limit):
     """Measure a rule set against a labelled corpus (--compare: against another).
 
     Per criterion: precision and recall of flagging a shortfall (partly or not met), and
@@ -290,7 +290,7 @@ def eval_command(ctx, path, corpus, labels, other, fmt, show_errors, model, lang
     _load(path)  # every problem listed before the model loads
     if other:
         _load(other)
-    checker = _checker(ctx, model, languagetool_url)
+    checker = _checker(ctx, model, languagetool_url, time_limit)
     # load (and compile) through the checker, so the rule sets measured are the ones checked here
     _checker_ruleset(checker, path)
     if other:

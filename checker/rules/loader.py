@@ -17,12 +17,14 @@ load are collected and reported together (``RuleSetError``).
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .. import safe_yaml
 from ..errors import RuleError
 from ..model import STATUSES
 from .base import RULE_TYPES, Rule, rule_fields
@@ -110,7 +112,8 @@ class RuleSet:
 
 
 def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
-    """Parse ``path`` safely; return the data and the line of each top-level key."""
+    """Parse ``path`` safely (numbers bounded, see ``checker.safe_yaml``); return the data and
+    the line of each top-level key."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -118,11 +121,9 @@ def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
     except OSError as exc:
         raise RuleError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RuleError(f"not valid YAML: {problem}", source=str(path), line=mark.line + 1 if mark else None) from None
+        node = safe_yaml.compose(text)
+    except safe_yaml.YamlProblem as exc:
+        raise RuleError(f"not valid YAML: {exc.problem}", source=str(path), line=exc.line) from None
     if node is None:
         return None, {}
     lines: dict[str, int] = {}
@@ -132,15 +133,10 @@ def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
             if isinstance(value_node, yaml.MappingNode):
                 for sub_key, _ in value_node.value:
                     lines[f"{key_node.value}.{sub_key.value}"] = sub_key.start_mark.line + 1
-    loader = yaml.SafeLoader(text)
-    try:
-        data = loader.construct_document(node)
-    except yaml.YAMLError as exc:  # e.g. a tag such as !!python/object, which the safe loader refuses
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RuleError(f"not valid YAML: {problem}", source=str(path), line=mark.line + 1 if mark else None) from None
-    finally:
-        loader.dispose()
+    try:  # e.g. a tag such as !!python/object, which the safe loader refuses, or a number too large
+        data = safe_yaml.construct(text, node)
+    except safe_yaml.YamlProblem as exc:
+        raise RuleError(f"not valid YAML: {exc.problem}", source=str(path), line=exc.line) from None
     return data, lines
 
 
@@ -174,6 +170,22 @@ def _check_value(kind: Any, value: Any) -> str | None:
 
 
 REGEX_FIELDS_SUFFIX = ("patterns", "placeholders")
+# Bounds on the numbers in rule files: every count and limit a rule has is far below these, and
+# a weight above MAX_WEIGHT would drown every other rule (and a huge one overflows the score).
+MAX_COUNT = 1_000_000
+MAX_NUMBER = 1_000_000
+MAX_WEIGHT = 100
+
+
+def _range_problem(key: str, kind: Any, value: Any) -> str | None:
+    """Numbers of the right type but no usable size (the YAML reader already refused non-finite ones)."""
+    if kind is int and not 0 <= value <= MAX_COUNT:
+        return f"key '{key}' must be a whole number from 0 to {MAX_COUNT:,}, not {value!r}"
+    if kind is float and not (math.isfinite(value) and -MAX_NUMBER <= value <= MAX_NUMBER):
+        return f"key '{key}' must be a number from {-MAX_NUMBER:,} to {MAX_NUMBER:,}, not {value!r}"
+    if key == "weight" and not 0 <= value <= MAX_WEIGHT:
+        return f"key 'weight' must be a number from 0 to {MAX_WEIGHT}, not {value!r}"
+    return None
 
 
 def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str, Criterion],
@@ -201,14 +213,24 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
             if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
                 errors.append(RuleError(f"key '{key}' must be a file name or a list of file names", source=src, line=line))
                 continue
+            is_regex = any(key[:-5].endswith(s) for s in REGEX_FIELDS_SUFFIX)
             for name in files:
                 list_path = (lists_dir.parent / name) if name.startswith("lists/") else lists_dir / name
                 if not list_path.is_file():
                     errors.append(RuleError(f"key '{key}': no list file {name!r} (looked in {lists_dir})", source=src, line=line))
                     continue
-                from ..proofing import load_word_list
-
-                kwargs.setdefault(f"__extra_{key[:-5]}", []).extend(load_word_list(list_path))
+                try:
+                    entries = read_list(list_path)
+                except RuleError as exc:
+                    errors.append(exc)
+                    continue
+                for number, entry in entries if is_regex else ():
+                    # a list of patterns is checked like patterns written in the rule, naming its own line
+                    problem = regex_problem(entry)
+                    if problem:
+                        errors.append(RuleError(f"bad regular expression {entry!r} (used by {src}, key '{key}'): {problem}",
+                                                source=str(list_path), line=number))
+                kwargs.setdefault(f"__extra_{key[:-5]}", []).extend(entry for _, entry in entries)
             continue
         if key not in known:
             close = [k for k in known if k.replace("_", "") == str(key).replace("_", "") or k.rstrip("s") == str(key).rstrip("s")]
@@ -221,6 +243,10 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
         expected = _check_value(meta.get("kind"), value)
         if expected:
             errors.append(RuleError(f"key '{key}' must be {expected}, not {type(value).__name__}", source=src, line=line))
+            continue
+        out_of_range = _range_problem(str(key), meta.get("kind"), value)
+        if out_of_range:
+            errors.append(RuleError(out_of_range, source=src, line=line))
             continue
         choices = meta.get("choices")
         if choices and meta.get("kind") == "str_list":
@@ -282,6 +308,22 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
         raise RuleSetError([RuleError(str(exc), source=src, line=1)]) from None
 
 
+def read_list(path: Path) -> list[tuple[int, str]]:
+    """(line number, entry) for each entry of a ``lists/*.txt`` file: one a line, ``#`` for comments."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise RuleError("not UTF-8 text", source=str(path)) from None
+    except OSError as exc:
+        raise RuleError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+    out = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        entry = raw.strip()
+        if entry and not entry.startswith("#"):
+            out.append((number, entry))
+    return out
+
+
 def regex_problem(pattern: str) -> str | None:
     """Why a tutor's regular expression is unsafe or broken, or None."""
     from .safety import regex_danger
@@ -297,6 +339,26 @@ def regex_problem(pattern: str) -> str | None:
 
 
 CRITERION_KEYS = {f.name for f in fields(Criterion)} - {"id"}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def criterion_number_problem(spec_: dict[str, Any]) -> str | None:
+    """Why a criterion's weight or partly_limit is unusable, or None."""
+    if "weight" in spec_ and not (_number(spec_["weight"]) and 0 <= spec_["weight"] <= MAX_WEIGHT):
+        return f"key 'weight' must be a number from 0 to {MAX_WEIGHT}, not {spec_['weight']!r}"
+    limit = spec_.get("partly_limit")
+    if limit is not None and not (_number(limit) and 0 <= limit <= MAX_NUMBER):
+        return f"key 'partly_limit' must be a number from 0 to {MAX_NUMBER:,} (or null), not {limit!r}"
+    return None
+
+
+def pass_score_problem(value: Any) -> str | None:
+    if not (_number(value) and 0 <= value <= 100):
+        return f"key 'pass_score' must be a number from 0 to 100, not {str(value)[:30]!r}"
+    return None
 
 
 def load_criteria(path: Path) -> dict[str, Criterion]:
@@ -321,6 +383,10 @@ def load_criteria(path: Path) -> dict[str, Criterion]:
             continue
         if "title" not in spec_:
             errors.append(RuleError(f"criterion '{cid}': missing key 'title'", source=src, line=line))
+            continue
+        bad_number = criterion_number_problem(spec_)
+        if bad_number:
+            errors.append(RuleError(f"criterion '{cid}': {bad_number}", source=src, line=line))
             continue
         try:
             out[cid] = Criterion(id=cid, **spec_)
@@ -359,11 +425,16 @@ def load_ruleset_dir(folder: Path) -> RuleSet:
     if meta_path.is_file():
         meta, lines = read_yaml(meta_path)
         meta = meta or {}
+        if not isinstance(meta, dict):
+            raise RuleSetError([RuleError("ruleset.yml must be a mapping of keys to values", source=str(meta_path), line=1)])
         unknown = set(meta) - RULESET_KEYS
         if unknown:
             key = sorted(unknown)[0]
             raise RuleSetError([RuleError(f"unknown key '{key}' (allowed: {', '.join(sorted(RULESET_KEYS))})",
                                           source=str(meta_path), line=lines.get(key))])
+        if "pass_score" in meta and pass_score_problem(meta["pass_score"]):
+            raise RuleSetError([RuleError(pass_score_problem(meta["pass_score"]), source=str(meta_path),
+                                          line=lines.get("pass_score"))])
     criteria = load_criteria(folder / "criteria.yml")
     errors: list[RuleError] = []
     rules: list[Rule] = []
@@ -388,9 +459,10 @@ def load_ruleset_dir(folder: Path) -> RuleSet:
         raise RuleSetError(errors)
     accepted = set()
     if (lists_dir / "accepted_words.txt").is_file():
-        from ..proofing import load_word_list
-
-        accepted = {w.lower() for w in load_word_list(lists_dir / "accepted_words.txt")}
+        try:
+            accepted = {w.lower() for _, w in read_list(lists_dir / "accepted_words.txt")}
+        except RuleError as exc:
+            raise RuleSetError([exc]) from None
     return RuleSet(
         name=str(meta.get("name", folder.name)), version=str(meta.get("version", "0")),
         description=str(meta.get("description", "")), path=str(folder), criteria=criteria, rules=rules,

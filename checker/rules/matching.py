@@ -8,11 +8,13 @@ hang a check.
 """
 from __future__ import annotations
 
+import time
 from typing import Any, Iterable
 
 import regex
 
-# seconds per pattern per text. A vetted pattern needs microseconds; the limit only stops a
+# seconds per search outside a check (the rules' example tests); in a check, patterns share
+# ``checker.budget.REGEX_BUDGET``. A vetted pattern needs microseconds; the limit only stops a
 # runaway one, and is generous so a busy machine never changes a result.
 REGEX_TIMEOUT = 1.0
 NEGATIONS = {"not", "n't", "never", "no", "cannot", "nt", "unable", "without"}
@@ -88,14 +90,30 @@ def compile_regex(pattern: str):
 
 
 def run_regex(pattern, text: str) -> list:
+    """Every match of a tutor's pattern, within what is left of the check's budget
+    (``checker.budget``: patterns share one budget per check, summed over every search), and
+    within ``REGEX_TIMEOUT`` when no check is running (the rules' own example tests)."""
+    from .. import budget as _budget
+    from ..errors import RuleError
+
+    current = _budget.current()
+    allowance = REGEX_TIMEOUT if current is None else current.regex_allowance()
+    started = time.monotonic()
     try:
-        return list(pattern.finditer(text, timeout=REGEX_TIMEOUT))
+        if allowance <= 0:
+            raise TimeoutError
+        return list(pattern.finditer(text, timeout=allowance))
     except TimeoutError:
         # never a silent "no match": the result would depend on how busy the machine was
-        from ..errors import RuleError
-
-        raise RuleError(f"the rule pattern {pattern.pattern!r} took over {REGEX_TIMEOUT:g} s on this text; "
-                        "simplify it (see 'replycheck rules check')") from None
+        if current is None:
+            raise RuleError(f"the rule pattern {pattern.pattern!r} took over {REGEX_TIMEOUT:g} s on this text; "
+                            "simplify it (see 'replycheck rules check')") from None
+        current.check("running the rules' patterns")  # the overall limit ran out: say so
+        raise RuleError(f"the rule patterns took over {current.regex_seconds:g} s in all on this transcript "
+                        f"(the last was {pattern.pattern!r}); simplify them (see 'replycheck rules check')") from None
+    finally:
+        if current is not None:
+            current.regex_used += time.monotonic() - started
 
 
 def is_negated(doc: Any, start: int, end: int) -> bool:

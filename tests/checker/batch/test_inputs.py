@@ -42,10 +42,13 @@ def test_inputs_folder_is_walked_recursively_in_sorted_order_without_system_file
     assert found[1].data == CHAT.encode()
 
 
-def test_inputs_symlink_loop_is_walked_once(tmp_path):
+def test_inputs_symlink_loop_is_walked_once_and_listed(tmp_path):
     write(tmp_path / "cohort" / "a" / "x.txt", CHAT)
     (tmp_path / "cohort" / "a" / "loop").symlink_to(tmp_path / "cohort")
-    assert [s.file for s in subs([tmp_path / "cohort"])] == ["cohort/a/x.txt"]
+    found = subs([tmp_path / "cohort"])
+    assert [s.file for s in found] == ["cohort/a/loop", "cohort/a/x.txt"]
+    assert found[0].error is not None and "loop" in found[0].error.message and found[0].data == b""
+    assert found[1].error is None
 
 
 def test_inputs_output_folder_inside_inputs_is_not_an_input(tmp_path):
