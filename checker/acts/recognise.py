@@ -131,9 +131,10 @@ class ActRecogniser:
         # each unit, then the clauses of the units that split: one batch for the encoder
         pieces: list[tuple[Unit, int, int]] = [(u, u.start, u.end) for u in units]
         for u in units:
-            # only the agent's closing messages get a second look clause by clause, where one
-            # sentence so often thanks and says goodbye at once (every clause costs an embedding)
-            if u.turn.role == "agent" and self._closing(u, per_speaker["agent"], conversation.channel):
+            # only the agent's opening and closing messages get a second look clause by clause,
+            # where one sentence so often greets and thanks, or thanks and says goodbye, at once
+            # (every clause costs an embedding)
+            if u.turn.role == "agent" and self._edge(u, per_speaker["agent"], conversation.channel):
                 pieces.extend((u, a, b) for a, b in clauses_of(u))
         acts: list[Act] = []
         vectors = self.encoder.embed([u.turn.text[a:b] for u, a, b in pieces]) if (self.encoder and pieces) else None
@@ -182,10 +183,12 @@ class ActRecogniser:
         return where >= len(speaker_turns) - CLOSING_TURNS
 
     @staticmethod
-    def _closing(unit: Unit, speaker_turns: list[int], channel: str) -> bool:
+    def _edge(unit: Unit, speaker_turns: list[int], channel: str) -> bool:
+        """In the opening or closing part of the speaker's messages (see the position gates)."""
         if channel == "email":
-            return unit.position >= unit.of - EMAIL_CLOSING_UNITS
-        return speaker_turns.index(unit.turn.index) >= len(speaker_turns) - CLOSING_TURNS
+            return unit.position < EMAIL_OPENING_UNITS or unit.position >= unit.of - EMAIL_CLOSING_UNITS
+        where = speaker_turns.index(unit.turn.index)
+        return where < OPENING_TURNS or where >= len(speaker_turns) - CLOSING_TURNS
 
     def _act(self, d: ActDefinition, unit: Unit, start: int, end: int, confidence: float, source: str,
              evidence: str) -> Act:
