@@ -14,6 +14,7 @@ from textstat.textstat import textstatistics
 
 from .model import AnalysedConversation, Conversation, ProofIssue, Proofreading, Readability, Sentence
 from .proofing import ProofOutput, Proofreader
+from .proofing.layers import LAYERS
 
 LONG_SENTENCE_WORDS = 25
 _NAME_ENTS = {"PERSON", "ORG", "GPE", "PRODUCT", "FAC", "NORP", "LOC", "WORK_OF_ART", "EVENT"}
@@ -81,14 +82,16 @@ def _proofread(conversation: Conversation, agent, proofreader: Proofreader | Non
     names = _conversation_names(conversation) | {w.lower() for w in accepted_words}
     issues = []
     for (turn, doc), raw_issues in zip(agent, output.issues):
-        for raw in raw_issues:
+        # the British dictionary and the grammar checks join the backend's issues, one a span
+        for raw in LAYERS.review(doc, raw_issues):
             if _is_false_alarm(raw, doc, names):
                 continue
             issues.append(ProofIssue(
                 turn=turn.index, start=turn.to_source(raw.start), end=turn.to_source(raw.end), text=raw.text,
                 message=raw.message, category=raw.category, rule=raw.rule, suggestions=raw.suggestions,
             ))
-    return Proofreading(backend=output.backend, issues=tuple(issues), notes=output.notes)
+    notes = output.notes + ((LAYERS.note,) if LAYERS.note else ())
+    return Proofreading(backend=output.backend, issues=tuple(issues), notes=notes)
 
 
 def _conversation_names(conversation: Conversation) -> set[str]:
