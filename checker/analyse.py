@@ -120,10 +120,12 @@ def _is_false_alarm(raw, doc, names: set[str]) -> bool:
         return True
     if len(text) >= 2 and text.isupper():  # acronyms and reference codes ("WBC-448213"), not misspellings
         return True
+    if raw.rule == "dictionary.spelling":  # the dictionary layer has already told names from slips
+        return False
     span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
     if span is None or not text[:1].isupper():
         return False
     # a capitalised word the model reads as a name (a person, a brand, a place) is not a misspelling
     # (a misspelling that opens a sentence is capitalised too, so there only an entity counts)
     return all(tok.ent_type_ in _NAME_ENTS or (tok.pos_ == "PROPN" and not tok.is_sent_start)
-               for tok in span if not tok.is_punct)
+               for tok in span if not (tok.is_punct or tok.lower_ in ("'s", "’s")))

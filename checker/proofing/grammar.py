@@ -83,8 +83,10 @@ def contractions(doc, words) -> Iterator[RawIssue]:
                     continue
             elif low == "ill":
                 prev = _nxt(tok, -1)
-                if nxt is None or nxt.tag_ not in ("VB", "RB", "VBP") or (prev is not None and prev.lower_ in (
-                        "be", "is", "was", "am", "are", "been", "very", "feel", "felt", "so", "too", "seriously", "an", "the")):
+                clause_start = prev is None or prev.is_punct or prev.lower_ in ("and", "but", "so", "then", "now", "ok", "okay")
+                if nxt is None or not nxt.is_alpha or nxt.tag_ == "NNS" or (nxt.tag_ not in ("VB", "RB", "VBP") and not clause_start) \
+                        or (prev is not None and prev.lower_ in (
+                        "be", "is", "was", "am", "are", "been", "very", "feel", "felt", "too", "seriously", "an", "the", "fall", "fell", "become", "became")):
                     continue
                 right = "I'll"
             else:
@@ -123,7 +125,7 @@ def capitals(doc, words) -> Iterator[RawIssue]:
                     and tok.tag_ != "VB"):
                 yield _issue("grammar.capitals", [tok], _AMBIG_MONTHS[low], "Days and months start with a capital letter.")
             elif words is not None and len(text) > 2 and not words.known(text) \
-                    and words.known_as_written(text.capitalize()):
+                    and words.known_as_written(text.capitalize()) and words.us_to_uk(text) is None:
                 yield _issue("grammar.capitals", [tok], text.capitalize(),
                              "Names of places, people and languages start with a capital letter.")
             continue
@@ -131,7 +133,7 @@ def capitals(doc, words) -> Iterator[RawIssue]:
         if words is None or tok.i in sent_starts or not text[:1].isupper() or text.isupper() or len(text) < 3:
             continue
         prev = doc[tok.i - 1] if tok.i > 0 else None
-        if prev is not None and (prev.text in (":", '"', "“", "'", "‘", "-", "–", "(", "•", "*") or "\n" in prev.text
+        if prev is not None and (prev.text in (":", '"', "“", "'", "‘", "-", "–", "(", "•", "*", ".", "!", "?") or "\n" in prev.text
                                  or prev.is_space):
             continue
         if _in_title_run(tok):
@@ -181,6 +183,8 @@ def _conf(tok, right: str, message: str) -> RawIssue:
     return _issue("grammar.confusables", [tok], _case(tok.text, right), message)
 
 
+_PREDICATES = {"welcome", "home", "today", "tomorrow", "right", "back", "late", "early", "next", "first", "fine", "ok", "okay",
+               "sure", "correct", "due", "able", "all", "booked", "entitled", "eligible", "covered", "free", "through", "done"}
 _MODALS = {"could", "should", "would", "must", "might", "may", "will", "can", "shall"}
 _SUBJECT_PRONOUNS = {"i", "we", "you", "they", "he", "she"}
 
@@ -205,8 +209,10 @@ def confusables(doc, words) -> Iterator[RawIssue]:
         elif low in ("you're", "youre") or (low == "you" and nl in ("'re", "’re")):
             target = nxt if low == "you" else tok
             after = _nxt(target) if low == "you" else nxt
-            if after is not None and after.tag_ in NOUN_TAGS and after.lower_ not in ("welcome", "home", "today", "tomorrow", "right") \
-                    and after.dep_ not in ("attr", "npadvmod"):
+            then = _nxt(after) if after is not None else None
+            nounish = after is not None and (after.tag_ in NOUN_TAGS or (after.tag_ == "VBG" and not after.lower_.endswith("ing")))
+            if nounish and after.lower_ not in _PREDICATES and after.dep_ not in ("attr", "npadvmod") \
+                    and (then is None or then.is_punct or then.tag_ in ("MD", "VBZ", "VBP", "VBD", "CC", "IN", "NN", "NNS")):
                 span = [tok, nxt] if low == "you" else [tok]
                 yield _issue("grammar.confusables", span, _case(tok.text, "your"),
                              "'Your' means belonging to you; 'you're' means 'you are'.")
@@ -233,7 +239,8 @@ def confusables(doc, words) -> Iterator[RawIssue]:
         elif low == "to" and nxt is not None and (
                 (nl in ("late", "early", "long", "much", "many", "soon", "high", "low", "big", "small", "expensive", "busy")
                  and (nxt2 is None or nxt2.is_punct or nxt2.lower_ in ("for", "to", "and", "but", "so", "now", "today")) and pl not in ("up", "down"))
-                or (_is_end(nxt) and tok.dep_ not in ("aux",) and pl not in ("up", "back", "next", "close", "due", "talk", "speak", "go", "come", "used", "want", "like", "need", "have", "able", "going", "according", "listen", "reply", "respond", "sent", "send", "get", "got", "return", "returned", "refer", "forward", "forwarded"))
+                or (_is_end(nxt) and nxt is not None and nxt.text in (".", "!", "?") and prev is not None and prev.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "ADV")
+                    and not any(t.tag_ in ("WDT", "WP", "WRB") for t in doc[tok.sent.start: tok.i]) and pl not in ("up", "back", "next", "close", "due", "talk", "speak", "go", "come", "used", "want", "like", "need", "have", "able", "going", "according", "listen", "reply", "respond", "sent", "send", "get", "got", "return", "returned", "refer", "forward", "forwarded"))
                 or (nl in ("if",) and pl not in ("up",))):
             yield _conf(tok, "too", "'Too' means 'also' or 'more than enough'; 'to' goes before a place or a verb.")
         # then / than after a comparison
@@ -319,6 +326,8 @@ def _subject_number(subj) -> str | None:
     """'sg', 'pl', 'I' or None when unsure."""
     low = subj.lower_
     if any(c.dep_ == "conj" for c in subj.children) and any(c.lower_ == "and" for c in subj.children):
+        if any(t.tag_ in FINITE for t in subj.doc[subj.sent.start: subj.left_edge.i]):
+            return None  # "we checked the data and the spike was…": the parse is unsure
         return "pl"
     if subj.tag_ == "PRP" or subj.tag_ in ("DT",):
         if low == "i":
@@ -403,6 +412,8 @@ def agreement(doc, words) -> Iterator[RawIssue]:
         want = _subject_number(subj)
         if want is None:
             continue
+        if subj.tag_ == "NNS" and subj.i == tok.i - 1 and tok.tag_ == "VBZ" and tok.lower_ not in _SING_FORMS:
+            continue  # "the doctors notes": a noun read as a verb
         if want == "I":
             if tok.lower_ in ("is", "are", "has", "does", "doesn't", "isn't", "hasn't", "were", "weren't") or (tok.tag_ == "VBZ" and number == "sg"):
                 fix = {"is": "am", "are": "am", "has": "have", "does": "do", "doesn't": "don't", "isn't": "am not",
@@ -449,6 +460,8 @@ def run_on(doc, words) -> Iterator[RawIssue]:
             continue
         if prev.pos_ not in ("NOUN", "PROPN", "NUM", "PRON", "ADV", "ADJ", "INTJ"):
             continue
+        if any(t.tag_ in ("WDT", "WP", "WP$", "WRB") or t.lower_ in ("who's", "whose") for t in doc[max(verb.sent.start, left.i - 4): left.i]):
+            continue  # "how busy it gets", "whose parcel this is"
         head = verb.head if verb.dep_ in ("ccomp", "conj", "parataxis") else None
         if head is not None and verb.dep_ == "ccomp" and head.lemma_.lower() in _CLAUSE_TAKERS | {"be"} and head.i == prev.i:
             continue
@@ -470,6 +483,7 @@ def run_on(doc, words) -> Iterator[RawIssue]:
     # "... by 5 please send it": an order starting mid-sentence
     for tok in doc:
         if tok.lower_ == "please" and tok.i > 2 and not doc[tok.i - 1].is_punct and doc[tok.i - 1].pos_ in ("NOUN", "NUM", "PROPN", "ADV") \
+                and doc[tok.i - 1].lower_ not in ("so", "then", "now", "also", "just", "and", "but", "therefore") \
                 and _nxt(tok) is not None and _nxt(tok).tag_ == "VB" and any(t.tag_ in FINITE for t in doc[tok.sent.start: tok.i]) \
                 and tok.i not in seen:
             prev = doc[tok.i - 1]

@@ -17,6 +17,7 @@ from .dictionary import BritishDictionary, DictionaryMissing, british
 from .grammar import run_checks
 
 _PRIORITY = {"grammar": 0, "dictionary": 1}
+_PRONOUNS = {"you", "your", "i", "we", "they", "it", "he", "she", "me", "us", "them"}
 _NAME_ENTS = {"PERSON", "ORG", "GPE", "PRODUCT", "FAC", "NORP", "LOC", "WORK_OF_ART", "EVENT"}
 
 # American words whose British spelling depends on what they mean here
@@ -71,7 +72,7 @@ def dictionary_issues(doc: Any, words: BritishDictionary, backend: list[RawIssue
     flagged = [(i.start, i.end) for i in backend]
     for tok in doc:
         text = tok.text
-        if not text.isalpha() or len(text) < 3 or text.isupper():
+        if not text.isalpha() or len(text) < 3 or text.isupper() or tok.pos_ == "INTJ":
             continue
         low = text.lower()
         if low in _CONTEXT_US:
@@ -90,13 +91,20 @@ def dictionary_issues(doc: Any, words: BritishDictionary, backend: list[RawIssue
         # unknown to the dictionary and not flagged by the backend: only a plain slip is reported
         if text[:1].isupper() and (not tok.is_sent_start or tok.ent_type_ in _NAME_ENTS):
             candidates = [c for c in words.rank(text) if _close(text, c)]
-            if not candidates or not candidates[0][:1].isupper() or tok.ent_type_ in ("PERSON", "ORG"):
-                continue
+            if not candidates or not candidates[0][:1].isupper() or tok.ent_type_ in ("PERSON", "ORG") \
+                    or _cost_of(text, candidates[0]) > 0.6:
+                continue  # a name, unless it is a small slip away from a name the dictionary knows
         else:
             candidates = [c for c in words.rank(text) if _close(text, c)]
         if candidates:
             yield RawIssue(tok.idx, tok.idx + len(text), text, "This word is not in the British English dictionary.",
                            "spelling", "dictionary.spelling", tuple(candidates[:3]))
+
+
+def _cost_of(word: str, candidate: str) -> float:
+    from .dictionary import _cost
+
+    return _cost(word.lower(), candidate.lower())
 
 
 def _close(word: str, candidate: str) -> bool:
@@ -115,7 +123,8 @@ def _layer(issue: RawIssue) -> int:
 
 def merge(backend: list[RawIssue], mine: list[RawIssue], words: BritishDictionary | None) -> list[RawIssue]:
     """One issue a span: overlapping issues are grouped and the most specific layer's is kept."""
-    issues = sorted([_tidy(i, words) for i in backend] + mine, key=lambda i: (i.start, i.end))
+    tidy = [_tidy(i, words) for i in backend]
+    issues = sorted([i for i in tidy if not _backend_false_alarm(i, words)] + mine, key=lambda i: (i.start, i.end))
     groups: list[list[RawIssue]] = []
     for issue in issues:
         if groups and any(_overlap(issue, other) for other in groups[-1]):
@@ -124,12 +133,35 @@ def merge(backend: list[RawIssue], mine: list[RawIssue], words: BritishDictionar
             groups.append([issue])
     out = []
     for group in groups:
-        best = min(group, key=lambda i: (_layer(i), -(i.end - i.start) if _layer(i) == 0 else 0))
+        best = min(group, key=lambda i: (_layer(i), i.rule == "grammar.run_on", -(i.end - i.start)))
         if not best.suggestions:
             extra = next((i.suggestions for i in group if i.suggestions and (i.start, i.end) == (best.start, best.end)), ())
             best = RawIssue(best.start, best.end, best.text, best.message, best.category, best.rule, extra)
         out.append(best)
     return out
+
+
+def _backend_false_alarm(issue: RawIssue, words: BritishDictionary | None) -> bool:
+    """What harper gets wrong on correct British text: a dictionary word called a misspelling or
+    split in two ("overpayment" -> "over payment"), two words joined ("bank card" -> "bankcard"),
+    acronyms expanded, hints on pronouns, and unknown capitalised names with no word near them."""
+    text = issue.text.strip()
+    if len(text) >= 2 and text.replace("-", "").isupper():
+        return True
+    if text.lower() in _PRONOUNS and issue.category != "spelling":
+        return True
+    if words is None:
+        return False
+    if issue.suggestions and all(s.replace(" ", "").replace("-", "").lower() == text.replace(" ", "").replace("-", "").lower()
+                                 for s in issue.suggestions[:1]) and all(words.known(p) for p in re.split(r"[\s-]+", text) if p):
+        return True  # only joins or splits correct words
+    if issue.category == "spelling" and re.fullmatch(r"[A-Za-z]+(?:['’]s)?", text):
+        word = re.sub(r"['’]s$", "", text)
+        if words.known(word) and words.us_to_uk(word) is None and not issue.rule.startswith("harper.Regionalism"):
+            return True
+        if word[:1].isupper() and not any(_close(word, c) for c in words.rank(word, issue.suggestions)):
+            return True  # an unknown name, not a slip
+    return False
 
 
 def _overlap(a: RawIssue, b: RawIssue) -> bool:
