@@ -218,7 +218,9 @@ def confusables(doc, words) -> Iterator[RawIssue]:
                              "'Your' means belonging to you; 'you're' means 'you are'.")
         # there / their / they're
         elif low == "there" and nxt is not None and (nxt.tag_ in NOUN_TAGS or (nxt.tag_ == "JJ" and nxt2 is not None and nxt2.tag_ in NOUN_TAGS)) \
-                and tok.dep_ not in ("expl", "advmod") and not (nxt.lower_ in ("today", "tomorrow", "yesterday")):
+                and (tok.dep_ not in ("expl", "advmod") or (nxt.pos_ == "NOUN" and nxt.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj", "compound", "npadvmod")
+                                                             and prev is not None and prev.pos_ == "VERB")) \
+                and not (nxt.lower_ in ("today", "tomorrow", "yesterday", "tonight", "now", "yet")):
             yield _conf(tok, "their", "'Their' means belonging to them; 'there' is a place.")
         elif low == "there" and nxt is not None and nxt.tag_ == "VBG" and nl not in ("being",):
             yield _conf(tok, "they're", "'They're' means 'they are'.")
