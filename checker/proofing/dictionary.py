@@ -110,7 +110,12 @@ class BritishDictionary:
             for s in self._suggest(word):
                 pool.setdefault(s, 200 + len(pool))
         scored = sorted(pool, key=lambda s: (_cost(word.lower(), s.lower()) + (0 if self.known(s) or " " in s else 2), pool[s]))
-        return tuple(s for s in scored if s.lower() != word.lower() or s != word)[:3]
+        ranked = [s for s in scored if s.lower() != word.lower() or s != word]
+        if not ranked:
+            return ()
+        top = _cost(word.lower(), ranked[0].lower())
+        # only as good as the best: "definately" is offered "definitely", never also "defiantly"
+        return tuple(s for s in ranked if _cost(word.lower(), s.lower()) <= top + 0.25)[:3]
 
 
 _lock = threading.Lock()

@@ -161,12 +161,17 @@ def _is_title(tok) -> bool:
 def _in_title_run(tok) -> bool:
     """Part of two or more capitalised words in a row ("Fix & Save", "Driving Licence"): a name."""
     doc = tok.doc
-    for j in (tok.i - 1, tok.i + 1):
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    if prev is not None and prev.lower_ in ("under", "tap", "select", "click", "press", "choose", "called", "named", "dear"):
+        return True  # a label on a screen or a salutation
+    for j, far in ((tok.i - 1, tok.i - 2), (tok.i + 1, tok.i + 2)):
         if 0 <= j < len(doc):
             other = doc[j]
             if other.text == "&":
                 return True
-            if other.text[:1].isupper() and other.text.isalpha() and other.text != "I" \
+            if other.lower_ in ("and", "of", "or") and 0 <= far < len(doc) and doc[far].text[:1].isupper() and doc[far].text != "I":
+                return True  # "Click and Collect"
+            if other.text[:1].isupper() and other.text.isalnum() and other.text != "I" \
                     and not (j < tok.i and other.is_sent_start):
                 return True
     return False
@@ -385,6 +390,7 @@ def agreement(doc, words) -> Iterator[RawIssue]:
     """'we was', 'the engineer are', 'this items': the verb or determiner must match its subject."""
     for tok in doc:
         if tok.lower_ in ("this", "that") and tok.dep_ == "det" and tok.head.tag_ == "NNS" and tok.head.lower_.endswith("s") \
+                and all(t.tag_ in ("JJ", "NN") for t in doc[tok.i + 1: tok.head.i]) and tok.head.i > tok.i \
                 and tok.head.lower_ not in ("news", "series", "means", "species", "lots", "thanks", "savings", "premises", "sales", "customs", "goods"):
             yield _issue("grammar.agreement", [tok], _case(tok.text, "these" if tok.lower_ == "this" else "those"),
                          "With a plural noun, use 'these' or 'those'.")
@@ -414,6 +420,11 @@ def agreement(doc, words) -> Iterator[RawIssue]:
         want = _subject_number(subj)
         if want is None:
             continue
+        if subj.pos_ == "PROPN" or any(t.is_punct or t.tag_ == "CC" for t in doc[subj.i + 1: tok.i]):
+            continue  # a name ("Leeds is"), or the subject is in another clause
+        if tok.lower_ == "thank" or (words is not None and subj.text[:1].isupper() and words.known_as_written(subj.text)
+                                     and not words.known(subj.lower_)):
+            continue  # "Leeds is…": a place name, not a plural
         if subj.tag_ == "NNS" and subj.i == tok.i - 1 and tok.tag_ == "VBZ" and tok.lower_ not in _SING_FORMS:
             continue  # "the doctors notes": a noun read as a verb
         if want == "I":
@@ -464,6 +475,18 @@ def run_on(doc, words) -> Iterator[RawIssue]:
             continue
         if any(t.tag_ in ("WDT", "WP", "WP$", "WRB") or t.lower_ in ("who's", "whose") for t in doc[max(verb.sent.start, left.i - 4): left.i]):
             continue  # "how busy it gets", "whose parcel this is"
+        if prev.lower_ in _CLAUSE_TAKERS:
+            continue  # "I'm sorry the payment…", "I think we…"
+        if prev.pos_ == "NOUN" and verb.lemma_ != "be" and not any(c.dep_ in ("dobj", "nsubjpass", "ccomp", "xcomp", "acomp", "attr")
+                                                                  and not (c.dep_ == "dobj" and c.tag_ == "PRP") for c in verb.children) \
+                and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.head.children if verb.dep_ == "aux"):
+            continue  # "the email I'll send you": a relative clause without "that"
+        phrase = prev
+        while phrase.head.i != phrase.i and phrase.head.i < left.i and phrase.head.i != verb.i:
+            phrase = phrase.head
+        if phrase.head.i == verb.i and phrase.left_edge.i > 0 and phrase.left_edge.tag_ == "IN" \
+                and (doc[phrase.left_edge.i - 1].is_punct or doc[phrase.left_edge.i - 1].tag_ == "CC"):
+            continue  # "…, and within the hour you'll get": a phrase that opens the second clause
         head = verb.head if verb.dep_ in ("ccomp", "conj", "parataxis") else None
         if head is not None and verb.dep_ == "ccomp" and head.lemma_.lower() in _CLAUSE_TAKERS | {"be"} and head.i == prev.i:
             continue

@@ -148,6 +148,8 @@ def _backend_false_alarm(issue: RawIssue, words: BritishDictionary | None) -> bo
     text = issue.text.strip()
     if len(text) >= 2 and text.replace("-", "").isupper():
         return True
+    if issue.category != "spelling" and (not issue.suggestions or issue.rule == "harper.Agreement"):
+        return True  # a hint with no fix helps no one; agreement is the grammar layer's, which reads the parse
     if text.lower() in _PRONOUNS and issue.category != "spelling":
         return True
     if words is None:
