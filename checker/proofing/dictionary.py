@@ -45,9 +45,16 @@ class BritishDictionary:
     """One loaded en-GB dictionary (about 1.5 s to load, so once per process: ``british()``)."""
 
     def __init__(self, base: Path):
+        import gc
+        import warnings
+
         from spylls.hunspell import Dictionary
 
-        self._dic = Dictionary.from_files(str(base))
+        # spylls leaves the .aff file for the garbage collector to close: close it here, quietly
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            self._dic = Dictionary.from_files(str(base))
+            gc.collect()
         self.known = lru_cache(maxsize=65536)(self._known)
         self.known_as_written = lru_cache(maxsize=65536)(self._known_as_written)
         self.us_to_uk = lru_cache(maxsize=16384)(self._us_to_uk)
@@ -165,7 +172,8 @@ def _uk_forms(lower: str) -> list[str]:
 
 def _is_ize(us: str, uk: str) -> bool:
     """An -ize/-yze word whose -ise/-yse form exists: both are in the dictionary, flag anyway."""
-    return bool(re.search(r"[iy]z(e|es|ed|ing|er|ers|ation|ations)$", us)) and uk.replace("s", "z") == us.replace("s", "z")
+    # at least four letters before -ize: "organize" yes, "prize" and "seize" (other words) no
+    return bool(re.search(r"^[a-z]{4,}[iy]z(e|es|ed|ing|er|ers|ation|ations)$", us)) and uk.replace("s", "z") == us.replace("s", "z")
 
 
 def _same_case(model: str, word: str) -> str:

@@ -154,8 +154,9 @@ def _backend_false_alarm(issue: RawIssue, words: BritishDictionary | None) -> bo
         return True
     if words is None:
         return False
-    if issue.suggestions and all(s.replace(" ", "").replace("-", "").lower() == text.replace(" ", "").replace("-", "").lower()
-                                 for s in issue.suggestions[:1]) and all(words.known(p) for p in re.split(r"[\s-]+", text) if p):
+    if issue.suggestions and all(s != text and s.replace(" ", "").replace("-", "").lower() == text.replace(" ", "").replace("-", "").lower()
+                                 and s.lower() != text.lower() for s in issue.suggestions[:1]) \
+            and all(words.known(p) for p in re.split(r"[\s-]+", text) if p):
         return True  # only joins or splits correct words
     if issue.category == "spelling" and re.fullmatch(r"[A-Za-z]+(?:['’]s)?", text):
         word = re.sub(r"['’]s$", "", text)
