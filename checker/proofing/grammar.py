@@ -449,6 +449,34 @@ _CLAUSE_TAKERS = {"think", "hope", "know", "believe", "say", "said", "tell", "to
                   "feel", "expect", "understand", "realise", "afraid", "glad", "sorry", "wish", "confirm", "appreciate",
                   "notice", "noticed", "checked", "check", "found", "find", "aware", "worried", "pleased", "happy", "assume",
                   "promise", "reckon", "imagine", "seems", "seem", "looks", "look", "means", "shows", "show", "advise", "ensure", "make"}
+# verbs that take an object and then a clause: "I told you it was sent", "let me know you're happy"
+_OBJECT_AND_CLAUSE = {"tell", "show", "remind", "assure", "promise", "inform", "let", "ask", "warn", "bet", "say"}
+
+
+def _no_gap(verb, strict: bool = False) -> bool:
+    """Does the clause of ``verb`` have its object (so it cannot be a relative clause without
+    'that', which leaves one out: "the parcel you ordered", "the team I spoke to")? ``strict``
+    (the parser already read a relative clause) counts only a plain object or complement."""
+    kids = list(verb.children)
+    if any(t.dep_ == "prep" and not any(g.dep_ in ("pobj", "pcomp") for g in t.children) for t in verb.subtree):
+        return False  # a stranded preposition: "the team I spoke to", "the address you'd like it sent to"
+    clauses = [c for c in kids if c.dep_ in ("ccomp", "xcomp")]
+    if clauses:
+        return all(_no_gap(c, strict) for c in clauses)  # "the service we want you to get": the gap is inside
+    if any(_real_object(c) for c in kids):
+        return True
+    if strict:
+        return False
+    return any(c.dep_ == "nsubjpass" for c in kids) or verb.lemma_ == "be"
+
+
+def _real_object(tok) -> bool:
+    if tok.dep_ in ("attr", "acomp", "oprd"):
+        return True
+    return tok.dep_ == "dobj" and tok.pos_ in ("NOUN", "PRON") and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL") \
+        and not (tok.tag_ == "PRP" and tok.lower_ in ("you", "me", "us", "him", "her", "them"))
+
+
 _OPENERS = {"sorry", "thanks", "thank", "hi", "hello", "ok", "okay", "great", "lovely", "perfect", "apologies", "no"}
 
 
@@ -461,26 +489,33 @@ def run_on(doc, words) -> Iterator[RawIssue]:
         finite = verb.tag_ in FINITE or any(c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE for c in verb.children)
         if verb.tag_ == "VB" and verb.lower_ == "please":
             continue
-        if not subjects or not finite or verb.dep_ in ("relcl", "acl", "csubj", "pcomp", "pobj", "advcl"):
+        if not subjects or not finite or verb.dep_ in ("acl", "csubj", "pcomp", "pobj"):
             continue
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
+            continue  # "…because we were…"
+        if verb.dep_ == "relcl" and (any(c.tag_ in ("WDT", "WP", "WP$") or c.lower_ == "that" for c in verb.subtree)
+                                     or not _no_gap(verb, strict=True)):
+            continue  # a relative clause ("the parcel you ordered") leaves a gap for the noun before it
         subj = subjects[0]
         left = subj.left_edge
         if left.i == 0 or left.i in seen:
             continue
         prev = doc[left.i - 1]
-        if prev.is_punct or prev.is_space or prev.tag_ in ("CC", "IN", "WDT", "WP", "WRB", "TO", "DT", "PRP$", "MD") or prev.pos_ in ("VERB", "AUX", "ADP", "SCONJ", "CCONJ", "PART") \
+        # "…is approved it will…", "…has been set up the first…": a passive clause ends, another starts
+        participle_end = (prev.tag_ == "VBN" and prev.i == verb.head.i and any(c.dep_ == "auxpass" for c in prev.children)) or \
+            (prev.tag_ == "RP" and prev.head.i == verb.head.i and any(c.dep_ == "auxpass" for c in prev.head.children))
+        if prev.is_punct or prev.is_space or prev.tag_ in ("CC", "IN", "WDT", "WP", "WRB", "TO", "DT", "PRP$", "MD") \
+                or (prev.pos_ in ("VERB", "AUX", "ADP", "SCONJ", "CCONJ", "PART") and not (participle_end and verb.dep_ == "ccomp")) \
                 or prev.lower_ in ("that", "so", "because", "if", "when", "and", "but", "or", "as", "then", "sure", "think"):
             continue
-        if prev.pos_ not in ("NOUN", "PROPN", "NUM", "PRON", "ADV", "ADJ", "INTJ"):
+        if prev.pos_ not in ("NOUN", "PROPN", "NUM", "PRON", "ADV", "ADJ", "INTJ", "VERB", "PART", "ADP"):
             continue
         if any(t.tag_ in ("WDT", "WP", "WP$", "WRB") or t.lower_ in ("who's", "whose") for t in doc[max(verb.sent.start, left.i - 4): left.i]):
             continue  # "how busy it gets", "whose parcel this is"
         if prev.lower_ in _CLAUSE_TAKERS:
             continue  # "I'm sorry the payment…", "I think we…"
-        if prev.pos_ == "NOUN" and verb.lemma_ != "be" and not any(c.dep_ in ("dobj", "nsubjpass", "ccomp", "xcomp", "acomp", "attr")
-                                                                  and not (c.dep_ == "dobj" and c.tag_ == "PRP") for c in verb.children) \
-                and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.head.children if verb.dep_ == "aux"):
-            continue  # "the email I'll send you": a relative clause without "that"
+        if verb.dep_ != "relcl" and prev.pos_ == "NOUN" and not _no_gap(verb):
+            continue  # "the email I'll send you": a relative clause without "that", parsed otherwise
         phrase = prev
         while phrase.head.i != phrase.i and phrase.head.i < left.i and phrase.head.i != verb.i:
             phrase = phrase.head
@@ -490,10 +525,9 @@ def run_on(doc, words) -> Iterator[RawIssue]:
         head = verb.head if verb.dep_ in ("ccomp", "conj", "parataxis") else None
         if head is not None and verb.dep_ == "ccomp" and head.lemma_.lower() in _CLAUSE_TAKERS | {"be"} and head.i == prev.i:
             continue
-        if head is not None and verb.dep_ == "ccomp" and head.lemma_.lower() in ("say", "tell", "think", "know", "hope", "believe", "confirm", "check", "see", "mean", "understand", "appreciate", "expect", "afraid", "sure", "aware") \
-                and all(t.dep_ in ("dobj", "iobj", "dative", "npadvmod", "advmod") or t.is_punct for t in doc[head.i + 1: left.i] if t.head.i == head.i):
-            if prev.dep_ in ("dobj", "iobj", "dative") or prev.head.i == head.i:
-                continue
+        if head is not None and verb.dep_ == "ccomp" and head.lemma_.lower() in _OBJECT_AND_CLAUSE \
+                and (prev.dep_ in ("dobj", "iobj", "dative") or prev.head.i == head.i):
+            continue  # "I told you it was sent"
         before = doc[verb.sent.start: left.i]
         has_clause = any(t.tag_ in FINITE for t in before) or (len(before) > 0 and before[0].lower_ in _OPENERS)
         if not has_clause or len(before) < 2:

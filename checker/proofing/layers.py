@@ -133,7 +133,8 @@ def merge(backend: list[RawIssue], mine: list[RawIssue], words: BritishDictionar
             groups.append([issue])
     out = []
     for group in groups:
-        best = min(group, key=lambda i: (_layer(i), i.rule == "grammar.run_on", -(i.end - i.start)))
+        # a run-on's span takes in the words either side: any other issue there says more
+        best = min(group, key=lambda i: (i.rule == "grammar.run_on", _layer(i), -(i.end - i.start)))
         if not best.suggestions:
             extra = next((i.suggestions for i in group if i.suggestions and (i.start, i.end) == (best.start, best.end)), ())
             best = RawIssue(best.start, best.end, best.text, best.message, best.category, best.rule, extra)
