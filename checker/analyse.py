@@ -120,7 +120,7 @@ def _is_false_alarm(raw, doc, names: set[str]) -> bool:
         return True
     if len(text) >= 2 and text.isupper():  # acronyms and reference codes ("WBC-448213"), not misspellings
         return True
-    if raw.rule == "dictionary.spelling":  # the dictionary layer has already told names from slips
+    if raw.rule == "dictionary.spelling" or LAYERS.misspelt_name(text):  # "Wednsday": a slip in a name
         return False
     span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
     if span is None or not text[:1].isupper():

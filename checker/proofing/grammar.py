@@ -551,6 +551,120 @@ def run_on(doc, words) -> Iterator[RawIssue]:
                            (f"{prev.text}. Please",))
 
 
+# ---------------------------------------------------------------- missing words
+
+# nouns English treats as uncountable (no article needed: "send you information"); with the
+# endings below, they cover most of what a customer-service message leaves bare
+_UNCOUNTABLE = set("""information advice access help support time money water gas electricity power data credit feedback
+evidence proof permission insurance equipment furniture luggage baggage damage stock post mail cash work travel research
+progress traffic weather news fun space stuff software hardware broadband internet wifi signal coverage cover leave
+parking training food heating hot rubbish recycling waste council tax vat interest debt income rent mortgage
+contact touch hold place care charge notice attention priority advance writing person home bed school office hospital
+church town university work lunch breakfast dinner tea coffee staff nobody somebody anybody everybody everyone someone
+anyone nothing something anything everything""".split())
+_UNCOUNTABLE_ENDINGS = ("tion", "sion", "ment", "ness", "ance", "ence", "ity", "ing", "age", "ism", "ery", "ship", "ics")
+_TIME_UNITS = {"hour", "minute", "day", "week", "month", "year", "fortnight", "second", "moment"}
+
+
+def _bare_count_noun(tok, words) -> bool:
+    """A singular, countable, common noun with nothing in front of it that a determiner needs."""
+    low = tok.lower_
+    if tok.tag_ != "NN" or not tok.is_lower or not tok.is_alpha or len(low) < 3:
+        return False
+    if low in _UNCOUNTABLE or low.endswith(_UNCOUNTABLE_ENDINGS) or tok.ent_type_:
+        return False
+    if words is not None and not (words.known(low) and words.known(_plural(low))):
+        return False  # no plural: not countable (or not a word we are sure of)
+    for c in tok.children:
+        if c.dep_ in ("det", "poss", "nummod", "quantmod", "predet", "conj", "cc", "appos") or c.tag_ in ("CD", "PRP$", "DT", "POS"):
+            return False
+        if c.dep_ in ("compound", "amod") and any(g.dep_ in ("det", "poss") or g.tag_ in ("DT", "PRP$", "CD") for g in c.children):
+            return False
+    if any(t.pos_ == "PROPN" or t.tag_ in ("NNS", "POS") for t in tok.lefts):
+        return False  # "Mr Khans account", "todays date": a name or possessive in front
+    first = tok.left_edge
+    before = tok.doc[first.i - 1] if first.i > 0 else None
+    if before is not None and before.lower_.endswith("s") and words is not None and words.known(before.lower_[:-1]) \
+            and before.lower_[:-1] not in ("i", "wa", "ha", "doe", "thi", "u", "hi"):
+        return False  # "todays date": a possessive without its apostrophe stands for the article
+    if first.i > 0 and (tok.doc[first.i - 1].tag_ in ("DT", "PRP$", "CD", "POS", "NNS", "NNP", "NN", "PRP")
+                        and not (tok.doc[first.i - 1].tag_ == "PRP" and tok.doc[first.i - 1].dep_ in ("dative", "dobj"))):
+        return False
+    nxt = _nxt(tok)
+    if nxt is not None and nxt.lower_ in ("to", "of") and tok.dep_ == "pobj":
+        return False  # "with reference to", "on behalf of"
+    return True
+
+
+def _article_place(tok):
+    """Where the article goes: before the noun phrase, but after "attached" in "find attached copy"."""
+    first = tok.left_edge
+    if first.tag_ == "VBN" and first.dep_ == "amod" and first.i + 1 <= tok.i:
+        return tok.doc[first.i + 1]
+    return first
+
+
+def _plural(noun: str) -> str:
+    if re.search(r"[^aeiou]y$", noun):
+        return noun[:-1] + "ies"
+    if re.search(r"(s|sh|ch|x|z)$", noun):
+        return noun + "es"
+    return noun + "s"
+
+
+def _article(tok) -> str:
+    """'the' for a noun its sentence pins down (a relative clause or 'for'/'of' after it), else 'a'/'an'."""
+    nxt = _nxt(tok)
+    if any(c.dep_ in ("relcl", "acl") for c in tok.children) or (nxt is not None and nxt.lower_ in ("for", "i", "you", "we")):
+        return "the"
+    first = _article_place(tok).lower_
+    return "an" if first[:1] in "aeio" or first.startswith("hour") else "a"
+
+
+@check("missing_words")
+def missing_words(doc, words) -> Iterator[RawIssue]:
+    """A word left out: an article before a singular noun, 'to' after 'back' or 'due', 'a' in 'a few'."""
+    for tok in doc:
+        low = tok.lower_
+        nxt, prev = _nxt(tok), _nxt(tok, -1)
+        pl = prev.lower_ if prev is not None else ""
+        if low == "few" and pl in ("in", "within", "for", "after", "about") and nxt is not None and nxt.tag_ == "NNS":
+            yield _issue("grammar.missing_words", [prev, tok], f"{prev.text} a few", "Write 'a few' here.")
+        elif low == "back" and nxt is not None and nxt.lower_ in ("you", "me", "us", "them", "him", "her") and pl in ("get", "come", "write", "reply", "report", "go"):
+            yield _issue("grammar.missing_words", [tok, nxt], f"back to {nxt.text}", "Write 'back to' here.")
+        elif low == "due" and nxt is not None and nxt.tag_ in ("NN", "NNS", "JJ") and nxt.lower_ not in ("date", "today", "tomorrow", "soon", "now", "back", "on", "in") \
+                and prev is not None and prev.tag_ in ("VBN", "VBD", "NN", "NNS"):
+            yield _issue("grammar.missing_words", [tok], "due to", "Write 'due to' here.")
+        elif low in _TIME_UNITS and tok.tag_ == "NN" and pl in ("within", "in", "for", "after", "about", "under", "over") \
+                and not any(c.dep_ in ("det", "poss", "nummod", "amod") for c in tok.children):
+            art = "an" if low.startswith("hour") else "a"
+            yield _issue("grammar.missing_words", [prev, tok], f"{prev.text} {art} {tok.text}", f"Put '{art}' before '{tok.text}'.")
+        elif tok.tag_ == "VB" and prev is not None and prev.tag_ == "PRP" and prev.lower_ in ("me", "us", "him", "her", "them") \
+                and tok.i >= 2 and doc[tok.i - 2].lemma_ in ("want", "need", "ask", "expect", "like", "allow", "remind", "tell", "advise", "require"):
+            yield _issue("grammar.missing_words", [prev, tok], f"{prev.text} to {tok.text}", "Put 'to' before the verb here.")
+        elif pl == "for" and tok.tag_ == "NN" and low in ("patience", "understanding", "help", "time", "cooperation", "co-operation", "custom", "feedback", "email", "call", "message") \
+                and tok.i >= 2 and doc[tok.i - 2].lower_ in ("you", "thanks", "thank") and not any(c.dep_ in ("det", "poss") for c in tok.children):
+            yield _issue("grammar.missing_words", [prev, tok], f"for your {tok.text}", "Write 'your' here: thank people for their patience, their help.")
+        elif pl == "for" and tok.tag_ == "NN" and low in ("inconvenience", "delay", "confusion", "trouble", "error", "mistake", "wait", "disruption") \
+                and tok.i >= 2 and any(t.lower_ in ("sorry", "apologise", "apologies", "apologize", "apology") for t in doc[max(0, tok.i - 4): tok.i]) \
+                and not any(c.dep_ in ("det", "poss") for c in tok.children):
+            yield _issue("grammar.missing_words", [prev, tok], f"for the {tok.text}", "Write 'the' here: sorry for the delay, the inconvenience.")
+        elif low == "access" and tok.tag_ == "NN" and nxt is not None and nxt.tag_ in ("DT", "PRP$"):
+            yield _issue("grammar.missing_words", [tok], "access to", "Write 'access to' here.")
+        elif low == "up" and nxt is not None and nxt.like_num and prev is not None and prev.lemma_ in ("allow", "take", "wait", "last", "cost", "be", "for"):
+            yield _issue("grammar.missing_words", [tok], "up to", "Write 'up to' before a number.")
+        elif (tok.dep_ in ("dobj", "nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.lower_ in ("about", "with", "onto", "into", "from"))) \
+                and _bare_count_noun(tok, words) \
+                and not (tok.dep_ == "nsubj" and tok.i == tok.sent.start):
+            first = _article_place(tok)
+            art = _article(tok)
+            if tok.dep_ in ("nsubj", "nsubjpass", "pobj"):
+                art = "the"
+            text = doc.text[first.idx: tok.idx + len(tok.text)]
+            yield _issue("grammar.missing_words", [first], f"{art} {first.text}" if first.i != tok.i else f"{art} {text}",
+                         f"Put '{art}' before '{text}'.")
+
+
 def run_checks(doc: Any, words: Any, enabled: tuple[str, ...] | None = None) -> list[RawIssue]:
     out = []
     for rule, fn in CHECKS.items():

@@ -59,6 +59,14 @@ class Layers:
                 self._loaded = True
             return self._words
 
+    def misspelt_name(self, text: str) -> bool:
+        """A capitalised word one small slip from a name the dictionary knows ("Wednsday", "Febuary")."""
+        words = self.words()
+        if words is None or not text.isalpha() or not text[:1].isupper() or words.known(text):
+            return False
+        best = words.rank(text)
+        return bool(best) and best[0][:1].isupper() and words.known_as_written(best[0]) and _cost_of(text, best[0]) <= 0.6
+
     def review(self, doc: Any, backend: list[RawIssue]) -> list[RawIssue]:
         words = self.words()
         mine = list(run_checks(doc, words))
@@ -72,8 +80,8 @@ def dictionary_issues(doc: Any, words: BritishDictionary, backend: list[RawIssue
     flagged = [(i.start, i.end) for i in backend]
     for tok in doc:
         text = tok.text
-        if not text.isalpha() or len(text) < 3 or text.isupper() or tok.pos_ == "INTJ":
-            continue
+        if not text.isalpha() or len(text) < 3 or text.isupper() or tok.pos_ == "INTJ" or re.fullmatch(r"(\w{1,3})\1+", text.lower()):
+            continue  # "haha", "hehe": laughter, not a misspelling
         low = text.lower()
         if low in _CONTEXT_US:
             uk, applies = _CONTEXT_US[low]
