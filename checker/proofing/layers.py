@@ -62,10 +62,12 @@ class Layers:
     def misspelt_name(self, text: str) -> bool:
         """A capitalised word one small slip from a name the dictionary knows ("Wednsday", "Febuary")."""
         words = self.words()
-        if words is None or not text.isalpha() or not text[:1].isupper() or words.known(text):
+        if words is None or len(text) < 4 or not text.isalpha() or not text[:1].isupper() or words.known(text):
             return False
         best = words.rank(text)
-        return bool(best) and best[0][:1].isupper() and words.known_as_written(best[0]) and _cost_of(text, best[0]) <= 0.6
+        # a dropped letter only: "Kamal" is a name of its own, not a slip for "Kamil"
+        return bool(best) and best[0][:1].isupper() and words.known_as_written(best[0]) and len(best[0]) == len(text) + 1 \
+            and _cost_of(text, best[0]) <= 0.6
 
     def review(self, doc: Any, backend: list[RawIssue]) -> list[RawIssue]:
         words = self.words()
