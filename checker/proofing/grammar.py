@@ -563,6 +563,8 @@ contact touch hold place care charge notice attention priority advance writing p
 church town university work lunch breakfast dinner tea coffee staff nobody somebody anybody everybody everyone someone
 anyone nothing something anything everything""".split())
 _UNCOUNTABLE_ENDINGS = ("tion", "sion", "ment", "ness", "ance", "ence", "ity", "ing", "age", "ism", "ery", "ship", "ics")
+# verbs that make idioms with a bare noun: make sense, take place, take care, have fun, keep track, pay attention
+_LIGHT_VERBS = {"make", "take", "have", "do", "give", "keep", "pay", "catch", "lose", "play", "find", "gain", "set", "lend", "shake"}
 _TIME_UNITS = {"hour", "minute", "day", "week", "month", "year", "fortnight", "second", "moment"}
 
 
@@ -583,6 +585,10 @@ def _bare_count_noun(tok, words) -> bool:
     if any(t.pos_ == "PROPN" or t.tag_ in ("NNS", "POS") for t in tok.lefts):
         return False  # "Mr Khans account", "todays date": a name or possessive in front
     first = tok.left_edge
+    if first.tag_ in ("DT", "PRP$", "CD", "POS", "WP$", "PDT") or any(t.tag_ in ("PRP$", "DT", "POS") for t in tok.doc[first.i: tok.i]):
+        return False
+    if tok.dep_ == "dobj" and tok.head.lemma_ in _LIGHT_VERBS:
+        return False  # "make sense", "take place", "have fun": verb and noun make one idiom
     before = tok.doc[first.i - 1] if first.i > 0 else None
     if before is not None and before.lower_.endswith("s") and words is not None and words.known(before.lower_[:-1]) \
             and before.lower_[:-1] not in ("i", "wa", "ha", "doe", "thi", "u", "hi"):
