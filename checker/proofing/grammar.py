@@ -671,6 +671,68 @@ def missing_words(doc, words) -> Iterator[RawIssue]:
                          f"Put '{art}' before '{text}'.")
 
 
+# ---------------------------------------------------------------- word forms
+
+# irregular verbs: past tense -> past participle, where they differ
+_PARTICIPLE = {"went": "gone", "came": "come", "wrote": "written", "spoke": "spoken", "took": "taken", "gave": "given",
+               "saw": "seen", "did": "done", "began": "begun", "broke": "broken", "chose": "chosen", "drove": "driven",
+               "forgot": "forgotten", "froze": "frozen", "ate": "eaten", "fell": "fallen", "knew": "known", "rang": "rung",
+               "ran": "run", "stole": "stolen", "threw": "thrown", "woke": "woken", "became": "become", "grew": "grown",
+               "hid": "hidden", "rode": "ridden", "shook": "shaken", "showed": "shown", "swam": "swum", "tore": "torn",
+               "wore": "worn", "drew": "drawn", "flew": "flown", "sang": "sung", "drank": "drunk", "mistook": "mistaken"}
+_PAST_OF_PARTICIPLE = {"seen": "saw", "done": "did", "gone": "went", "begun": "began", "rung": "rang", "sung": "sang",
+                       "drunk": "drank", "swum": "swam"}
+_NEGATIVE_ANY = {"no": "any", "nothing": "anything", "nobody": "anybody", "nowhere": "anywhere", "none": "any"}
+_STATIVE = {"agree", "disagree", "understand", "know", "need", "want", "believe", "think", "apologise", "appreciate", "suggest", "recommend"}
+
+
+@check("word_forms")
+def word_forms(doc, words) -> Iterator[RawIssue]:
+    """The wrong form of a word: 'have went', 'more cheaper', 'less documents', 'look forward to hear',
+    'I am agree', 'don't have no'."""
+    for tok in doc:
+        low = tok.lower_
+        nxt, prev = _nxt(tok), _nxt(tok, -1)
+        pl = prev.lower_ if prev is not None else ""
+        if low in _PARTICIPLE and pl in ("have", "has", "had", "'ve", "'s", "'d", "having") and tok.tag_ in ("VBD", "VBN") \
+                and not (pl in ("'s", "'d") and tok.tag_ == "VBD"):
+            yield _issue("grammar.word_forms", [tok], _PARTICIPLE[low], f"After 'have', use '{_PARTICIPLE[low]}'.")
+        elif low in _PAST_OF_PARTICIPLE and prev is not None and prev.tag_ == "PRP" and prev.dep_ == "nsubj" and tok.dep_ in ("ROOT", "conj", "ccomp") \
+                and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+            yield _issue("grammar.word_forms", [tok], _PAST_OF_PARTICIPLE[low], f"Without 'have', use '{_PAST_OF_PARTICIPLE[low]}'.")
+        elif low == "more" and nxt is not None and nxt.tag_ == "JJR" and nxt.lower_.endswith("er"):
+            yield _issue("grammar.word_forms", [tok, nxt], nxt.text, f"'{nxt.text}' already compares: leave out 'more'.")
+        elif low == "less" and nxt is not None and nxt.tag_ == "NNS" and nxt.lower_ not in ("than",):
+            yield _issue("grammar.word_forms", [tok], _case(tok.text, "fewer"), "Use 'fewer' with things you can count.")
+        elif low == "to" and nxt is not None and nxt.tag_ in ("VB", "VBP") and doc[max(0, tok.i - 2): tok.i].text.lower() in ("look forward", "looking forward", "forward"):
+            ing = _ing(nxt.lower_)
+            yield _issue("grammar.word_forms", [nxt], ing, f"After 'look forward to', use '{ing}'.")
+        elif low == "to" and nxt is not None and nxt.tag_ == "VBG" and pl in ("you", "me", "us", "able", "going", "want", "need", "have", "trying") \
+                and doc[max(0, tok.i - 3): tok.i].text.lower().split()[0:1] != ["forward"] and nxt.lemma_ and nxt.lemma_ != nxt.lower_:
+            yield _issue("grammar.word_forms", [tok, nxt], f"to {nxt.lemma_}", "After 'to', use the plain form of the verb.")
+        elif low in ("am", "is", "are") and nxt is not None and nxt.lower_ in _STATIVE and nxt.tag_ in ("VB", "VBP", "NN") \
+                and not (_nxt(nxt) is not None and _nxt(nxt).tag_ in ("VBN",)):
+            yield _issue("grammar.word_forms", [tok, nxt], nxt.text, f"'{nxt.text}' is already a verb: leave out '{tok.text}'.")
+        elif low == "please" and nxt is not None and nxt.lower_ == "to" and _nxt(nxt) is not None and _nxt(nxt).tag_ == "VB":
+            yield _issue("grammar.word_forms", [tok, nxt], tok.text, "Leave out 'to' after 'please'.")
+        elif low in _NEGATIVE_ANY and tok.i > 0 and any(t.lower_ in ("n't", "not", "never") for t in doc[max(tok.sent.start, tok.i - 5): tok.i]) \
+                and not any(t.is_punct or t.tag_ in ("CC", "WDT", "WP") for t in doc[max(tok.sent.start, tok.i - 5): tok.i]):
+            yield _issue("grammar.word_forms", [tok], _NEGATIVE_ANY[low], f"With 'not' already there, use '{_NEGATIVE_ANY[low]}'.")
+        elif low == "to" and pl not in ("up",) and any(t.lower_ == "between" for t in doc[max(tok.sent.start, tok.i - 4): tok.i]) \
+                and not any(t.lower_ == "and" for t in doc[max(tok.sent.start, tok.i - 4): tok.i]):
+            yield _issue("grammar.word_forms", [tok], "and", "Write 'between … and …'.")
+
+
+def _ing(verb: str) -> str:
+    if verb.endswith("ie"):
+        return verb[:-2] + "ying"
+    if verb.endswith("e") and not verb.endswith(("ee", "ye", "oe")):
+        return verb[:-1] + "ing"
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", verb):
+        return verb + verb[-1] + "ing"
+    return verb + "ing"
+
+
 def run_checks(doc: Any, words: Any, enabled: tuple[str, ...] | None = None) -> list[RawIssue]:
     out = []
     for rule, fn in CHECKS.items():

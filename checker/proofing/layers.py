@@ -67,7 +67,7 @@ class Layers:
         best = words.rank(text)
         # a dropped letter only: "Kamal" is a name of its own, not a slip for "Kamil"
         return bool(best) and best[0][:1].isupper() and words.known_as_written(best[0]) and len(best[0]) == len(text) + 1 \
-            and _cost_of(text, best[0]) <= 0.6
+            and _cost_of(text, best[0]) <= 1.0
 
     def review(self, doc: Any, backend: list[RawIssue]) -> list[RawIssue]:
         words = self.words()
