@@ -18,6 +18,7 @@ from .proofing.layers import LAYERS
 
 LONG_SENTENCE_WORDS = 25
 _NAME_ENTS = {"PERSON", "ORG", "GPE", "PRODUCT", "FAC", "NORP", "LOC", "WORK_OF_ART", "EVENT"}
+_INTRODUCED = re.compile(r"\b(?:I'm|I’m|I am|[Mm]y name is|[Mm]y name's|[Tt]his is|[Ii]t's|with|[Rr]egards,?|[Tt]hanks,?|[Ww]ishes,?)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _NOT_WORDS = re.compile(r"(?:https?://|www\.|@|\d)")
 
 # "en-GB" (not "en"): textstat then counts syllables with pyphen's British dictionary, which ships
@@ -101,6 +102,10 @@ def _conversation_names(conversation: Conversation) -> set[str]:
     for value in values:
         for word in re.findall(r"[^\W\d_][\w'’-]*", value):
             names.add(word.lower())
+    # names people give in the conversation: "I'm Aled", "my name is Bethan", "you're chatting with Sian"
+    for turn in conversation.turns:
+        for match in _INTRODUCED.finditer(turn.text):
+            names.add(match.group(1).lower())
     return names
 
 

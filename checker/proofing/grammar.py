@@ -164,6 +164,8 @@ def _in_title_run(tok) -> bool:
     prev = doc[tok.i - 1] if tok.i > 0 else None
     if prev is not None and prev.lower_ in ("under", "tap", "select", "click", "press", "choose", "called", "named", "dear"):
         return True  # a label on a screen or a salutation
+    if any(t.lower_ in ("tap", "click", "select", "press", "menu", "under") for t in doc[tok.sent.start: tok.i]):
+        return True  # "Tap Plan, then Add-ons, then Roaming": the names of buttons
     for j, far in ((tok.i - 1, tok.i - 2), (tok.i + 1, tok.i + 2)):
         if 0 <= j < len(doc):
             other = doc[j]
@@ -208,7 +210,7 @@ def confusables(doc, words) -> Iterator[RawIssue]:
             yield _conf(tok, "have", "After 'could', 'should' or 'would', write 'have', not 'of'.")
         # your / you're
         elif low == "your" and nxt is not None and (nxt.tag_ in ("VBG", "DT") or nl in ("welcome", "right", "correct", "very", "welcome.", "not", "all", "already", "now", "still", "due", "able", "booked", "eligible")) \
-                and not (nxt.tag_ == "VBG" and nxt2 is not None and nxt2.tag_ in NOUN_TAGS | {"NNP"}) \
+                and not (nxt.tag_ == "VBG" and (nxt.dep_ == "amod" or (nxt2 is not None and nxt2.tag_ in NOUN_TAGS | {"NNP", "CD", "JJ", "NNPS"}))) \
                 and not (nl == "all" and nxt2 is not None and nxt2.tag_ in NOUN_TAGS):
             yield _conf(tok, "you're", "'You're' means 'you are'; 'your' means belonging to you.")
         elif low in ("you're", "youre") or (low == "you" and nl in ("'re", "’re")):
@@ -395,7 +397,9 @@ def agreement(doc, words) -> Iterator[RawIssue]:
             yield _issue("grammar.agreement", [tok], _case(tok.text, "these" if tok.lower_ == "this" else "those"),
                          "With a plural noun, use 'these' or 'those'.")
             continue
-        if tok.lower_ in ("these", "those") and tok.dep_ == "det" and tok.head.tag_ == "NN" and not tok.head.lower_.endswith("s"):
+        if tok.lower_ in ("these", "those") and tok.dep_ == "det" and tok.head.tag_ == "NN" and not tok.head.lower_.endswith("s") \
+                and tok.head.i == tok.i + 1 and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr") \
+                and not (tok.i > 0 and doc[tok.i - 1].lower_ == "of") and tok.head.lower_ not in ("either", "neither", "one", "each", "any", "all", "both", "none", "kind", "sort", "type"):
             yield _issue("grammar.agreement", [tok], _case(tok.text, "this" if tok.lower_ == "these" else "that"),
                          "With a singular noun, use 'this' or 'that'.")
             continue
@@ -420,7 +424,7 @@ def agreement(doc, words) -> Iterator[RawIssue]:
         want = _subject_number(subj)
         if want is None:
             continue
-        if subj.pos_ == "PROPN" or any(t.is_punct or t.tag_ == "CC" for t in doc[subj.i + 1: tok.i]):
+        if subj.pos_ == "PROPN" or subj.left_edge.tag_ == "VBG" or (doc[tok.sent.start].tag_ == "VBG" and doc[tok.sent.start].i < subj.i) or any(t.is_punct or t.tag_ == "CC" for t in doc[subj.i + 1: tok.i]):
             continue  # a name ("Leeds is"), or the subject is in another clause
         if tok.lower_ == "thank" or (words is not None and subj.text[:1].isupper() and words.known_as_written(subj.text)
                                      and not words.known(subj.lower_)):
@@ -498,9 +502,11 @@ def run_on(doc, words) -> Iterator[RawIssue]:
             continue  # a relative clause ("the parcel you ordered") leaves a gap for the noun before it
         subj = subjects[0]
         left = subj.left_edge
-        if left.i == 0 or left.i in seen:
-            continue
+        if left.i == 0 or left.i in seen or subj.lower_ in ("that", "which", "who", "whom", "whose"):
+            continue  # "it's only the app that's locked": a relative pronoun, not a new sentence
         prev = doc[left.i - 1]
+        if prev.lemma_.lower() in ("day", "time", "moment", "week", "month", "year", "way", "reason", "place", "date", "night", "morning", "evening"):
+            continue  # "on days you use it", "the way it works": a relative clause needs no gap after these
         # "…is approved it will…", "…has been set up the first…": a passive clause ends, another starts
         participle_end = (prev.tag_ == "VBN" and prev.i == verb.head.i and any(c.dep_ == "auxpass" for c in prev.children)) or \
             (prev.tag_ == "RP" and prev.head.i == verb.head.i and any(c.dep_ == "auxpass" for c in prev.head.children))
@@ -565,6 +571,7 @@ anyone nothing something anything everything""".split())
 _UNCOUNTABLE_ENDINGS = ("tion", "sion", "ment", "ness", "ance", "ence", "ity", "ing", "age", "ism", "ery", "ship", "ics")
 # verbs that make idioms with a bare noun: make sense, take place, take care, have fun, keep track, pay attention
 _LIGHT_VERBS = {"make", "take", "have", "do", "give", "keep", "pay", "catch", "lose", "play", "find", "gain", "set", "lend", "shake"}
+_ORDINALS = {"first", "second", "third", "last", "next", "fourth", "fifth", "final"}
 _TIME_UNITS = {"hour", "minute", "day", "week", "month", "year", "fortnight", "second", "moment"}
 
 
@@ -573,8 +580,11 @@ def _bare_count_noun(tok, words) -> bool:
     low = tok.lower_
     if tok.tag_ != "NN" or not tok.is_lower or not tok.is_alpha or len(low) < 3:
         return False
-    if low in _UNCOUNTABLE or low.endswith(_UNCOUNTABLE_ENDINGS) or tok.ent_type_:
+    if low in _UNCOUNTABLE or low.endswith(_UNCOUNTABLE_ENDINGS) or tok.ent_type_ or low in _ORDINALS:
         return False
+    nxt = _nxt(tok)
+    if nxt is not None and (any(ch.isdigit() for ch in nxt.text) or (nxt.text[:1].isupper() and nxt.pos_ == "PROPN")):
+        return False  # "order LK-209117", "platform 4": a noun named by what follows
     if words is not None and not (words.known(low) and words.known(_plural(low))):
         return False  # no plural: not countable (or not a word we are sure of)
     for c in tok.children:
@@ -582,7 +592,7 @@ def _bare_count_noun(tok, words) -> bool:
             return False
         if c.dep_ in ("compound", "amod") and any(g.dep_ in ("det", "poss") or g.tag_ in ("DT", "PRP$", "CD") for g in c.children):
             return False
-    if any(t.pos_ == "PROPN" or t.tag_ in ("NNS", "POS") for t in tok.lefts):
+    if any(t.pos_ == "PROPN" or t.tag_ in ("NNS", "POS") or t.lower_ in _ORDINALS for t in tok.lefts):
         return False  # "Mr Khans account", "todays date": a name or possessive in front
     first = tok.left_edge
     if first.tag_ in ("DT", "PRP$", "CD", "POS", "WP$", "PDT") or any(t.tag_ in ("PRP$", "DT", "POS") for t in tok.doc[first.i: tok.i]):

@@ -74,7 +74,7 @@ class Layers:
         mine = list(run_checks(doc, words))
         if words is not None:
             mine.extend(dictionary_issues(doc, words, backend))
-        return merge(backend, mine, words)
+        return merge(backend, mine, words, doc.text)
 
 
 def dictionary_issues(doc: Any, words: BritishDictionary, backend: list[RawIssue]) -> Iterator[RawIssue]:
@@ -131,10 +131,11 @@ def _layer(issue: RawIssue) -> int:
     return _PRIORITY.get(issue.rule.split(".", 1)[0], 2)
 
 
-def merge(backend: list[RawIssue], mine: list[RawIssue], words: BritishDictionary | None) -> list[RawIssue]:
+def merge(backend: list[RawIssue], mine: list[RawIssue], words: BritishDictionary | None,
+          doc_text: str | None = None) -> list[RawIssue]:
     """One issue a span: overlapping issues are grouped and the most specific layer's is kept."""
     tidy = [_tidy(i, words) for i in backend]
-    issues = sorted([i for i in tidy if not _backend_false_alarm(i, words)] + mine, key=lambda i: (i.start, i.end))
+    issues = sorted([i for i in tidy if not _backend_false_alarm(i, words, doc_text)] + mine, key=lambda i: (i.start, i.end))
     groups: list[list[RawIssue]] = []
     for issue in issues:
         if groups and any(_overlap(issue, other) for other in groups[-1]):
@@ -152,7 +153,7 @@ def merge(backend: list[RawIssue], mine: list[RawIssue], words: BritishDictionar
     return out
 
 
-def _backend_false_alarm(issue: RawIssue, words: BritishDictionary | None) -> bool:
+def _backend_false_alarm(issue: RawIssue, words: BritishDictionary | None, doc_text: str | None = None) -> bool:
     """What harper gets wrong on correct British text: a dictionary word called a misspelling or
     split in two ("overpayment" -> "over payment"), two words joined ("bank card" -> "bankcard"),
     acronyms expanded, hints on pronouns, and unknown capitalised names with no word near them."""
@@ -169,10 +170,13 @@ def _backend_false_alarm(issue: RawIssue, words: BritishDictionary | None) -> bo
                                  and s.lower() != text.lower() for s in issue.suggestions[:1]) \
             and all(words.known(p) for p in re.split(r"[\s-]+", text) if p):
         return True  # only joins or splits correct words
+    if issue.category == "spelling" and len(text) <= 3 and issue.start > 0 and doc_text is not None \
+            and doc_text[issue.start - 1] == "-":
+        return True  # "Add-ons": the end of a hyphenated word, not a word of its own
     if issue.category == "spelling" and re.fullmatch(r"[A-Za-z]+(?:['’]s)?", text):
         word = re.sub(r"['’]s$", "", text)
-        if words.known(word) and words.us_to_uk(word) is None and not issue.rule.startswith("harper.Regionalism"):
-            return True
+        if words.known(word) and words.us_to_uk(word) is None:
+            return True  # a British word ("take a look" is as British as "have a look")
         if word[:1].isupper() and not any(_close(word, c) for c in words.rank(word, issue.suggestions)):
             return True  # an unknown name, not a slip
     return False
