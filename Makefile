@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml $(wildcard */__init__.py)
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) dictionary
 
 # Debian's chromium for the browser tests (Playwright cannot download a browser here).
 browser:
