@@ -175,7 +175,7 @@ def _backend_false_alarm(issue: RawIssue, words: BritishDictionary | None, doc_t
         return True  # "Add-ons": the end of a hyphenated word, not a word of its own
     if issue.category == "spelling" and re.fullmatch(r"[A-Za-z]+(?:['’]s)?", text):
         word = re.sub(r"['’]s$", "", text)
-        if words.known(word) and words.us_to_uk(word) is None:
+        if words.known(word) and words.us_to_uk(word) is None and (len(word) > 1 or word in ("a", "I")):
             return True  # a British word ("take a look" is as British as "have a look")
         if word[:1].isupper() and not any(_close(word, c) for c in words.rank(word, issue.suggestions)):
             return True  # an unknown name, not a slip
