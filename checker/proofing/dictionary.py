@@ -59,6 +59,7 @@ class BritishDictionary:
         self.known_as_written = lru_cache(maxsize=65536)(self._known_as_written)
         self.us_to_uk = lru_cache(maxsize=16384)(self._us_to_uk)
         self._suggest = lru_cache(maxsize=4096)(self._hunspell_suggest)
+        self.rank = lru_cache(maxsize=16384)(self._rank)
 
     def _known(self, word: str) -> bool:
         """Known in any capitalisation the dictionary allows ("Invoice" at a sentence start)."""
@@ -105,18 +106,26 @@ class BritishDictionary:
                 out.append(c[:1].upper() + c[1:])  # a name or a day: "Wednsday" -> "Wednesday"
         return out
 
-    def rank(self, word: str, offered: tuple[str, ...] = ()) -> tuple[str, ...]:
-        """Suggestions for the misspelt ``word``, best first (see the module docstring)."""
+    def _rank(self, word: str, offered: tuple[str, ...] = (), deep: bool = False) -> tuple[str, ...]:
+        """Suggestions for the misspelt ``word``, best first (see the module docstring). With
+        ``deep``, when nothing is one slip away, hunspell's own suggestions are asked for too
+        (a fraction of a second a word, so only for words already reported)."""
         pool: dict[str, int] = {}
         for k, s in enumerate(offered):
             pool.setdefault(s, k)
         for s in self.candidates(word):
             pool.setdefault(s if s[:1].isupper() else _same_case(word, s), 100 + len(pool))
         best = min((_cost(word.lower(), s.lower()) for s in pool), default=9.0)
-        if best > 1.0:
+        if best > 1.0 and deep:
             for s in self._suggest(word):
                 pool.setdefault(s, 200 + len(pool))
-        scored = sorted(pool, key=lambda s: (_cost(word.lower(), s.lower()) + (0 if self.known(s) or " " in s else 2), pool[s]))
+        def score(s: str) -> float:
+            cost = _cost(word.lower(), s.lower()) + (0 if self.known(s) or " " in s else 2)
+            if s[:1].isupper() and not word[:1].isupper() and s.lower() != word.lower():
+                cost += 0.3  # a name offered for an ordinary word: "wich" is "which" before "Wych"
+            return cost
+
+        scored = sorted(pool, key=lambda s: (score(s), pool[s]))
         ranked = [s for s in scored if s.lower() != word.lower() or s != word]
         if not ranked:
             return ()

@@ -99,13 +99,9 @@ def dictionary_issues(doc: Any, words: BritishDictionary, backend: list[RawIssue
         if words.known(text) or any(s < tok.idx + len(text) and tok.idx < e for s, e in flagged):
             continue
         # unknown to the dictionary and not flagged by the backend: only a plain slip is reported
-        if text[:1].isupper() and (not tok.is_sent_start or tok.ent_type_ in _NAME_ENTS):
-            candidates = [c for c in words.rank(text) if _close(text, c)]
-            if not candidates or not candidates[0][:1].isupper() or tok.ent_type_ in ("PERSON", "ORG") \
-                    or _cost_of(text, candidates[0]) > 0.6:
-                continue  # a name, unless it is a small slip away from a name the dictionary knows
-        else:
-            candidates = [c for c in words.rank(text) if _close(text, c)]
+        if text[:1].isupper():
+            continue  # a capitalised word harper accepts is a name (harper reports misspelt ones)
+        candidates = [c for c in words.rank(text) if _close(text, c)]
         if candidates:
             yield RawIssue(tok.idx, tok.idx + len(text), text, "This word is not in the British English dictionary.",
                            "spelling", "dictionary.spelling", tuple(candidates[:3]))
@@ -196,7 +192,7 @@ def _tidy(issue: RawIssue, words: BritishDictionary | None) -> RawIssue:
             suggestions = (uk,)
             message = f"In British English this is spelt '{uk}'."
         elif not words.known(issue.text):
-            suggestions = words.rank(issue.text, issue.suggestions)
+            suggestions = words.rank(issue.text, issue.suggestions, deep=True)
             message = "This word is not in the British English dictionary."
     return RawIssue(issue.start, issue.end, issue.text, message, issue.category, issue.rule, tuple(suggestions))
 
