@@ -167,8 +167,8 @@ def _backend_false_alarm(issue: RawIssue, words: BritishDictionary | None, doc_t
             and all(words.known(p) for p in re.split(r"[\s-]+", text) if p):
         return True  # only joins or splits correct words
     if issue.category == "spelling" and len(text) <= 3 and issue.start > 0 and doc_text is not None \
-            and doc_text[issue.start - 1] == "-":
-        return True  # "Add-ons": the end of a hyphenated word, not a word of its own
+            and (doc_text[issue.start - 1] == "-" or doc_text[issue.start - 1].isdigit()):
+        return True  # "Add-ons", "size 10s", "3GB": the end of a longer word, not a word of its own
     if issue.category == "spelling" and re.fullmatch(r"[A-Za-z]+(?:['’]s)?", text):
         word = re.sub(r"['’]s$", "", text)
         if words.known(word) and words.us_to_uk(word) is None and (len(word) > 1 or word in ("a", "I")):
