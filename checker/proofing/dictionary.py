@@ -99,7 +99,7 @@ class BritishDictionary:
         """Dictionary words one learner's slip away from ``word``."""
         lower = word.lower()
         out = []
-        for c in _edits(lower):
+        for c in sorted(_edits(lower)):  # sorted: the same order in every process, whatever the hash seed
             if self.known(c):
                 out.append(c)
             elif c[:1].isalpha() and self.known_as_written(c[:1].upper() + c[1:]):
