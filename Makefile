@@ -1,6 +1,6 @@
 # The two commands in the README:
 #   make run    set everything up and start the feedback page on http://127.0.0.1:8000
-#   make test   set everything up (Python packages, Debian's chromium) and run the whole test suite
+#   make test   set everything up (Python packages, Debian's chromium and en-GB dictionary) and run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install browser check-sample bench clean
+.PHONY: run test install browser dictionary check-sample bench clean
 
 # reinstall when the dependencies or the set of top-level packages change (an editable install
 # maps packages at install time)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml $(wildcard */__init__.py)
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) dictionary
 
 # Debian's chromium for the browser tests (Playwright cannot download a browser here).
 browser:
@@ -27,16 +27,23 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-run: $(STAMP)
+# Debian's British English hunspell dictionary for the proofreader's dictionary layer.
+dictionary:
+	@if [ ! -f /usr/share/hunspell/en_GB.dic ]; then \
+		echo "installing Debian's British English dictionary (hunspell-en-gb)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hunspell-en-gb >/dev/null; \
+	fi
+
+run: $(STAMP) dictionary
 	$(BIN)/replycheck serve --host $(HOST) --port $(PORT)
 
 check-sample: $(STAMP)
 	$(BIN)/replycheck check corpora/samples/chat_good.txt
 
-test: $(STAMP) browser
+test: $(STAMP) dictionary browser
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) dictionary
 	$(BIN)/python benchmarks/bench.py
 
 clean:

@@ -16,6 +16,7 @@ from .budget import check_time
 from .errors import LimitError
 from .model import AnalysedConversation, Conversation, ProofIssue, Proofreading, Readability, Sentence
 from .proofing import ProofOutput, Proofreader
+from .proofing.layers import LAYERS
 
 LONG_SENTENCE_WORDS = 25
 
@@ -50,6 +51,7 @@ def check_limits(conversation: Conversation) -> None:
         raise LimitError(f"the messages hold {total:,} characters; ReplyCheck judges conversations of up to "
                          f"{MAX_TEXT_CHARS:,} characters: check one conversation at a time", source=conversation.id or None)
 _NAME_ENTS = {"PERSON", "ORG", "GPE", "PRODUCT", "FAC", "NORP", "LOC", "WORK_OF_ART", "EVENT"}
+_INTRODUCED = re.compile(r"\b(?:I'm|I’m|I am|[Mm]y name is|[Mm]y name's|[Tt]his is|[Ii]t's|with|[Rr]egards,?|[Tt]hanks,?|[Ww]ishes,?)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _NOT_WORDS = re.compile(r"(?:https?://|www\.|@|\d)")
 
 # "en-GB" (not "en"): textstat then counts syllables with pyphen's British dictionary, which ships
@@ -135,14 +137,16 @@ def _proofread(conversation: Conversation, agent, proofreader: Proofreader | Non
     names = _conversation_names(conversation) | {w.lower() for w in accepted_words}
     issues = []
     for (turn, doc), raw_issues in zip(agent, output.issues):
-        for raw in raw_issues:
+        # the British dictionary and the grammar checks join the backend's issues, one a span
+        for raw in LAYERS.review(doc, raw_issues):
             if _is_false_alarm(raw, doc, names):
                 continue
             issues.append(ProofIssue(
                 turn=turn.index, start=turn.to_source(raw.start), end=turn.to_source(raw.end), text=raw.text,
                 message=raw.message, category=raw.category, rule=raw.rule, suggestions=raw.suggestions,
             ))
-    return Proofreading(backend=output.backend, issues=tuple(issues), notes=output.notes)
+    notes = output.notes + ((LAYERS.note,) if LAYERS.note else ())
+    return Proofreading(backend=output.backend, issues=tuple(issues), notes=notes)
 
 
 def _conversation_names(conversation: Conversation) -> set[str]:
@@ -152,6 +156,10 @@ def _conversation_names(conversation: Conversation) -> set[str]:
     for value in values:
         for word in re.findall(r"[^\W\d_][\w'’-]*", value):
             names.add(word.lower())
+    # names people give in the conversation: "I'm Aled", "my name is Bethan", "you're chatting with Sian"
+    for turn in conversation.turns:
+        for match in _INTRODUCED.finditer(turn.text):
+            names.add(match.group(1).lower())
     return names
 
 
@@ -171,10 +179,12 @@ def _is_false_alarm(raw, doc, names: set[str]) -> bool:
         return True
     if len(text) >= 2 and text.isupper():  # acronyms and reference codes ("WBC-448213"), not misspellings
         return True
+    if raw.rule == "dictionary.spelling" or LAYERS.misspelt_name(text):  # "Wednsday": a slip in a name
+        return False
     span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
     if span is None or not text[:1].isupper():
         return False
     # a capitalised word the model reads as a name (a person, a brand, a place) is not a misspelling
     # (a misspelling that opens a sentence is capitalised too, so there only an entity counts)
     return all(tok.ent_type_ in _NAME_ENTS or (tok.pos_ == "PROPN" and not tok.is_sent_start)
-               for tok in span if not tok.is_punct)
+               for tok in span if not (tok.is_punct or tok.lower_ in ("'s", "’s")))

@@ -18,6 +18,7 @@ from .model import ActedConversation, AnalysedConversation, Conversation, Report
 from .nlp import DEFAULT_MODEL, load_model
 from .parse import MAX_INPUT_BYTES, parse_bytes, parse_transcript
 from .proofing import default_accepted_words, make_proofreader
+from .proofing.layers import LAYERS
 
 
 class Checker:
@@ -40,6 +41,7 @@ class Checker:
         words = default_accepted_words() + list(accepted_words or [])
         self.accepted_words = frozenset(w.lower() for w in words)
         self.proofreader = make_proofreader(languagetool_url, words)
+        LAYERS.words()  # the British dictionary (about 1.5 s), loaded now rather than on the first check
         self.max_bytes = max_bytes
         self.rules_paths = dict(rules_paths or {})
         self._rulesets: dict[str, Any] = {}

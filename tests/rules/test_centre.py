@@ -280,15 +280,16 @@ def test_centre_new_rule_list_file_is_relative_to_the_centre(tmp_path):
 
 
 def test_centre_accepted_words_reach_the_proofreading(tmp_path, checker):
-    (tmp_path / "brands.txt").write_text("# brands\nKestrel\nFitzone Gold\n", encoding="utf-8")
+    (tmp_path / "brands.txt").write_text("# brands\nKestrel\nFitzone Gold\nfitzoneplus\n", encoding="utf-8")
     path = write(tmp_path, "c.yml", "extends: default\naccepted_words: [Brightwave, add-ons]\naccepted_words_from: brands.txt\n")
     rs = load_ruleset(path)
     assert {"brightwave", "kestrel", "fitzone gold", "fitzone", "gold", "add-ons", "ons"} <= rs.accepted_words
-    text = ("Agent: Hello Priya, I can see the Fitzone payment went out twice this month. Does that make sense?\n"
+    # a capitalised unknown word is taken for a name anyway; a brand written in small letters is not
+    text = ("Agent: Hello Priya, I can see the fitzoneplus payment went out twice this month. Does that make sense?\n"
             "Customer: yes thanks\nAgent: Thank you for contacting us, have a lovely day.")
     flagged = lambda rules: [f.quote for f in checker.check(text, rules=rules).findings  # noqa: E731
                              if f.rule_id == "spelling_grammar.proofreading"]
-    assert flagged("default") == ["Fitzone"]
+    assert flagged("default") == ["fitzoneplus"]
     assert flagged(str(path)) == []
 
 

@@ -252,11 +252,11 @@ def test_rules_eval_compare_text(invoke, small_corpus):
     c06 = out[out.index("chat/c06_retail_leaking_coffee_machine_holding.txt"):]
     assert "tone: met → partly   (label met, ✗ no longer agrees)" in c06
     assert "because tone.rejected_words: not in the rule set → flags 'No problem at all' (partly)" in c06
-    e06 = out[out.index("email/e06_banking_duplicate_direct_debit.txt"):]
-    assert "because spelling_grammar.proofreading: flags 'Fitzone' (partly) → silent" in e06
+    # the default proofreader leaves the brand 'Fitzone' alone too, so e06 no longer changes
+    assert "email/e06_banking_duplicate_direct_debit.txt  (" not in out
     c04 = out[out.index("chat/c04_retail_tent_delivery_placeholder.txt"):]
     assert "decision: competent → not_yet_competent   (personalisation is not met and is critical in northfield_college only)" in c04
-    assert "Judgements that changed in 4 transcripts: 3 criterion statuses (2 now agree with the labels, 1 no longer agree" in out
+    assert "Judgements that changed in 3 transcripts: 2 criterion statuses (1 now agree with the labels, 1 no longer agree" in out
 
 
 def test_rules_eval_compare_json(invoke, small_corpus):
@@ -264,7 +264,7 @@ def test_rules_eval_compare_json(invoke, small_corpus):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["before"]["rule_set"]["name"] == "default" and data["after"]["rule_set"]["name"] == "northfield_college"
-    assert data["verdicts"] == {"now agrees": 2, "no longer agrees": 1, "still disagrees": 0, "unlabelled": 0}
+    assert data["verdicts"] == {"now agrees": 1, "no longer agrees": 1, "still disagrees": 0, "unlabelled": 0}
     assert data["decisions_changed"] == 1
     by_file = {t["file"]: t for t in data["changed_transcripts"]}
     c37 = by_file["chat/c37_banking_missing_transfer_no_check.txt"]

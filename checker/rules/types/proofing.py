@@ -15,8 +15,8 @@ CATEGORIES = ("spelling", "grammar", "punctuation", "typography", "style", "othe
 @dataclass(frozen=True)
 class ProofingRule(Rule):
     categories: tuple[str, ...] = str_list("issue categories this rule reports", default=("spelling", "grammar"))
-    exclude_rules: tuple[str, ...] = str_list("backend rule ids to ignore, e.g. harper.SpellCheck")
-    include_rules: tuple[str, ...] = str_list("only these backend rule ids (empty: all)")
+    exclude_rules: tuple[str, ...] = str_list("rule ids to ignore, e.g. harper.Spelling; 'grammar.*' ignores a whole layer")
+    include_rules: tuple[str, ...] = str_list("only these rule ids (empty: all), e.g. grammar.agreement; 'grammar.*' takes a whole layer")
     ignore_words: tuple[str, ...] = str_list("words never reported by this rule")
     max_findings: int = field(default=20, metadata=spec(int, "report at most this many issues"))
 
@@ -24,9 +24,9 @@ class ProofingRule(Rule):
         ignore = {w.lower() for w in self.ignore_words}
         count = 0
         for issue in ctx.analysed.proofreading.issues:
-            if issue.category not in self.categories or issue.rule in self.exclude_rules:
+            if issue.category not in self.categories or _matches(issue.rule, self.exclude_rules):
                 continue
-            if self.include_rules and issue.rule not in self.include_rules:
+            if self.include_rules and not _matches(issue.rule, self.include_rules):
                 continue
             if issue.text.strip().lower() in ignore:
                 continue
@@ -49,5 +49,12 @@ def best_suggestion(text: str, suggestions: tuple[str, ...] | list[str], least: 
     scored = [(SequenceMatcher(None, s.lower(), text.lower()).ratio(), -i, s) for i, s in enumerate(suggestions[:3])]
     if not scored:
         return None
+    if scored[0][0] >= least:  # the proofreading layers rank their suggestions: keep their first when it is near
+        return scored[0][2]
     ratio, _, best = max(scored)
     return best if ratio >= least else None
+
+
+def _matches(rule: str, patterns: tuple[str, ...]) -> bool:
+    """``grammar.agreement`` matches itself and ``grammar.*``."""
+    return any(rule == p or (p.endswith(".*") and rule.startswith(p[:-1])) for p in patterns)

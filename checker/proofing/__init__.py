@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Protocol, Sequence
 
-LIST_DIR = Path(__file__).parent / "rules" / "default" / "lists"
+LIST_DIR = Path(__file__).parent.parent / "rules" / "default" / "lists"
 
 
 @dataclass(frozen=True)

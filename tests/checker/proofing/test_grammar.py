@@ -1,0 +1,52 @@
+import pytest
+
+from checker.nlp import load_model
+from checker.proofing.dictionary import british
+from checker.proofing.grammar import run_checks
+
+
+@pytest.fixture(scope="module")
+def found():
+    nlp = load_model()
+    words = british()
+
+    def run(text):
+        return [(i.text, i.suggestions[0], i.rule) for i in run_checks(nlp(text), words)]
+    return run
+
+
+@pytest.mark.parametrize("text, wrong, right, rule", [
+    ("We was unable to deliver your parcel.", "was", "were", "grammar.agreement"),
+    ("The engineer are coming tomorrow.", "are", "is", "grammar.agreement"),
+    ("I will call you on monday.", "monday", "Monday", "grammar.capitals"),
+    ("I have sent the Invoice to you.", "Invoice", "invoice", "grammar.capitals"),
+    ("We dont charge for that.", "dont", "don't", "grammar.contractions"),
+    ("The parcel should of arrived.", "of", "have", "grammar.confusables"),
+    ("Sorry for the delay the parcel was held at customs.", "delay the", "delay. The", "grammar.run_on"),
+    ("I will send you email tomorrow.", "email", "an email", "grammar.missing_words"),
+    ("I'll get back you by Friday.", "back you", "back to you", "grammar.missing_words"),
+    ("The engineer has went to the wrong address.", "went", "gone", "grammar.word_forms"),
+    ("This tariff is more cheaper than the last one.", "more cheaper", "cheaper", "grammar.word_forms"),
+])
+def test_each_check_finds_its_slip(found, text, wrong, right, rule):
+    assert (wrong, right, rule) in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "You can choose free Click and Collect on our website.",
+    "Thanks, Sunita. That all matches.",
+    "I'm sorry the payment left you short this month.",
+    "Reply to the confirmation email I'll send you today.",
+    "Leeds is outside our area.",
+    "She has been ill all week.",
+    "The team are looking into it.",
+    "Does that all make sense?",
+    "Thank you for your email about order LK-209117.",
+    "Would either of those work?",
+    "It only charges on days you use your phone abroad.",
+    "Is it only the app that's locked?",
+    "Tap Plan, then Add-ons, then Roaming.",
+    "Having three items missing is bad enough.",
+])
+def test_correct_british_sentences_are_left_alone(found, text):
+    assert found(text) == []

@@ -1,0 +1,23 @@
+from checker.nlp import load_model
+from checker.proofing import RawIssue
+from checker.proofing.layers import LAYERS
+
+
+def test_one_issue_a_span_with_the_most_specific_layer_kept():
+    doc = load_model()("We was unable to call.")
+    backend = [RawIssue(3, 6, "was", "Check the verb.", "grammar", "harper.Grammar", ("were",))]
+    issues = LAYERS.review(doc, backend)
+    assert [(i.text, i.rule) for i in issues] == [("was", "grammar.agreement")]
+
+
+def test_backend_messages_lose_markup_and_american_spelling():
+    doc = load_model()("Thanks for waiting.")
+    backend = [RawIssue(0, 6, "Thanks", "This must be `capitalized`.", "grammar", "harper.Capitalization", ("thanks",))]
+    message = LAYERS.review(doc, backend)[0].message
+    assert "`" not in message and "capitalised" in message
+
+
+def test_a_backend_split_of_a_dictionary_word_is_dropped():
+    doc = load_model()("We sent a cheque for the overpayment.")
+    backend = [RawIssue(26, 37, "overpayment", "Did you mean…", "spelling", "harper.Typo", ("over payment",))]
+    assert LAYERS.review(doc, backend) == []
