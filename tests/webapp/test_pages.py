@@ -203,8 +203,7 @@ def test_a_second_check_says_what_is_fixed_with_nothing_stored(form_client):
 
 @pytest.mark.parametrize("text, fragment", [
     ("hello i cant log in to my account can you help me please", "one email written by you, with no customer messages"),
-    (NAMES_ONLY_CHAT.replace("Priya: oh no what is the order number", "Priya: Thanks for contacting us, how can I help? What is the order number"),
-     None),
+    (NAMES_ONLY_CHAT.replace("Priya: hello", "Priya: Thanks for contacting us, how can I help?"), None),
 ])
 def test_a_reading_that_is_a_guess_is_said_plainly(form_client, text, fragment):
     html = htmllib.unescape(page_text(form_client.post("/check", data={"text": text})))
