@@ -191,7 +191,7 @@ def test_a_second_check_says_what_is_fixed_with_nothing_stored(form_client):
     second = page_text(form_client.post("/check", data={"text": fixed, "previous": previous}))
     progress = htmllib.unescape(section(second, "progress-heading", "fixes-heading"))
     assert "Fixed: 2." in progress
-    assert "'definately': Did you mean to spell" in progress and "'Calm down' tells the customer" in progress
+    assert "'definately': This word is not in the British English dictionary" in progress and "'Calm down' tells the customer" in progress
     assert "Still to fix:" in progress
     # a tampered or broken field is ignored, not an error
     for bad in ("not json", '{"score": "x", "problems": []}', '[1, 2]', '{"score": 1, "problems": [[1, 2, 3]]}'):
