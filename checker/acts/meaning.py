@@ -21,8 +21,8 @@ from typing import Any, Sequence
 from .definitions import ActDefinition
 
 CLASSIFIER_PATH = Path(__file__).parent / "data" / "classifier.npz"
-CLOSE = 0.82
-KNN = 7  # cosine similarity at which a sentence "says the same" as an example
+CLOSE = 0.82  # cosine similarity at which a sentence "says the same" as an example
+KNN = 7  # training sentences that vote
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Classifier:
     vectors: Any = None  # (n, 384) the training sentences, for the nearest-neighbour vote
     speakers: Any = None  # (n,) agent | customer
     labels: Any = None  # (n, n_acts) 0/1
+    act_speakers: tuple[str, ...] = ()  # the speaker of each act, in ``acts`` order
 
     def probabilities(self, vectors: Any) -> Any:
         """Per act: the mean of the logistic regression's probability and the vote of the seven
@@ -46,22 +47,34 @@ class Classifier:
         lr = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
         if self.vectors is None:
             return lr
-        sims = vectors @ self.vectors.T  # (m, n)
         out = np.empty_like(lr)
         for speaker in ("agent", "customer"):
-            cols = [i for i, a in enumerate(self.acts) if self.act_speakers[i] == speaker]
+            cols = [i for i, act_speaker in enumerate(self.act_speakers) if act_speaker == speaker]
             rows = np.flatnonzero(self.speakers == speaker)
             if not cols or not len(rows):
                 continue
-            s = sims[:, rows]
-            k = min(KNN, s.shape[1])
-            idx = np.argpartition(-s, k - 1, axis=1)[:, :k]
-            near = np.take_along_axis(s, idx, 1)
-            w = np.maximum(near, 0) ** 3
+            idx, weights = neighbours(vectors, self.vectors[rows])
             for c in cols:
-                votes = self.labels[rows, c][idx]
-                out[:, c] = (lr[:, c] + (w * votes).sum(1) / np.maximum(w.sum(1), 1e-9)) / 2
+                out[:, c] = (lr[:, c] + vote(idx, weights, self.labels[rows, c])) / 2
         return out
+
+
+def neighbours(queries: Any, vectors: Any, k: int = KNN) -> tuple[Any, Any]:
+    """For each query row: the indices of its k nearest ``vectors`` rows and their weights
+    (similarity cubed, never negative)."""
+    import numpy as np
+
+    sims = queries @ vectors.T
+    k = min(k, sims.shape[1])
+    idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    return idx, np.maximum(np.take_along_axis(sims, idx, 1), 0) ** 3
+
+
+def vote(idx: Any, weights: Any, labels: Any) -> Any:
+    """The weighted share of each query's neighbours whose label is 1."""
+    import numpy as np
+
+    return (weights * labels[idx]).sum(1) / np.maximum(weights.sum(1), 1e-9)
 
 
 def load_classifier(path: Path = CLASSIFIER_PATH, model: str = "", speakers: dict[str, str] | None = None) -> Classifier | None:
@@ -74,11 +87,10 @@ def load_classifier(path: Path = CLASSIFIER_PATH, model: str = "", speakers: dic
         if model and meta_model != model:
             return None  # trained on another encoder's vectors: useless here
         acts = tuple(str(a) for a in data["acts"])
-        classifier = Classifier(acts, data["weights"].astype(np.float32), data["bias"].astype(np.float32),
-                                data["thresholds"].astype(np.float32), meta_model, str(data["data_hash"]),
-                                data["vectors"].astype(np.float32), data["speakers"].astype(str), data["labels"])
-        object.__setattr__(classifier, "act_speakers", tuple((speakers or {}).get(a, "agent") for a in acts))
-        return classifier
+        return Classifier(acts, data["weights"].astype(np.float32), data["bias"].astype(np.float32),
+                          data["thresholds"].astype(np.float32), meta_model, str(data["data_hash"]),
+                          data["vectors"].astype(np.float32), data["speakers"].astype(str), data["labels"],
+                          tuple((speakers or {}).get(a, "agent") for a in acts))
 
 
 class ExampleIndex:

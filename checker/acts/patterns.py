@@ -37,7 +37,7 @@ class PatternMatcher:
         self._vocab = nlp.vocab
 
     def __call__(self, span: Any) -> list[tuple[str, int, int]]:
-        """(act, token start, token end) in the span's doc, longest match per act and start."""
+        """(act, token start, token end) in the span's doc, for every match of every act."""
         if not self.names:
             return []
         found = []
@@ -65,8 +65,7 @@ def sensitive_request(sent: Any, hits: list[tuple[int, int]]) -> tuple[int, int]
     part ("the last four digits of your card", "the 2nd and 5th characters of your passcode")."""
     if not hits or not is_request(sent):
         return None
-    words = {t.lower_ for t in sent}
-    if words & {"never"}:
+    if any(t.lower_ == "never" for t in sent):
         return None
     for start, end in sorted(hits, key=lambda h: (h[0], h[0] - h[1])):  # the longest match at each start
         doc = sent.doc

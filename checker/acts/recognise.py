@@ -101,13 +101,6 @@ class ActRecogniser:
                                            speakers={n: d.speaker for n, d in self.definitions.items()})
                            if self.encoder else None)
 
-    def with_extra_examples(self, nlp: Any, extra: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> "ActRecogniser":
-        """A recogniser whose acts carry a centre's added examples and near-misses."""
-        definitions = dict(self.definitions)
-        for name, (examples, near) in extra.items():
-            definitions[name] = definitions[name].extended(examples, near)
-        return ActRecogniser(nlp, definitions, self.encoder, self.status, use_encoder=self.encoder is not None)
-
     @property
     def description(self) -> dict[str, Any]:
         return {
@@ -119,7 +112,9 @@ class ActRecogniser:
 
     # -- the stage ----------------------------------------------------------------------------
 
-    def recognise(self, analysed: AnalysedConversation) -> ActedConversation:
+    def recognise(self, analysed: AnalysedConversation, gate_position: bool = True) -> ActedConversation:
+        """``gate_position=False`` ignores the acts' position gates (for sentences measured one by
+        one, out of any conversation)."""
         conversation = analysed.conversation
         turns = [t for t in conversation.turns if t.role in ("agent", "customer")]
         per_speaker: dict[str, list[int]] = {"agent": [], "customer": []}
@@ -149,7 +144,7 @@ class ActRecogniser:
             for name, s, e in self.patterns(unit.span):
                 pattern_hits.setdefault(name, []).append((s, e))
             for d in self.definitions.values():
-                if d.speaker != role or not self._gate(d, unit, per_speaker[role], conversation.channel):
+                if d.speaker != role or not self._gate(d, unit, per_speaker[role], conversation.channel, gate_position):
                     continue
                 act = self._pattern_act(d, unit, pattern_hits.get(d.name, []))
                 if act is None and vectors is not None and d.meaning:
@@ -166,29 +161,19 @@ class ActRecogniser:
 
     # -- recognisers ----------------------------------------------------------------------------
 
-    def _gate(self, d: ActDefinition, unit: Unit, speaker_turns: list[int], channel: str) -> bool:
+    def _gate(self, d: ActDefinition, unit: Unit, speaker_turns: list[int], channel: str,
+              gate_position: bool = True) -> bool:
         if d.mood == "question" and "?" not in unit.text:
             return False
         if d.mood == "statement" and "?" in unit.text:
             return False
-        if d.position == "any":
-            return True
-        if channel == "email":
-            if d.position == "opening":
-                return unit.position < EMAIL_OPENING_UNITS
-            return unit.position >= unit.of - EMAIL_CLOSING_UNITS
-        where = speaker_turns.index(unit.turn.index)
-        if d.position == "opening":
-            return where < OPENING_TURNS
-        return where >= len(speaker_turns) - CLOSING_TURNS
+        return not gate_position or _in_position(d.position, unit, speaker_turns, channel)
 
     @staticmethod
     def _edge(unit: Unit, speaker_turns: list[int], channel: str) -> bool:
         """In the opening or closing part of the speaker's messages (see the position gates)."""
-        if channel == "email":
-            return unit.position < EMAIL_OPENING_UNITS or unit.position >= unit.of - EMAIL_CLOSING_UNITS
-        where = speaker_turns.index(unit.turn.index)
-        return where < OPENING_TURNS or where >= len(speaker_turns) - CLOSING_TURNS
+        return (_in_position("opening", unit, speaker_turns, channel)
+                or _in_position("closing", unit, speaker_turns, channel))
 
     def _act(self, d: ActDefinition, unit: Unit, start: int, end: int, confidence: float, source: str,
              evidence: str) -> Act:
@@ -226,6 +211,21 @@ class ActRecogniser:
             return self._act(d, unit, unit.start, unit.end, sim, "example",
                              f"reads like the example '{example}' ({sim:.2f})")
         return None
+
+
+def _in_position(position: str, unit: Unit, speaker_turns: list[int], channel: str) -> bool:
+    """``opening``: the speaker's first two chat messages (an email's first two units);
+    ``closing``: the last two (an email's last four units); ``any``: anywhere."""
+    if position == "any":
+        return True
+    if channel == "email":
+        if position == "opening":
+            return unit.position < EMAIL_OPENING_UNITS
+        return unit.position >= unit.of - EMAIL_CLOSING_UNITS
+    where = speaker_turns.index(unit.turn.index)
+    if position == "opening":
+        return where < OPENING_TURNS
+    return where >= len(speaker_turns) - CLOSING_TURNS
 
 
 def recognise_acts(analysed: AnalysedConversation, recogniser: ActRecogniser) -> ActedConversation:

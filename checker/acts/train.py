@@ -22,14 +22,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .definitions import ActDefinition, load_definitions
-from .meaning import CLASSIFIER_PATH, data_hash
+from .meaning import CLASSIFIER_PATH, data_hash, neighbours, vote
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpora" / "acts"
 HELD_OUT_SHARE = 0.25
 L2 = 0.1
 FOLDS = 4
 MIN_PRECISION = 0.0  # 0.85 was tried: better held-out precision, worse transcript judgements
-KNN = 7
 
 
 @dataclass(frozen=True)
@@ -99,18 +98,6 @@ def _balanced(y: Any) -> Any:
     return np.where(y > 0, len(y) / (2 * pos), len(y) / (2 * neg))
 
 
-def knn_vote(queries: Any, vectors: Any, labels: Any, k: int = KNN) -> Any:
-    """Share of the k nearest training sentences (weighted by similarity cubed) that carry the act."""
-    import numpy as np
-
-    sims = queries @ vectors.T
-    k = min(k, sims.shape[1])
-    idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-    near = np.take_along_axis(sims, idx, 1)
-    weights = np.maximum(near, 0) ** 3
-    return (weights * labels[idx]).sum(1) / np.maximum(weights.sum(1), 1e-9)
-
-
 def _best_threshold(scores: Any, y: Any) -> float:
     import numpy as np
 
@@ -154,7 +141,7 @@ def train(definitions: dict[str, ActDefinition], sentences: list[LabelledSentenc
                 continue
             w, b = _fit(x[train_mask], y[train_mask], _balanced(y[train_mask]))
             lr = 1.0 / (1.0 + np.exp(-np.clip(x[~train_mask] @ w + b, -30, 30)))
-            scores[~train_mask] = (lr + knn_vote(x[~train_mask], x[train_mask], y[train_mask])) / 2
+            scores[~train_mask] = (lr + vote(*neighbours(x[~train_mask], x[train_mask]), y[train_mask])) / 2
         w, b = _fit(x, y, _balanced(y))
         names.append(d.name)
         weights.append(w)
@@ -189,15 +176,7 @@ def evaluate_held_out(recogniser: Any, nlp: Any, sentences: list[LabelledSentenc
                                     Readability(0, 0, 0.0, 0, 0, None, None, 0), (), "")
     found: dict[int, set[str]] = {}
     definitions = recogniser.definitions
-    ungated = {n: d for n, d in definitions.items()}
-    saved = recogniser.definitions
-    try:
-        from dataclasses import replace
-
-        recogniser.definitions = {n: replace(d, position="any") for n, d in ungated.items()}
-        acted = recogniser.recognise(analysed)
-    finally:
-        recogniser.definitions = saved
+    acted = recogniser.recognise(analysed, gate_position=False)
     for act in acted.acts:
         found.setdefault(act.turn, set()).add(act.name)
     results: dict[str, dict[str, float]] = {}

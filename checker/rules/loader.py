@@ -111,15 +111,20 @@ class RuleSet:
 # ---------------------------------------------------------------- YAML with line numbers
 
 
-def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
-    """Parse ``path`` safely (numbers bounded, see ``checker.safe_yaml``); return the data and
-    the line of each top-level key."""
+def _read_text(path: Path) -> str:
+    """A rule set file's text, or a RuleError naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise RuleError("not UTF-8 text", source=str(path)) from None
     except OSError as exc:
         raise RuleError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
+    """Parse ``path`` safely (numbers bounded, see ``checker.safe_yaml``); return the data and
+    the line of each top-level key."""
+    text = _read_text(path)
     try:
         node = safe_yaml.compose(text)
     except safe_yaml.YamlProblem as exc:
@@ -310,12 +315,7 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
 
 def read_list(path: Path) -> list[tuple[int, str]]:
     """(line number, entry) for each entry of a ``lists/*.txt`` file: one a line, ``#`` for comments."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise RuleError("not UTF-8 text", source=str(path)) from None
-    except OSError as exc:
-        raise RuleError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+    text = _read_text(path)
     out = []
     for number, raw in enumerate(text.splitlines(), start=1):
         entry = raw.strip()
