@@ -2,7 +2,8 @@
 
 Two recognisers, both explainable:
 
-- a **classifier** per act: logistic regression on the sentence vector, trained by
+- a **classifier** per act: logistic regression on the sentence vector and the sentence's words
+  and word pairs, trained by
   ``python -m checker.acts.train`` (deterministic) from the training part of the sentence corpus
   (``corpora/acts/``) and each act file's examples and near-misses, shipped as
   ``checker/acts/data/classifier.npz``;
@@ -14,7 +15,9 @@ Every act found names its nearest example, so a finding can say "reads like the 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -22,59 +25,99 @@ from .definitions import ActDefinition
 
 CLASSIFIER_PATH = Path(__file__).parent / "data" / "classifier.npz"
 CLOSE = 0.82  # cosine similarity at which a sentence "says the same" as an example
-KNN = 7  # training sentences that vote
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+|[?!£]")
+
+
+def word_features(text: str) -> set[str]:
+    """The sentence's words and word pairs, lower-cased, every number as ``<n>``, with ``<s>`` and
+    ``</s>`` marking where it starts and ends ("<s> thanks", "? </s>")."""
+    words = ["<n>" if w.isdigit() else w for w in _WORD.findall(text.lower().replace("\u2019", "'"))]
+    marked = ["<s>", *words, "</s>"]
+    return set(words) | {f"{a} {b}" for a, b in zip(marked, marked[1:])}
 
 
 @dataclass(frozen=True)
 class Classifier:
+    """One logistic regression per act on the sentence vector (what it means) joined to the
+    sentence's words and word pairs (how it is put), learnt together from the sentence corpus."""
+
     acts: tuple[str, ...]
-    weights: Any  # (n_acts, 384)
+    weights: Any  # (n_acts, 384 + len(vocabulary))
     bias: Any  # (n_acts,)
     thresholds: Any  # (n_acts,) tuned on the training part by cross-validation
     model: str
     data_hash: str
-    vectors: Any = None  # (n, 384) the training sentences, for the nearest-neighbour vote
-    speakers: Any = None  # (n,) agent | customer
-    labels: Any = None  # (n, n_acts) 0/1
+    vocabulary: tuple[str, ...] = ()  # the word features, in column order after the vector
     act_speakers: tuple[str, ...] = ()  # the speaker of each act, in ``acts`` order
 
-    def probabilities(self, vectors: Any) -> Any:
-        """Per act: the mean of the logistic regression's probability and the vote of the seven
-        nearest training sentences of the act's speaker."""
+    @cached_property
+    def columns(self) -> dict[str, int]:
+        """Each word feature's column among the word features."""
+        return {w: i for i, w in enumerate(self.vocabulary)}
+
+    def probabilities(self, vectors: Any, texts: Sequence[str]) -> Any:
+        """(n, n_acts): each act's probability for each sentence."""
         import numpy as np
 
-        logits = vectors @ self.weights.T + self.bias
-        lr = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-        if self.vectors is None:
-            return lr
-        out = np.empty_like(lr)
-        for speaker in ("agent", "customer"):
-            cols = [i for i, act_speaker in enumerate(self.act_speakers) if act_speaker == speaker]
-            rows = np.flatnonzero(self.speakers == speaker)
-            if not cols or not len(rows):
+        dims = vectors.shape[1]
+        logits = vectors @ self.weights[:, :dims].T + self.bias
+        words = WordFeatures.of(texts, self.columns)
+        logits += words.times(self.weights[:, dims:].T)
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+
+@dataclass(frozen=True)
+class WordFeatures:
+    """A sparse (sentences × vocabulary) matrix: each sentence's known word features, each worth
+    1/sqrt(k) for the k it has."""
+
+    rows: Any
+    cols: Any
+    values: Any
+    shape: tuple[int, int]
+
+    @classmethod
+    def of(cls, texts: Sequence[str], columns: dict[str, int]) -> "WordFeatures":
+        import numpy as np
+
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        for row, text in enumerate(texts):
+            found = sorted({columns[w] for w in word_features(text) if w in columns})
+            if not found:
                 continue
-            idx, weights = neighbours(vectors, self.vectors[rows])
-            for c in cols:
-                out[:, c] = (lr[:, c] + vote(idx, weights, self.labels[rows, c])) / 2
+            rows.extend([row] * len(found))
+            cols.extend(found)
+            values.extend([1.0 / len(found) ** 0.5] * len(found))
+        return cls(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                   np.array(values, dtype=np.float64), (len(texts), len(columns)))
+
+    def times(self, weights: Any) -> Any:
+        """self @ weights, for weights of shape (vocabulary, k)."""
+        import numpy as np
+
+        out = np.zeros((self.shape[0], weights.shape[1]), dtype=np.float64)
+        np.add.at(out, self.rows, weights[self.cols] * self.values[:, None])
         return out
 
+    def transposed_times(self, other: Any) -> Any:
+        """self.T @ other, for other of shape (sentences, k)."""
+        import numpy as np
 
-def neighbours(queries: Any, vectors: Any, k: int = KNN) -> tuple[Any, Any]:
-    """For each query row: the indices of its k nearest ``vectors`` rows and their weights
-    (similarity cubed, never negative)."""
-    import numpy as np
+        out = np.zeros((self.shape[1], other.shape[1]), dtype=np.float64)
+        np.add.at(out, self.cols, other[self.rows] * self.values[:, None])
+        return out
 
-    sims = queries @ vectors.T
-    k = min(k, sims.shape[1])
-    idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-    return idx, np.maximum(np.take_along_axis(sims, idx, 1), 0) ** 3
+    def take(self, row_indices: Any) -> "WordFeatures":
+        """The rows ``row_indices``, renumbered 0…"""
+        import numpy as np
 
-
-def vote(idx: Any, weights: Any, labels: Any) -> Any:
-    """The weighted share of each query's neighbours whose label is 1."""
-    import numpy as np
-
-    return (weights * labels[idx]).sum(1) / np.maximum(weights.sum(1), 1e-9)
+        where = np.full(self.shape[0], -1, dtype=np.int64)
+        where[row_indices] = np.arange(len(row_indices))
+        keep = where[self.rows] >= 0
+        return WordFeatures(where[self.rows[keep]], self.cols[keep], self.values[keep], (len(row_indices), self.shape[1]))
 
 
 def load_classifier(path: Path = CLASSIFIER_PATH, model: str = "", speakers: dict[str, str] | None = None) -> Classifier | None:
@@ -86,10 +129,12 @@ def load_classifier(path: Path = CLASSIFIER_PATH, model: str = "", speakers: dic
         meta_model = str(data["model"])
         if model and meta_model != model:
             return None  # trained on another encoder's vectors: useless here
+        if "vocabulary" not in data.files:
+            return None  # an older classifier file: retrain with python -m checker.acts.train
         acts = tuple(str(a) for a in data["acts"])
         return Classifier(acts, data["weights"].astype(np.float32), data["bias"].astype(np.float32),
                           data["thresholds"].astype(np.float32), meta_model, str(data["data_hash"]),
-                          data["vectors"].astype(np.float32), data["speakers"].astype(str), data["labels"],
+                          tuple(str(w) for w in data["vocabulary"]),
                           tuple((speakers or {}).get(a, "agent") for a in acts))
 
 

@@ -132,8 +132,9 @@ class ActRecogniser:
             if u.turn.role == "agent" and self._edge(u, per_speaker["agent"], conversation.channel):
                 pieces.extend((u, a, b) for a, b in clauses_of(u))
         acts: list[Act] = []
-        vectors = self.encoder.embed([u.turn.text[a:b] for u, a, b in pieces]) if (self.encoder and pieces) else None
-        probs = self.classifier.probabilities(vectors) if (self.classifier is not None and vectors is not None) else None
+        texts = [u.turn.text[a:b] for u, a, b in pieces]
+        vectors = self.encoder.embed(texts) if (self.encoder and pieces) else None
+        probs = self.classifier.probabilities(vectors, texts) if (self.classifier is not None and vectors is not None) else None
         column = {name: i for i, name in enumerate(self.classifier.acts)} if self.classifier is not None else {}
         rows: dict[int, list[int]] = {}
         for k, (u, _, _) in enumerate(pieces):
