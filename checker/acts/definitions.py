@@ -10,6 +10,8 @@ An act file::
     mood: any                      # any | question | statement
     threshold: 0.5                 # optional: classifier probability at which the act fires
     meaning: true                  # false: recognised by the token patterns only
+    needs: []                      # what the sentence must contain: verb (something is done),
+                                   # when_or_reference (a time, a date, a duration or a reference)
     examples: [...]                # sentences that carry the act (matched by meaning; run as tests)
     near_misses: [...]             # sentences that look like it and are not (run as tests)
     patterns: [[{token dict}, ...]]  # optional spaCy Matcher patterns for what is exact
@@ -30,7 +32,9 @@ DEFS_DIR = Path(__file__).parent / "defs"
 SPEAKERS = ("agent", "customer")
 POSITIONS = ("any", "opening", "closing")
 MOODS = ("any", "question", "statement")
-_KEYS = {"act", "speaker", "description", "position", "mood", "threshold", "meaning", "examples", "near_misses", "patterns"}
+NEEDS = ("verb", "when_or_reference")
+_KEYS = {"act", "speaker", "description", "position", "mood", "threshold", "meaning", "needs", "examples", "near_misses",
+         "patterns"}
 _TOKEN_KEYS = {"ORTH", "TEXT", "LOWER", "LEMMA", "POS", "TAG", "DEP", "SHAPE", "IS_ALPHA", "IS_DIGIT", "IS_PUNCT",
                "LIKE_NUM", "OP", "LENGTH", "IS_TITLE", "IS_UPPER", "MORPH", "NORM", "IS_SENT_START"}
 
@@ -48,6 +52,7 @@ class ActDefinition:
     mood: str = "any"
     threshold: float | None = None  # None: the classifier's own, tuned when it was trained
     meaning: bool = True  # False: only the token patterns recognise it (exact items such as PIN or CVV)
+    needs: tuple[str, ...] = ()  # structure the sentence must have (NEEDS), whatever recognised it
     examples: tuple[str, ...] = ()
     near_misses: tuple[str, ...] = ()
     patterns: tuple[tuple[dict, ...], ...] = ()
@@ -111,13 +116,17 @@ def parse_definition(data: Any, where: str, stem: str | None = None) -> ActDefin
     meaning = data.get("meaning", True)
     if not isinstance(meaning, bool):
         raise ActDefinitionError(f"{where}: 'meaning' must be true or false")
+    needs = _str_list(data.get("needs"), "needs", where)
+    unknown = [n for n in needs if n not in NEEDS]
+    if unknown:
+        raise ActDefinitionError(f"{where}: 'needs' may hold only {', '.join(NEEDS)} (not {unknown[0]!r})")
     examples = _str_list(data.get("examples"), "examples", where)
     patterns = _patterns(data.get("patterns"), where)
     if not examples and not patterns:
         raise ActDefinitionError(f"{where}: an act needs 'examples' or 'patterns'")
     return ActDefinition(
         name=name, speaker=speaker, description=str(data.get("description", "")), position=position, mood=mood,
-        threshold=None if threshold is None else float(threshold), meaning=meaning, examples=examples, near_misses=_str_list(data.get("near_misses"), "near_misses", where),
+        threshold=None if threshold is None else float(threshold), meaning=meaning, needs=needs, examples=examples, near_misses=_str_list(data.get("near_misses"), "near_misses", where),
         patterns=patterns, path=where,
     )
 

@@ -168,6 +168,8 @@ class ActRecogniser:
             return False
         if d.mood == "statement" and "?" in unit.text:
             return False
+        if d.needs and not all(_has(need, unit) for need in d.needs):
+            return False
         return not gate_position or _in_position(d.position, unit, speaker_turns, channel)
 
     @staticmethod
@@ -212,6 +214,27 @@ class ActRecogniser:
             return self._act(d, unit, unit.start, unit.end, sim, "example",
                              f"reads like the example '{example}' ({sim:.2f})")
         return None
+
+
+_TIME_WORDS = frozenset("""today tomorrow tonight morning afternoon evening midday noon midnight minute minutes
+hour hours day days week weeks month months year years pm monday tuesday wednesday thursday friday saturday sunday
+january february march april june july august september october november december weekend fortnight
+reference ref""".split())
+
+
+def _has(need: str, unit: Unit) -> bool:
+    """Does the unit have the structure an act needs? ``verb``: a verb, so something is done (a
+    signature line naming a team refers nobody); ``when_or_reference``: a time, date, duration
+    or reference (a placeholder such as [Date] or XX/XX is none)."""
+    tokens = [t for t in unit.span if unit.start <= t.idx < unit.end]
+    if need == "verb":
+        return any(t.pos_ in ("VERB", "AUX") for t in tokens)
+    for t in tokens:
+        if t.lower_ in _TIME_WORDS:
+            return True
+        if any(c.isdigit() for c in t.text) and not t.text.startswith(("[", "{", "<")):
+            return True
+    return False
 
 
 def _in_position(position: str, unit: Unit, speaker_turns: list[int], channel: str) -> bool:

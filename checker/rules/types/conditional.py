@@ -41,6 +41,7 @@ class ConditionalRule(Rule):
     when_patterns: tuple[str, ...] = str_list("trigger regular expressions")
     when_exceptions: tuple[str, ...] = str_list("phrases inside which a trigger does not count")
     when_acts: tuple[str, ...] = str_list("dialogue acts that trigger the rule")
+    implied_by_acts: tuple[str, ...] = str_list("agent acts that show the trigger happened even where it was not recognised (naming the customer's problem shows one was stated; passing a case on shows it was beyond the agent)")
     then_acts: tuple[str, ...] = str_list("dialogue acts the agent must perform")
     then_partial_acts: tuple[str, ...] = str_list("dialogue acts that only partly satisfy the rule")
     also_acts: tuple[str, ...] = str_list("dialogue acts that must also appear for full credit")
@@ -70,9 +71,14 @@ class ConditionalRule(Rule):
         object.__setattr__(self, "_partial", PhraseSet(nlp, self.then_partial, self.then_partial_patterns,
                                                         acts=self.then_partial_acts))
         object.__setattr__(self, "_also", PhraseSet(nlp, self.also, self.also_patterns, acts=self.also_acts))
+        object.__setattr__(self, "_implied", PhraseSet(nlp, (), (), acts=self.implied_by_acts))
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         triggers = ctx.find(self._when, ctx.segments(self.when_scope))
+        if not triggers and self._implied:
+            # the trigger went unrecognised (or is not in what was pasted, as with a reply pasted
+            # alone) but the agent's own words show it happened: judge from there
+            triggers = ctx.find(self._implied, ctx.segments("agent_turns"), self.negation)[:1]
         if not triggers:
             yield self.not_applicable(self.not_applicable_message or "Nothing in the conversation called for this.")
             return
