@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .. import safe_yaml
+from ..acts.definitions import ActExamples
 from ..errors import RuleError
 from ..model import STATUSES
 from .base import RULE_TYPES, Rule, rule_fields
@@ -85,6 +86,9 @@ class RuleSet:
     # → where it was defined and changed; disabled rule id → where it was disabled
     origins: dict[str, str] = field(default_factory=dict, repr=False)
     disabled: dict[str, str] = field(default_factory=dict, repr=False)
+    # act name → examples and near-misses a centre file adds to the act (``acts:``); the
+    # recogniser embeds them once per rule set (``Checker.ruleset``)
+    act_examples: dict[str, ActExamples] = field(default_factory=dict)
     _compiled_for: Any = field(default=None, repr=False)
 
     def compile(self, nlp: Any) -> "RuleSet":

@@ -351,6 +351,31 @@ def test_centre_canned_response_is_used_by_personalisation(checker):
 # ---------------------------------------------------------------- the worked example and the API
 
 
+def test_centre_acts_add_examples_through_a_chain(tmp_path, default):
+    assert default.act_examples == {}
+    write(tmp_path, "parent.yml", """
+        extends: default
+        acts:
+          escalation:
+            examples: ["I've passed this to our Fleet desk, who will ring you by Friday."]
+        """)
+    child = load_ruleset(write(tmp_path, "child.yml", """
+        extends: parent.yml
+        acts:
+          escalation:
+            examples: ["The Fleet desk will pick this up for you."]
+            near_misses: ["The Fleet desk is open until six."]
+          farewell:
+            examples: ["Cheerio, mind how you go."]
+        """))
+    assert child.act_examples["escalation"].examples == ("I've passed this to our Fleet desk, who will ring you by Friday.",
+                                                         "The Fleet desk will pick this up for you.")
+    assert child.act_examples["escalation"].near_misses == ("The Fleet desk is open until six.",)
+    assert child.act_examples["farewell"].examples == ("Cheerio, mind how you go.",)
+    assert "parent.yml:3" in child.act_examples["escalation"].where and "child.yml:3" in child.act_examples["escalation"].where
+    assert child.origins["act:farewell"].startswith("examples added in ")
+
+
 def test_example_centre_loads_and_changes_what_it_says(default):
     rs = load_centre_file(EXAMPLE)
     assert rs.name == "northfield_college" and rs.criteria["personalisation"].critical
