@@ -189,7 +189,11 @@ def _str_list(value: Any) -> bool:
 
 
 def _files(value: Any, centre: Path, key: str, at: tuple, errors: _Errors) -> list[Path]:
-    """A file name or list of names, relative to the centre file; missing files are errors."""
+    """A file name or list of names, relative to the centre file (``lists/NAME.txt`` not found
+    there is the default rule set's shared list, e.g. ``lists/sign_offs.txt``); missing files are
+    errors."""
+    from ..vocabulary import LISTS_DIR
+
     names = [value] if isinstance(value, str) else value
     if not _str_list(names) or not names:
         errors.add(f"key '{key}' must be a file name or a list of file names, not {_type_name(value)}", at)
@@ -197,6 +201,8 @@ def _files(value: Any, centre: Path, key: str, at: tuple, errors: _Errors) -> li
     out = []
     for name in names:
         p = Path(name) if Path(name).is_absolute() else centre.parent / name
+        if not p.is_file() and name.startswith("lists/") and (LISTS_DIR / name[len("lists/"):]).is_file():
+            p = LISTS_DIR / name[len("lists/"):]
         if not p.is_file():
             errors.add(f"key '{key}': no file {name!r} (looked for {p})", at)
             continue

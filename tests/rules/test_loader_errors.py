@@ -267,3 +267,15 @@ def test_loader_error_alias_bomb_is_cheap(tmp_path):
     assert time.perf_counter() - start < 5
     assert any("key 'pass_score' must be a number from 0 to 100, not a list" in p for p in found)
     assert any("key 'accepted_words' must be a list of words, not a list holding something other than text" in p for p in found)
+
+
+@pytest.mark.parametrize("pattern, fragment", [
+    ("(?list:salutation)", "(?list:salutation) names no list; did you mean 'salutations'?"),
+    ("(?list:nothing_like_it)", "(?list:nothing_like_it) names no list"),
+])
+def test_loader_error_unknown_list_reference(tmp_path, pattern, fragment):
+    text = NEW_RULE.replace("phrases: [x]", f"patterns: ['{pattern}']")
+    assert text != NEW_RULE
+    path = centre(tmp_path, text)
+    found = problems(path)
+    assert any(fragment in p for p in found), found
