@@ -15,8 +15,6 @@ from .budget import check_time
 from .model import Act, ActedConversation, AnalysedConversation, Finding, Turn
 from .vocabulary import SALUTATION_LINE, SIGN_OFF_LINE, SIGN_OFF_WITH_NAME
 
-
-
 # a sign-off "name" that is a department, not a person
 _TEAM = re.compile(r"\b(?:team|services?|support|department|customer|customers|desk|centre|center|helpline|office)\b", re.I)
 

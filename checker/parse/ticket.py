@@ -6,6 +6,7 @@ import re
 
 from ..vocabulary import SALUTATIONS, SIGN_OFF_LINE
 from .common import Line, role_of
+from .email_thread import SIGNATURE_NAME
 from .headers import SEPARATOR, is_header_line
 from .reading import Message, Reading
 
@@ -19,7 +20,6 @@ CHANNEL = re.compile(r"\bchannel\s*:\s*(?P<value>[^·|\n]+)", re.IGNORECASE)
 # ("Kind regards,") ending in a comma or with a name under it. A bare "Thanks!" or "Cheers" is as
 # much a chat line as a sign-off, so alone it is no evidence of an email.
 SALUTE = re.compile(rf"^[ \t]*{SALUTATIONS}\b.*,[ \t]*$", re.IGNORECASE)
-SIGNATURE = re.compile(r"^[ \t]*[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3}[ \t]*$")
 
 
 def letter_conventions(lines: list[Line]) -> bool:
@@ -27,7 +27,7 @@ def letter_conventions(lines: list[Line]) -> bool:
     for i, t in enumerate(texts):
         if SALUTE.match(t):
             return True
-        if SIGN_OFF_LINE.match(t) and (t.rstrip().endswith(",") or (i + 1 < len(texts) and SIGNATURE.match(texts[i + 1]))):
+        if SIGN_OFF_LINE.match(t) and (t.rstrip().endswith(",") or (i + 1 < len(texts) and SIGNATURE_NAME.match(texts[i + 1]))):
             return True
     return False
 
