@@ -64,16 +64,22 @@ class Checker:
         return analyse(conversation, self.nlp, self.proofreader, self.accepted_words | extra_words, self.model_name,
                        executor=self._proof_pool)
 
-    def acts(self, analysed: AnalysedConversation) -> ActedConversation:
-        return self.recogniser.recognise(analysed)
+    def acts(self, analysed: AnalysedConversation, ruleset: Any = None) -> ActedConversation:
+        """The dialogue acts, with ``ruleset``'s own act examples (a centre file's ``acts:``) beside
+        the act files' own."""
+        added = getattr(ruleset, "act_examples", None)
+        return self.recogniser.recognise(analysed, examples=self.recogniser.examples_for(added))
 
     def ruleset(self, name: str = "default"):
-        """Load (once) the rule set called ``name`` or at path ``name``."""
+        """Load (once) the rule set called ``name`` or at path ``name``: its rules compiled and its
+        own act examples embedded now, not on the first check."""
         from .rules.loader import load_ruleset
 
         with self._lock:
             if name not in self._rulesets:
-                self._rulesets[name] = load_ruleset(self.rules_paths.get(name, name)).compile(self.nlp)
+                ruleset = load_ruleset(self.rules_paths.get(name, name)).compile(self.nlp)
+                self.recogniser.examples_for(ruleset.act_examples)
+                self._rulesets[name] = ruleset
             return self._rulesets[name]
 
     def check(self, text: str | bytes | Conversation, *, channel: str = "auto", agent: str | None = None,
@@ -86,7 +92,7 @@ class Checker:
         with budget(time_limit if time_limit is not None else self.time_limit):
             conversation = text if isinstance(text, Conversation) else self._parse_guarded(text, name, channel, agent)
             check_time("reading the transcript")
-            acted = self.acts(self.analyse(conversation, ruleset.accepted_words))
+            acted = self.acts(self.analyse(conversation, ruleset.accepted_words), ruleset)
             check_time("recognising dialogue acts")
             return build_report(acted, ruleset, evaluate(acted, ruleset))
 

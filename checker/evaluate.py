@@ -13,18 +13,7 @@ from typing import Any, Callable, Iterable
 
 from .budget import check_time
 from .model import Act, ActedConversation, AnalysedConversation, Finding, Turn
-
-SALUTATION_LINE = re.compile(
-    r"^\s*(?:dear|hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|greetings|morning|afternoon)\b[^\n]{0,60}$",
-    re.IGNORECASE,
-)
-SIGN_OFF_LINE = re.compile(
-    r"^\s*(?:(?:with\s+)?kind(?:est)?\s+regards|best\s+regards|warm(?:est)?\s+regards|regards|best\s+wishes|"
-    r"many\s+thanks|thanks(?:\s+again)?|thank\s+you(?:\s+again)?|yours\s+(?:sincerely|faithfully|truly)|"
-    r"sincerely|with\s+thanks|all\s+the\s+best|best|cheers|take\s+care)\s*[,.!]?\s*$",
-    re.IGNORECASE,
-)
-
+from .vocabulary import SALUTATION_LINE, SIGN_OFF_LINE, SIGN_OFF_WITH_NAME
 
 # a sign-off "name" that is a department, not a person
 _TEAM = re.compile(r"\b(?:team|services?|support|department|customer|customers|desk|centre|center|helpline|office)\b", re.I)
@@ -272,8 +261,7 @@ def split_email(text: str) -> EmailParts:
     else:
         # "Kind regards, Sam" on one line, at the end
         last = content[-1]
-        m = re.match(r"^\s*((?:kind(?:est)?\s+|best\s+|warm\s+)?regards|best\s+wishes|many\s+thanks|thanks|yours\s+sincerely)\s*,\s*([A-Z][\w'’-]+.*)$",
-                     lines[last], re.IGNORECASE)
+        m = SIGN_OFF_WITH_NAME.match(lines[last])
         if m:
             signoff = (offsets[last], len(text))
             body_end = offsets[last]

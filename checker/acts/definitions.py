@@ -16,8 +16,10 @@ An act file::
     near_misses: [...]             # sentences that look like it and are not (run as tests)
     patterns: [[{token dict}, ...]]  # optional spaCy Matcher patterns for what is exact
 
-A centre file may add examples and near-misses to an act (``acts: {name: {add_examples: [...],
-add_near_misses: [...]}}``); they are matched by meaning beside the shipped classifier.
+A centre file may add examples and near-misses to an act (``acts: {name: {examples: [...],
+near_misses: [...]}}``, see ``checker.rules.centre``): they join the act's own in the example
+index (``checker.acts.meaning.ExampleIndex``) beside the shipped classifier, and ``rules check``
+runs them as tests (``checker.acts.examples``).
 """
 from __future__ import annotations
 
@@ -37,6 +39,26 @@ _KEYS = {"act", "speaker", "description", "position", "mood", "threshold", "mean
          "patterns"}
 _TOKEN_KEYS = {"ORTH", "TEXT", "LOWER", "LEMMA", "POS", "TAG", "DEP", "SHAPE", "IS_ALPHA", "IS_DIGIT", "IS_PUNCT",
                "LIKE_NUM", "OP", "LENGTH", "IS_TITLE", "IS_UPPER", "MORPH", "NORM", "IS_SENT_START"}
+
+
+# what a centre file may add to one act (``acts:`` in a centre file): sentences, bounded like the
+# rest of a rule file so no file can make loading slow (each sentence is embedded once at load)
+MAX_ADDED_PER_LIST = 100  # examples, and near-misses, per act per file
+MAX_ADDED_TOTAL = 1_000  # sentences added to all acts by a rule set and the files it extends
+MAX_SENTENCE_CHARS = 300  # the encoder reads the first 64 word pieces; a longer "sentence" is a paragraph
+
+
+@dataclass(frozen=True)
+class ActExamples:
+    """Sentences a rule set adds to one act: ``examples`` it must recognise as the act,
+    ``near_misses`` it must not. ``where``: the file (and line) they were written in."""
+
+    examples: tuple[str, ...] = ()
+    near_misses: tuple[str, ...] = ()
+    where: str = field(default="", compare=False)
+
+    def __bool__(self) -> bool:
+        return bool(self.examples or self.near_misses)
 
 
 class ActDefinitionError(ValueError):

@@ -8,7 +8,8 @@ Two recognisers, both explainable:
   (``corpora/acts/``) and each act file's examples and near-misses, shipped as
   ``checker/acts/data/classifier.npz``;
 - **examples**: an act also fires when a sentence is very close to one of its examples (a centre
-  can add its own in its rule file) and no nearer to one of its near-misses.
+  can add its own in its rule file: ``ExampleIndex.with_added``) and no nearer to one of its
+  near-misses.
 
 Every act found names its nearest example, so a finding can say "reads like the example '…'".
 """
@@ -19,9 +20,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
-from .definitions import ActDefinition
+from .definitions import ActDefinition, ActExamples
 
 CLASSIFIER_PATH = Path(__file__).parent / "data" / "classifier.npz"
 CLOSE = 0.82  # cosine similarity at which a sentence "says the same" as an example
@@ -158,6 +159,32 @@ class ExampleIndex:
             neg = vectors[row: row + len(d.near_misses)]
             row += len(d.near_misses)
             self.by_act[d.name] = (d.examples, pos, neg)
+
+    def with_added(self, encoder: Any, added: Mapping[str, ActExamples]) -> "ExampleIndex":
+        """A copy of this index with a rule set's own examples and near-misses added to their
+        acts; only the added sentences are embedded (in one batch)."""
+        np = self._np
+        out = object.__new__(ExampleIndex)
+        out._np = np
+        out.by_act = dict(self.by_act)
+        items = [(name, extra) for name, extra in sorted(added.items()) if extra]
+        texts = [t for _, extra in items for t in extra.examples + extra.near_misses]
+        if not texts:
+            return out
+        vectors = encoder.embed(texts)
+        row = 0
+        for name, extra in items:
+            examples, pos, neg = self.by_act.get(name, ((), None, None))
+            dim = vectors.shape[1]
+            pos = pos if pos is not None else np.zeros((0, dim), dtype=vectors.dtype)
+            neg = neg if neg is not None else np.zeros((0, dim), dtype=vectors.dtype)
+            new_pos = vectors[row: row + len(extra.examples)]
+            row += len(extra.examples)
+            new_neg = vectors[row: row + len(extra.near_misses)]
+            row += len(extra.near_misses)
+            out.by_act[name] = (tuple(examples) + extra.examples, np.concatenate([pos, new_pos]),
+                                np.concatenate([neg, new_neg]))
+        return out
 
     def nearest(self, act: str, vector: Any) -> tuple[str, float, float]:
         """(nearest example, its similarity, the nearest near-miss's similarity)."""

@@ -17,11 +17,12 @@ All units of a conversation are embedded in one batch.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..model import Act, ActedConversation, AnalysedConversation, Turn
-from .definitions import ActDefinition, load_definitions
+from .definitions import ActDefinition, ActExamples, load_definitions
 from .encoder import EncoderStatus, load_encoder
 from .meaning import CLOSE, ExampleIndex, load_classifier
 from .patterns import PatternMatcher, sensitive_request
@@ -100,6 +101,24 @@ class ActRecogniser:
         self.classifier = (load_classifier(model=self.encoder.model,
                                            speakers={n: d.speaker for n, d in self.definitions.items()})
                            if self.encoder else None)
+        # rule sets' own act examples → their example index, embedded once per distinct set
+        self._added: dict[tuple, ExampleIndex] = {}
+        self._added_lock = threading.Lock()
+
+    def examples_for(self, added: Mapping[str, ActExamples] | None) -> ExampleIndex | None:
+        """The example index with a rule set's own examples and near-misses (``acts:`` in a
+        centre file) added to their acts; built, and the added sentences embedded, once per
+        distinct set of additions (the Checker asks when it loads a rule set)."""
+        if not added or self.examples is None:
+            return self.examples
+        key = tuple(sorted((name, extra.examples, extra.near_misses) for name, extra in added.items() if extra))
+        if not key:
+            return self.examples
+        with self._added_lock:
+            index = self._added.get(key)
+            if index is None:
+                index = self._added[key] = self.examples.with_added(self.encoder, added)
+            return index
 
     @property
     def description(self) -> dict[str, Any]:
@@ -112,9 +131,12 @@ class ActRecogniser:
 
     # -- the stage ----------------------------------------------------------------------------
 
-    def recognise(self, analysed: AnalysedConversation, gate_position: bool = True) -> ActedConversation:
+    def recognise(self, analysed: AnalysedConversation, gate_position: bool = True,
+                  examples: ExampleIndex | None = None) -> ActedConversation:
         """``gate_position=False`` ignores the acts' position gates (for sentences measured one by
-        one, out of any conversation)."""
+        one, out of any conversation). ``examples``: the example index to use (a rule set's,
+        from ``examples_for``); by default the act files' own."""
+        index = examples if examples is not None else self.examples
         conversation = analysed.conversation
         turns = [t for t in conversation.turns if t.role in ("agent", "customer")]
         per_speaker: dict[str, list[int]] = {"agent": [], "customer": []}
@@ -152,7 +174,8 @@ class ActRecogniser:
                     col = column.get(d.name)
                     threshold = d.threshold if d.threshold is not None or col is None else float(self.classifier.thresholds[col])
                     for k in rows[id(unit)]:  # the whole unit first, then its clauses
-                        act = self._meaning_act(d, unit, vectors[k], None if col is None else float(probs[k, col]), threshold)
+                        act = self._meaning_act(d, unit, vectors[k], None if col is None else float(probs[k, col]),
+                                                threshold, index)
                         if act is not None:
                             break
                 if act is not None:
@@ -203,8 +226,8 @@ class ActRecogniser:
                          f"matches the token pattern for {d.name}")
 
     def _meaning_act(self, d: ActDefinition, unit: Unit, vector: Any, probability: float | None,
-                     threshold: float | None) -> Act | None:
-        example, sim, near = self.examples.nearest(d.name, vector) if self.examples else ("", 0.0, 0.0)
+                     threshold: float | None, index: ExampleIndex | None) -> Act | None:
+        example, sim, near = index.nearest(d.name, vector) if index else ("", 0.0, 0.0)
         if near >= CLOSE and near > sim:
             return None  # says the same as a near-miss
         if probability is not None and threshold is not None and probability >= threshold:
@@ -252,5 +275,6 @@ def _in_position(position: str, unit: Unit, speaker_turns: list[int], channel: s
     return where >= len(speaker_turns) - CLOSING_TURNS
 
 
-def recognise_acts(analysed: AnalysedConversation, recogniser: ActRecogniser) -> ActedConversation:
-    return recogniser.recognise(analysed)
+def recognise_acts(analysed: AnalysedConversation, recogniser: ActRecogniser,
+                   added: Mapping[str, ActExamples] | None = None) -> ActedConversation:
+    return recogniser.recognise(analysed, examples=recogniser.examples_for(added))

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from ..errors import InputError, SpeakerError
 from ..model import Conversation
+from ..vocabulary import SALUTATION_LINE
 from .build import build
-from .common import AGENT_ROLE_WORDS, CUSTOMER_ROLE_WORDS, EMAIL_HEADER, ORIGINAL_MESSAGE, SALUTATION, SPEAKER_LINE, \
+from .common import AGENT_ROLE_WORDS, CUSTOMER_ROLE_WORDS, EMAIL_HEADER, ORIGINAL_MESSAGE, SPEAKER_LINE, \
     SYSTEM_ROLE_WORDS, rejected_label, role_of, speaker_key, split_lines, split_notes
 from .decode import MAX_INPUT_BYTES, decode_bytes, decode_text, normalise_text, replace_unencodable
 from .detect import detect
@@ -146,7 +147,7 @@ def looks_like_email(text: str) -> bool:
     if re.search(r"^>", text, re.M) and not _chat_lines_present(text):
         return True
     first = head[0] if head else ""
-    return bool(SALUTATION.match(first)) and not _chat_lines_present(text)
+    return bool(SALUTATION_LINE.match(first)) and not _chat_lines_present(text)
 
 
 def _chat_lines_present(text: str) -> bool:

@@ -68,12 +68,6 @@ EMAIL_HEADER = re.compile(r"^[ \t]*(?P<name>From|To|Cc|Bcc|Subject|Date|Sent|Rep
 ORIGINAL_MESSAGE = re.compile(r"^[ \t]*-{2,}[ \t]*(?:Original|Forwarded)[ \t]+Message[ \t]*-{2,}[ \t]*$", re.IGNORECASE)
 WROTE_LINE = re.compile(r"^[ \t]*On\b.{3,300}?\bwrote:[ \t]*$", re.IGNORECASE | re.DOTALL)
 UNDERSCORE_RULE = re.compile(r"^[ \t]*_{8,}[ \t]*$")
-SALUTATION = re.compile(r"^[ \t]*(?:Dear|Hi|Hello|Hey|Good (?:morning|afternoon|evening))\b[^\n]{0,60},?[ \t]*$", re.IGNORECASE | re.MULTILINE)
-SIGN_OFF = re.compile(
-    r"^[ \t]*(?:kind(?:est)? regards|best regards|warm(?:est)? regards|regards|best wishes|many thanks|thanks(?: again)?|"
-    r"yours sincerely|yours faithfully|sincerely|with thanks|all the best|thank you)[ \t]*,?[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from email.utils import parseaddr
 
 from dataclasses import replace
 
-from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, SALUTATION, SIGN_OFF, UNDERSCORE_RULE, WROTE_LINE, Line
+from ..vocabulary import SALUTATION_LINE, SIGN_OFF_LINE
+from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, UNDERSCORE_RULE, WROTE_LINE, Line
 from .headers import SEPARATOR
 from .reading import Message, Reading, line_index
 
@@ -36,7 +37,7 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     index = line_index(lines)
     structured = len(mails) > 1 or any(m.headers for m in mails)
     body = "\n".join(ln.text for m in mails for ln in m.lines)
-    if not structured and not (SALUTATION.search(body) or SIGN_OFF.search(body)):
+    if not structured and not (SALUTATION_LINE.search(body) or SIGN_OFF_LINE.search(body)):
         return None
     chronological = _oldest_first(mails)
     ordered = mails if chronological else mails[::-1]
@@ -122,12 +123,6 @@ def _when(value: str):
     return None
 
 
-SIGNING_OFF = re.compile(
-    r"^[ \t]*(?:kind(?:est)? regards|best regards|warm(?:est)? regards|regards|best wishes|best|many thanks|thanks(?: again)?|"
-    r"thank you|yours sincerely|yours faithfully|sincerely|with thanks|all the best|cheers|take care|speak soon|"
-    r"warm wishes)[ \t]*[,.!]?[ \t]*$",
-    re.IGNORECASE,
-)
 SIGNATURE_NAME = re.compile(r"^[ \t]*([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})[ \t]*$")
 
 
@@ -135,7 +130,7 @@ def signature_name(lines) -> str:
     """The name under the sign-off ("Kind regards,\nSam Patel"), or ''."""
     texts = [ln.text for ln in lines]
     for i, t in enumerate(texts):
-        if SIGNING_OFF.match(t):
+        if SIGN_OFF_LINE.match(t):
             for nxt in texts[i + 1:i + 4]:
                 if not nxt.strip():
                     continue

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..vocabulary import SALUTATIONS, SIGN_OFF_LINE
 from .common import Line, role_of
+from .email_thread import SIGNATURE_NAME
 from .headers import SEPARATOR, is_header_line
 from .reading import Message, Reading
 
@@ -14,8 +16,20 @@ HEADING = re.compile(
     r"[ \t]+(?:[—–-]|wrote on|replied on|on)[ \t]+(?P<when>[^\n]*\d[^\n]*?)[ \t]*:?[ \t]*$"
 )
 CHANNEL = re.compile(r"\bchannel\s*:\s*(?P<value>[^·|\n]+)", re.IGNORECASE)
-SALUTE = re.compile(r"^[ \t]*(?:dear|hi|hello)\b.*,[ \t]*$|^[ \t]*(?:kind regards|regards|yours sincerely|best wishes),?[ \t]*$",
-                    re.IGNORECASE | re.MULTILINE)
+# letter conventions in a block: a salutation line ending in a comma ("Dear Amir,"), or a sign-off
+# ("Kind regards,") ending in a comma or with a name under it. A bare "Thanks!" or "Cheers" is as
+# much a chat line as a sign-off, so alone it is no evidence of an email.
+SALUTE = re.compile(rf"^[ \t]*{SALUTATIONS}\b.*,[ \t]*$", re.IGNORECASE)
+
+
+def letter_conventions(lines: list[Line]) -> bool:
+    texts = [ln.text for ln in lines if ln.text.strip()]
+    for i, t in enumerate(texts):
+        if SALUTE.match(t):
+            return True
+        if SIGN_OFF_LINE.match(t) and (t.rstrip().endswith(",") or (i + 1 < len(texts) and SIGNATURE_NAME.match(texts[i + 1]))):
+            return True
+    return False
 
 
 def read(text: str, lines: list[Line]) -> Reading | None:
@@ -55,7 +69,7 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     if chan:
         channel = "email" if re.search(r"e-?mail|letter|web form|contact form", chan.group("value"), re.I) else "chat"
     else:
-        channel = "email" if any(SALUTE.search("\n".join(ln.text for ln in b["lines"])) for b in blocks) else "chat"
+        channel = "email" if any(letter_conventions(b["lines"]) for b in blocks) else "chat"
     subject = re.search(r"\bsubject\s*:\s*(?P<value>[^·|\n]+)", header, re.IGNORECASE)
     return Reading(
         family="ticket print", channel=channel, meta=frozenset(meta), prior=0.03,

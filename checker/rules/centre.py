@@ -24,6 +24,10 @@ centre needs, so tutors copy nothing.
     rejected_words: {"no problem at all": "you're very welcome"}   # → rule tone.rejected_words
     canned_responses: canned_responses.yml     # or an inline list of {id, text}
     replace_canned_responses: false            # true: drop the inherited canned responses
+    acts:                                      # sentences added to a dialogue act (checker/acts/defs)
+      escalation:
+        examples: ["I've passed this to our Fleet desk, who will ring you by Friday."]
+        near_misses: ["Our Fleet desk is open until six."]
 
 Paths are relative to the centre file. ``extends`` chains may be as long as needed; a cycle is
 an error. Everything is checked as strictly as rule files are: an unknown key, a wrong type, an
@@ -42,6 +46,11 @@ examples. The changed rule is rebuilt and validated exactly like a rule file.
 substitution rule ``tone.rejected_words`` (criterion ``tone``: the centre's house style), with a
 generated bad and good example per word, so ``rules check`` proves each entry matches and that
 the replacement is clean. Change its level, weight or message under ``rules:`` like any other.
+
+``acts`` adds example sentences and near-misses to dialogue acts (an act's own are in
+``checker/acts/defs/<act>.yml``): a sentence very close in meaning to an added example is
+recognised as the act (unless it is closer to a near-miss), and ``rules check`` runs every act's
+examples, its own and the added ones, as tests. They add to what a parent centre added.
 """
 from __future__ import annotations
 
@@ -54,6 +63,8 @@ from typing import Any
 import yaml
 
 from .. import safe_yaml
+from ..acts.definitions import (MAX_ADDED_PER_LIST, MAX_ADDED_TOTAL, MAX_SENTENCE_CHARS, ActExamples,
+                                load_definitions)
 from ..errors import RuleError
 from ..model import STATUSES
 from .base import Rule, field_default, rule_fields
@@ -76,7 +87,10 @@ CENTRE_KEYS: dict[str, str] = {
     "rejected_words": "words or phrases your house style avoids, each with the replacement to suggest",
     "canned_responses": "your pre-written responses: a YAML file (responses: [{id, text}]) or an inline list",
     "replace_canned_responses": "true: use only your canned responses, not the inherited ones",
+    "acts": "example sentences and near-misses added to dialogue acts, by act name",
 }
+ACT_KEYS = {"examples": "sentences that must be recognised as the act",
+            "near_misses": "sentences that look like it and must not be"}
 
 CRITERION_KINDS: dict[str, Any] = {
     "title": str, "description": str, "why": str, "met_message": str, "suggestion": str,
@@ -175,7 +189,11 @@ def _str_list(value: Any) -> bool:
 
 
 def _files(value: Any, centre: Path, key: str, at: tuple, errors: _Errors) -> list[Path]:
-    """A file name or list of names, relative to the centre file; missing files are errors."""
+    """A file name or list of names, relative to the centre file (``lists/NAME.txt`` not found
+    there is the default rule set's shared list, e.g. ``lists/sign_offs.txt``); missing files are
+    errors."""
+    from ..vocabulary import LISTS_DIR
+
     names = [value] if isinstance(value, str) else value
     if not _str_list(names) or not names:
         errors.add(f"key '{key}' must be a file name or a list of file names, not {_type_name(value)}", at)
@@ -183,6 +201,8 @@ def _files(value: Any, centre: Path, key: str, at: tuple, errors: _Errors) -> li
     out = []
     for name in names:
         p = Path(name) if Path(name).is_absolute() else centre.parent / name
+        if not p.is_file() and name.startswith("lists/") and (LISTS_DIR / name[len("lists/"):]).is_file():
+            p = LISTS_DIR / name[len("lists/"):]
         if not p.is_file():
             errors.add(f"key '{key}': no file {name!r} (looked for {p})", at)
             continue
@@ -558,6 +578,13 @@ def _load(path: Path, chain: tuple[Path, ...]) -> RuleSet:
     # -- canned responses
     canned = _canned(data, path, base, errors)
 
+    # -- act examples
+    act_examples = _act_examples(data, path, base, errors)
+    for name, extra in act_examples.items():
+        if extra != base.act_examples.get(name):
+            origins[f"act:{name}"] = _joined(origins.get(f"act:{name}"),
+                                             f"examples added in {centre_name}:{errors.line(('acts', name))}")
+
     # -- header
     name = data.get("name", path.stem)
     if not isinstance(name, str) or not name.strip():
@@ -581,7 +608,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> RuleSet:
     return RuleSet(
         name=name.strip(), version=str(version), description=description.strip(), path=str(path), criteria=criteria,
         rules=rules, canned_responses=canned, accepted_words=frozenset(accepted), pass_score=float(pass_score),
-        extends=str(data["extends"]), origins=origins, disabled=disabled,
+        extends=str(data["extends"]), origins=origins, disabled=disabled, act_examples=act_examples,
     )
 
 
@@ -697,3 +724,69 @@ def _canned(data: dict, path: Path, base: RuleSet, errors: _Errors) -> tuple[Can
         seen.add(c.id)
     inherited = [] if replace_all else [c for c in base.canned_responses if c.id not in seen]
     return tuple(inherited + mine)
+
+
+# ---------------------------------------------------------------- act examples
+
+
+def _act_examples(data: dict, path: Path, base: RuleSet, errors: _Errors) -> dict[str, ActExamples]:
+    """The base's act examples plus this file's ``acts:`` (each act's examples and near-misses,
+    validated: a known act that is recognised by meaning, lists of sentences, bounded)."""
+    merged = dict(base.act_examples)
+    value = data.get("acts")
+    if value is None:
+        return merged
+    at = ("acts",)
+    if not isinstance(value, dict) or not value:
+        errors.add(f"key 'acts' must be a mapping of act names to examples and near_misses, e.g. "
+                   f"'acts: {{escalation: {{examples: [...]}}}}', not {_type_name(value)}", at)
+        return merged
+    definitions = load_definitions()
+    for name, change in value.items():
+        here = at + (name,)
+        if name not in definitions:
+            hint = _close(name, definitions) or f" (the acts are the files in checker/acts/defs: {', '.join(sorted(definitions))})"
+            errors.add(f"acts: unknown act '{name}'{hint}", here)
+            continue
+        d = definitions[name]
+        if not d.meaning:
+            errors.add(f"acts → {name}: this act is recognised by its token patterns only, so example sentences "
+                       f"cannot extend it", here)
+            continue
+        if not isinstance(change, dict) or not change:
+            errors.add(f"acts → {name}: give examples: and/or near_misses:, each a list of sentences", here)
+            continue
+        lists: dict[str, tuple[str, ...]] = {}
+        for key, items in change.items():
+            where = here + (key,)
+            if key not in ACT_KEYS:
+                errors.add(f"acts → {name}: unknown key '{key}'{_close(key, ACT_KEYS)} (allowed: {', '.join(ACT_KEYS)})", where)
+                continue
+            if not _str_list(items) or not items or not all(i.strip() for i in items):
+                errors.add(f"acts → {name}: key '{key}' must be a list of sentences (text, not empty), not {_type_name(items)}", where)
+                continue
+            if len(items) > MAX_ADDED_PER_LIST:
+                errors.add(f"acts → {name}: key '{key}' has {len(items)} sentences; at most {MAX_ADDED_PER_LIST}", where)
+                continue
+            long = [i for i in items if len(i) > MAX_SENTENCE_CHARS]
+            if long:
+                errors.add(f"acts → {name}: {key}: {_brief(long[0])} is {len(long[0])} characters; an example is one sentence "
+                           f"of at most {MAX_SENTENCE_CHARS}", where)
+                continue
+            lists[key] = tuple(dict.fromkeys(" ".join(i.split()) for i in items))
+        if len(lists) != len(change):
+            continue
+        before = merged.get(name, ActExamples())
+        own = {" ".join(t.split()).lower() for t in d.examples + d.near_misses}
+        examples = before.examples + tuple(t for t in lists.get("examples", ()) if t.lower() not in own and t not in before.examples)
+        near = before.near_misses + tuple(t for t in lists.get("near_misses", ()) if t.lower() not in own and t not in before.near_misses)
+        both = {t.lower() for t in examples + d.examples} & {t.lower() for t in near + d.near_misses}
+        if both:
+            errors.add(f"acts → {name}: {_brief(sorted(both)[0])} is both an example and a near-miss of {name}", here)
+            continue
+        where = f"{show_path(path)}:{errors.line(here)}"
+        merged[name] = ActExamples(examples, near, _joined(before.where or None, where))
+    total = sum(len(e.examples) + len(e.near_misses) for e in merged.values())
+    if total > MAX_ADDED_TOTAL:
+        errors.add(f"acts: {total} sentences added to acts in all; at most {MAX_ADDED_TOTAL}", at)
+    return merged

@@ -103,11 +103,15 @@ def rules():
 @common_checker_options
 @click.pass_context
 def check_command(ctx, path, only, verbose, model, languagetool_url, time_limit):
-    """Validate a rule set strictly, then run every rule's examples.
+    """Validate a rule set strictly, then run every rule's examples and every act's.
 
     A 'bad' example must make its rule report a problem (on exactly the [[marked]]
     words, when marked); a 'good' example must not. A failure shows the example, what
-    was expected, what was found, and the words as the language model read them."""
+    was expected, what was found, and the words as the language model read them.
+
+    Then each dialogue act's examples (its own and those the rule set adds under
+    acts:) must be recognised as the act, and its near-misses must not be; each
+    failure is one line. With --rule, only the rules' examples run."""
     from .examples import run_all
 
     ruleset = _load(path, err=False)
@@ -145,8 +149,30 @@ def check_command(ctx, path, only, verbose, model, languagetool_url, time_limit)
     if missing:
         summary += f"; {len(missing)} missing examples"
     click.echo(summary)
-    if failed or missing:
+    act_failed = [] if only else _act_examples(checker, ruleset, verbose)
+    if failed or missing or act_failed:
         sys.exit(1)
+
+
+def _act_examples(checker: Any, ruleset: Any, verbose: bool) -> list[Any]:
+    """Run every act's examples and near-misses (the act files' own and the rule set's ``acts:``);
+    print each failure on one line and a summary; return the failures."""
+    from ..acts.examples import run_act_examples
+
+    recogniser = checker.recogniser
+    if recogniser.encoder is None:
+        click.echo(f"  note: act examples not run: {recogniser.status.reason or 'the sentence model is not installed'}")
+        return []
+    results = run_act_examples(recogniser, checker.nlp, ruleset.act_examples)
+    failed = [r for r in results if not r.passed]
+    for r in results:
+        if verbose or not r.passed:
+            click.echo(r.explain())
+    added = sum(len(e.examples) + len(e.near_misses) for e in ruleset.act_examples.values())
+    acts = len({r.act for r in results})
+    click.echo(f"{acts} acts, {len(results)} act examples and near-misses ({added} added by this rule set): "
+               f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return failed
 
 
 # ---------------------------------------------------------------- show
@@ -182,6 +208,8 @@ def ruleset_dict(ruleset: Any) -> dict[str, Any]:
         "disabled": [{"id": k, "where": v} for k, v in ruleset.disabled.items()],
         "accepted_words": sorted(ruleset.accepted_words),
         "canned_responses": [{"id": c.id, "text": c.text} for c in ruleset.canned_responses],
+        "act_examples": {name: {"examples": list(e.examples), "near_misses": list(e.near_misses), "where": e.where}
+                         for name, e in sorted(ruleset.act_examples.items())},
     }
 
 
@@ -219,6 +247,12 @@ def render_ruleset(ruleset: Any) -> str:
     lines += ["", f"Accepted words ({len(words)}): {', '.join(words)}"]
     lines += ["", f"Canned responses ({len(ruleset.canned_responses)}):"]
     lines += [f"  {c.id}: {c.text if len(c.text) <= 90 else c.text[:89] + '…'}" for c in ruleset.canned_responses]
+    if ruleset.act_examples:
+        lines += ["", "Sentences added to dialogue acts (beside each act's own in checker/acts/defs):"]
+        for name, e in sorted(ruleset.act_examples.items()):
+            lines.append(f"  {name}  (from {e.where})")
+            lines += [f"      example:   {t}" for t in e.examples]
+            lines += [f"      near-miss: {t}" for t in e.near_misses]
     return "\n".join(lines)
 
 

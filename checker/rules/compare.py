@@ -202,6 +202,12 @@ def ruleset_differences(base: Any, cand: Any) -> list[str]:
         out.append(f"canned responses −{len(gone)}: {_short_list(gone)}")
     if edited:
         out.append(f"canned responses reworded: {_short_list(edited)}")
+    for act in sorted(set(base.act_examples) | set(cand.act_examples)):
+        ea, eb = base.act_examples.get(act), cand.act_examples.get(act)
+        before = (len(ea.examples), len(ea.near_misses)) if ea else (0, 0)
+        after = (len(eb.examples), len(eb.near_misses)) if eb else (0, 0)
+        if ea != eb:
+            out.append(f"act {act}: added examples {before[0]} → {after[0]}, near-misses {before[1]} → {after[1]}")
     return out
 
 
@@ -286,7 +292,7 @@ def transcript_findings(checker: Any, ruleset: Any, path: Path, entry: dict[str,
     from ..parse import read_file
 
     conversation = read_file(path, channel=entry.get("channel") or "auto", agent=entry.get("agent"))
-    acted = checker.acts(checker.analyse(conversation, ruleset.accepted_words))
+    acted = checker.acts(checker.analyse(conversation, ruleset.accepted_words), ruleset)
     out: dict[str, list[Finding]] = {}
     for f in evaluate(acted, ruleset):
         out.setdefault(f.rule_id, []).append(f)

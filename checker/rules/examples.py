@@ -79,7 +79,7 @@ def rule_findings(checker: Any, ruleset: Any, rule: Any, text: str) -> tuple[lis
     analysed = checker.analyse(conversation, ruleset.accepted_words)
     if not rule.applies_to(conversation.channel):
         return [], analysed
-    return list(rule.evaluate(Context(checker.acts(analysed), ruleset))), analysed
+    return list(rule.evaluate(Context(checker.acts(analysed, ruleset), ruleset))), analysed
 
 
 def run_example(checker: Any, ruleset: Any, rule: Any, kind: str, index: int, raw: str) -> ExampleResult:

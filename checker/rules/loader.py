@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 import yaml
 
 from .. import safe_yaml
+from ..acts.definitions import ActExamples
 from ..errors import RuleError
 from ..model import STATUSES
 from .base import RULE_TYPES, Rule, rule_fields
@@ -85,6 +87,9 @@ class RuleSet:
     # → where it was defined and changed; disabled rule id → where it was disabled
     origins: dict[str, str] = field(default_factory=dict, repr=False)
     disabled: dict[str, str] = field(default_factory=dict, repr=False)
+    # act name → examples and near-misses a centre file adds to the act (``acts:``); the
+    # recogniser embeds them once per rule set (``Checker.ruleset``)
+    act_examples: dict[str, ActExamples] = field(default_factory=dict)
     _compiled_for: Any = field(default=None, repr=False)
 
     def compile(self, nlp: Any) -> "RuleSet":
@@ -229,8 +234,13 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
                 except RuleError as exc:
                     errors.append(exc)
                     continue
+                if is_regex:
+                    entries = [(number, expand_list_references(entry, lists_dir)) for number, entry in entries]
                 for number, entry in entries if is_regex else ():
                     # a list of patterns is checked like patterns written in the rule, naming its own line
+                    if isinstance(entry, RuleError):
+                        errors.append(RuleError(f"{entry.message} (used by {src}, key '{key}')", source=str(list_path), line=number))
+                        continue
                     problem = regex_problem(entry)
                     if problem:
                         errors.append(RuleError(f"bad regular expression {entry!r} (used by {src}, key '{key}'): {problem}",
@@ -263,10 +273,12 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
             errors.append(RuleError(f"key '{key}': {value!r} is not one of {', '.join(c for c in choices if c)}", source=src, line=line))
             continue
         if any(str(key).endswith(s) for s in REGEX_FIELDS_SUFFIX) and meta.get("kind") == "str_list":
-            for pattern in value:
-                problem = regex_problem(pattern)
+            expanded = [expand_list_references(pattern, lists_dir) for pattern in value]
+            for pattern, done in zip(value, expanded):
+                problem = done.message if isinstance(done, RuleError) else regex_problem(done)
                 if problem:
                     errors.append(RuleError(f"key '{key}': bad regular expression {pattern!r}: {problem}", source=src, line=line))
+            value = [p for p in expanded if not isinstance(p, RuleError)]
         if (key == "acts" or str(key).endswith("_acts")) and meta.get("kind") == "str_list":
             from ..acts.definitions import act_names
 
@@ -279,9 +291,10 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
                                         source=src, line=line))
                 continue
         if meta.get("kind") == "pattern_map":
+            value = {name: [expand_list_references(p, lists_dir) for p in pats] for name, pats in value.items()}
             for pats in value.values():
                 for pattern in pats:
-                    problem = regex_problem(pattern)
+                    problem = pattern.message if isinstance(pattern, RuleError) else regex_problem(pattern)
                     if problem:
                         errors.append(RuleError(f"key '{key}': bad regular expression {pattern!r}: {problem}", source=src, line=line))
         kwargs[key] = tuple(value) if meta.get("kind") == "str_list" else (float(value) if meta.get("kind") is float else value)
@@ -311,6 +324,38 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
         return cls(**kwargs)
     except (TypeError, ValueError) as exc:
         raise RuleSetError([RuleError(str(exc), source=src, line=1)]) from None
+
+
+LIST_REFERENCE = re.compile(r"\(\?list:([^)]*)\)")
+
+
+def expand_list_references(pattern: str, lists_dir: Path) -> str | RuleError:
+    """``pattern`` with each ``(?list:NAME)`` replaced by a group matching any entry of the list
+    ``NAME`` (``lists/NAME.txt`` of the rule set, else the default rule set's shared lists, such as
+    ``salutations`` and ``sign_offs``: see ``checker.vocabulary``); a RuleError saying what is
+    wrong when a list is unknown or empty."""
+    from ..vocabulary import LISTS_DIR, alternation
+
+    problems: list[str] = []
+
+    def group(m: re.Match) -> str:
+        name = m.group(1).strip()
+        for folder in (lists_dir, LISTS_DIR):
+            path = folder / f"{name}.txt"
+            if re.fullmatch(r"[a-z0-9_]+", name) and path.is_file():
+                entries = [entry for _, entry in read_list(path)]
+                if entries:
+                    return alternation(entries)
+                problems.append(f"the list {name!r} ({path}) is empty")
+                return m.group(0)
+        known = sorted({p.stem for folder in (lists_dir, LISTS_DIR) if folder.is_dir() for p in folder.glob("*.txt")})
+        close = difflib.get_close_matches(name, known, n=1)
+        problems.append(f"(?list:{name}) names no list" + (f"; did you mean '{close[0]}'?" if close else "")
+                        + f" (lists: {', '.join(known)})")
+        return m.group(0)
+
+    expanded = LIST_REFERENCE.sub(group, pattern)
+    return RuleError(problems[0]) if problems else expanded
 
 
 def read_list(path: Path) -> list[tuple[int, str]]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 
 from ..model import Conversation
+from ..vocabulary import STARTS_WITH_SIGN_OFF
 from ..parse import AGENT_ROLE_WORDS, CUSTOMER_ROLE_WORDS, SYSTEM_ROLE_WORDS
 
 _ROLEISH = AGENT_ROLE_WORDS | CUSTOMER_ROLE_WORDS | SYSTEM_ROLE_WORDS | {"unknown", "customers", "team", "services"}
-_SIGN_OFFS = re.compile(r"^(?:thanks|thank you|regards|kind regards|best|cheers|many thanks|best wishes|sincerely)\b", re.I)
 _NAME = r"[A-Z][a-z'’-]+"
 _SELF_INTRO = re.compile(rf"\b(?i:my\s+name\s+is|my\s+name's|name\s*:|this\s+is|it's|it’s|it\s+is|i\s+am|i'm|i’m)\s+({_NAME}(?:\s+{_NAME})?)\b(?!\s+(?:and|from))")
 # "Ruth Adebayo, 22/09/1979, M20 4LP": a name given as the first security answer
@@ -40,7 +40,7 @@ def customer_names(conversation: Conversation) -> tuple[str, ...]:
                 names.extend(candidate.split())
         if conversation.channel == "email":
             lines = [ln.strip() for ln in turn.text.split("\n") if ln.strip()]
-            if lines and re.fullmatch(rf"{_NAME}(?:\s+{_NAME}){{0,2}}", lines[-1]) and not _SIGN_OFFS.match(lines[-1]):
+            if lines and re.fullmatch(rf"{_NAME}(?:\s+{_NAME}){{0,2}}", lines[-1]) and not STARTS_WITH_SIGN_OFF.match(lines[-1]):
                 names.extend(lines[-1].split())
     seen = dict.fromkeys(n for n in names if len(n) > 1 and n.lower() not in _ROLEISH)
     return tuple(seen)
@@ -77,7 +77,7 @@ def agent_name(conversation: Conversation) -> str | None:
         if agent_turns:
             lines = [ln.strip() for ln in agent_turns[-1].text.split("\n") if ln.strip()]
             for i, line in enumerate(lines[:-1]):
-                if _SIGN_OFFS.match(line) and re.fullmatch(rf"{_NAME}(?:\s+{_NAME}){{0,2}}", lines[i + 1]):
+                if STARTS_WITH_SIGN_OFF.match(line) and re.fullmatch(rf"{_NAME}(?:\s+{_NAME}){{0,2}}", lines[i + 1]):
                     first = lines[i + 1].split()[0]
                     if first.lower() not in _ROLEISH and not _ORGANISATION.search(lines[i + 1]):
                         return first

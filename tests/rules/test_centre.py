@@ -351,6 +351,31 @@ def test_centre_canned_response_is_used_by_personalisation(checker):
 # ---------------------------------------------------------------- the worked example and the API
 
 
+def test_centre_acts_add_examples_through_a_chain(tmp_path, default):
+    assert default.act_examples == {}
+    write(tmp_path, "parent.yml", """
+        extends: default
+        acts:
+          escalation:
+            examples: ["I've passed this to our Fleet desk, who will ring you by Friday."]
+        """)
+    child = load_ruleset(write(tmp_path, "child.yml", """
+        extends: parent.yml
+        acts:
+          escalation:
+            examples: ["The Fleet desk will pick this up for you."]
+            near_misses: ["The Fleet desk is open until six."]
+          farewell:
+            examples: ["Cheerio, mind how you go."]
+        """))
+    assert child.act_examples["escalation"].examples == ("I've passed this to our Fleet desk, who will ring you by Friday.",
+                                                         "The Fleet desk will pick this up for you.")
+    assert child.act_examples["escalation"].near_misses == ("The Fleet desk is open until six.",)
+    assert child.act_examples["farewell"].examples == ("Cheerio, mind how you go.",)
+    assert "parent.yml:3" in child.act_examples["escalation"].where and "child.yml:3" in child.act_examples["escalation"].where
+    assert child.origins["act:farewell"].startswith("examples added in ")
+
+
 def test_example_centre_loads_and_changes_what_it_says(default):
     rs = load_centre_file(EXAMPLE)
     assert rs.name == "northfield_college" and rs.criteria["personalisation"].critical
@@ -394,3 +419,37 @@ def test_checker_uses_a_named_centre_file(checker, monkeypatch):
     report = checker.check("Agent: The money went by FPS this morning.\nCustomer: What?", rules="northfield")
     assert report.rules_name == "northfield_college"
     assert "tone.jargon" in {f.rule_id for f in report.findings}
+
+
+def test_centre_new_rule_names_a_shared_list(tmp_path, checker):
+    """(?list:sign_offs) in a centre's own rule is the default rule set's one list of sign-offs."""
+    from checker.vocabulary import alternation, phrases
+
+    path = write(tmp_path, "centre.yml", r"""
+        extends: default
+        new_rules:
+          - id: closing.no_chat_sign_off
+            type: phrase
+            criterion: closing
+            channels: [chat]
+            message: "'{match}' is a letter's sign-off."
+            source: house style
+            patterns: ['(?m)^\s*(?list:sign_offs)\s*,\s*$']
+            examples:
+              bad: ["Your refund is done.\n[[Kind regards,]]"]
+              good: ["Your refund is done. Thanks for chatting with us today."]
+        """)
+    rule = load_ruleset(path).rule("closing.no_chat_sign_off")
+    assert alternation(phrases("sign_offs")) in rule.patterns[0]
+
+
+def test_centre_reads_a_shared_list_by_its_lists_path(tmp_path):
+    from checker.vocabulary import phrases
+
+    rs = load_ruleset(write(tmp_path, "centre.yml", """
+        extends: default
+        rules:
+          confirm_understanding.check_in_email:
+            then_from: lists/sign_offs.txt
+        """))
+    assert rs.rule("confirm_understanding.check_in_email").then == phrases("sign_offs")

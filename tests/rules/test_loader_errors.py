@@ -126,6 +126,22 @@ CENTRE_CASES = [
      ["unknown rule type (a list, not a name)"]),
     ("list-of-non-text", "extends: default\ndisable: [[tone.jargon]]\n", 2,
      ["key 'disable' must be a list of rule ids, not a list holding something other than text"]),
+    ("unknown-act", "extends: default\nacts:\n  escalaton:\n    examples: [I've passed this to our Fleet desk.]\n", 3,
+     ["acts: unknown act 'escalaton'; did you mean 'escalation'?"]),
+    ("act-key-typo", "extends: default\nacts:\n  escalation:\n    exemples: [I've passed this on.]\n", 4,
+     ["acts → escalation: unknown key 'exemples'; did you mean 'examples'?"]),
+    ("act-examples-not-a-list", "extends: default\nacts:\n  farewell:\n    examples: Cheerio\n", 4,
+     ["acts → farewell: key 'examples' must be a list of sentences"]),
+    ("act-example-too-long", "extends: default\nacts:\n  farewell:\n    examples: [" + "Bye " * 80 + "]\n", 4,
+     ["acts → farewell: examples:", "an example is one sentence of at most 300"]),
+    ("act-too-many-examples", "extends: default\nacts:\n  farewell:\n    examples: [" + ", ".join(f"Bye {i}" for i in range(101)) + "]\n", 4,
+     ["acts → farewell: key 'examples' has 101 sentences; at most 100"]),
+    ("act-patterns-only", "extends: default\nacts:\n  sensitive_request:\n    examples: [Pop your PIN in here.]\n", 3,
+     ["acts → sensitive_request: this act is recognised by its token patterns only"]),
+    ("act-example-and-near-miss", "extends: default\nacts:\n  farewell:\n    examples: [Cheerio]\n    near_misses: [cheerio]\n", 3,
+     ["acts → farewell: 'cheerio' is both an example and a near-miss of farewell"]),
+    ("acts-not-a-mapping", "extends: default\nacts: [farewell]\n", 2,
+     ["key 'acts' must be a mapping of act names to examples and near_misses"]),
 ]
 
 
@@ -251,3 +267,15 @@ def test_loader_error_alias_bomb_is_cheap(tmp_path):
     assert time.perf_counter() - start < 5
     assert any("key 'pass_score' must be a number from 0 to 100, not a list" in p for p in found)
     assert any("key 'accepted_words' must be a list of words, not a list holding something other than text" in p for p in found)
+
+
+@pytest.mark.parametrize("pattern, fragment", [
+    ("(?list:salutation)", "(?list:salutation) names no list; did you mean 'salutations'?"),
+    ("(?list:nothing_like_it)", "(?list:nothing_like_it) names no list"),
+])
+def test_loader_error_unknown_list_reference(tmp_path, pattern, fragment):
+    text = NEW_RULE.replace("phrases: [x]", f"patterns: ['{pattern}']")
+    assert text != NEW_RULE
+    path = centre(tmp_path, text)
+    found = problems(path)
+    assert any(fragment in p for p in found), found

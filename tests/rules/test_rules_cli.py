@@ -92,6 +92,35 @@ def test_rules_check_failing_examples_explained(invoke, tmp_path):
     assert re.search(r"^\d+ rules, \d+ examples: \d+ passed, 2 failed$", out, re.M)
 
 
+ACT_SUMMARY = re.compile(r"^(\d+) acts, (\d+) act examples and near-misses \((\d+) added by this rule set\): (\d+) passed, (\d+) failed$", re.M)
+
+
+def test_rules_check_runs_act_examples(invoke, tmp_path):
+    path = centre(tmp_path, """
+        extends: default
+        acts:
+          understanding_check:
+            examples: ["Are we both on the same page?"]
+          clarifying_question:
+            examples: ["Tell me which branch you visited."]
+        """)
+    result = invoke("check", path)
+    assert result.exit_code == 1, result.output
+    failures = [ln for ln in result.output.splitlines() if ln.startswith("act:")]
+    assert len(failures) == 1, result.output
+    assert failures[0].startswith("act:clarifying_question-example-")
+    assert f"FAILED: example 'Tell me which branch you visited.' ({path}:5): not recognised as clarifying_question" in failures[0]
+    m = ACT_SUMMARY.search(result.output)
+    assert m and m.group(3) == "2" and m.group(5) == "1"
+    assert SUMMARY.search(result.output).group(4) == "0"  # the rules' examples all passed
+
+
+def test_rules_check_act_examples_pass_for_default(invoke):
+    result = invoke("check")
+    m = ACT_SUMMARY.search(result.output)
+    assert result.exit_code == 0 and m and m.group(3) == "0" and m.group(5) == "0", result.output
+
+
 def test_rules_check_marked_span_must_match(invoke, tmp_path):
     path = centre(tmp_path, """
         extends: default

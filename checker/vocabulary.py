@@ -1,0 +1,49 @@
+"""The shared vocabularies: one list per concept, read by everything that needs it.
+
+``salutations`` (how a letter-style message opens: "Dear", "Hello", "Good morning"…) and
+``sign_offs`` (how it closes: "Kind regards", "Many thanks"…) are the files
+``checker/rules/default/lists/salutations.txt`` and ``sign_offs.txt``. The parser, the evaluator's
+email parts (``email_salutation`` / ``email_signoff`` scopes), the name finder and the rules all
+read them from there: a rule names a list as ``then_from: lists/sign_offs.txt``, or inside a
+regular expression as ``(?list:salutations)`` (``checker.rules.loader.expand_list_references``).
+Add a word to the file and every reader knows it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+LISTS_DIR = Path(__file__).parent / "rules" / "default" / "lists"
+
+
+@lru_cache(maxsize=None)
+def phrases(name: str, folder: Path = LISTS_DIR) -> tuple[str, ...]:
+    """The entries of the list ``name`` (``<folder>/<name>.txt``: one a line, ``#`` for comments)."""
+    out = []
+    for raw in (folder / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+        entry = " ".join(raw.split())
+        if entry and not entry.startswith("#"):
+            out.append(entry)
+    return tuple(out)
+
+
+def alternation(entries: tuple[str, ...] | list[str], space: str = r"\s+") -> str:
+    """A non-capturing group matching any entry (longest first, so "kind regards" wins over
+    "regards" and "hiya" over "hi"); each space in an entry matches ``space``."""
+    ordered = sorted(dict.fromkeys(entries), key=lambda e: (-len(e), e))
+    return "(?:" + "|".join(space.join(re.escape(w) for w in e.split()) for e in ordered) + ")"
+
+
+SALUTATIONS = alternation(phrases("salutations"), r"[ \t]+")
+SIGN_OFFS = alternation(phrases("sign_offs"), r"[ \t]+")
+
+# a line that opens a letter: "Dear Ms Shah," / "Hello Sam" / "Good morning," (and what follows
+# on the line, at most 60 characters)
+SALUTATION_LINE = re.compile(rf"^[ \t]*{SALUTATIONS}\b[^\n]{{0,60}},?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# a line that is only a sign-off: "Kind regards," / "Many thanks!" / "Best"
+SIGN_OFF_LINE = re.compile(rf"^[ \t]*{SIGN_OFFS}[ \t]*[,.!]?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# a sign-off and a name on one line: "Kind regards, Sam Patel"
+SIGN_OFF_WITH_NAME = re.compile(rf"^[ \t]*({SIGN_OFFS})[ \t]*,[ \t]*([A-Z][\w'’-]+.*)$", re.IGNORECASE)
+# a line that starts with a sign-off ("Thanks", "Kind regards, Sam")
+STARTS_WITH_SIGN_OFF = re.compile(rf"^[ \t]*{SIGN_OFFS}\b", re.IGNORECASE)
