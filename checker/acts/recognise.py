@@ -133,8 +133,8 @@ class ActRecogniser:
 
     def recognise(self, analysed: AnalysedConversation, gate_position: bool = True,
                   examples: ExampleIndex | None = None) -> ActedConversation:
-        """``gate_position=False`` ignores the acts' position gates (for sentences measured one by
-        one, out of any conversation). ``examples``: the example index to use (a rule set's,
+        """``gate_position=False`` ignores the acts' position gates and what the customer said
+        before (for sentences measured one by one, out of any conversation). ``examples``: the example index to use (a rule set's,
         from ``examples_for``); by default the act files' own."""
         index = examples if examples is not None else self.examples
         conversation = analysed.conversation
@@ -143,8 +143,13 @@ class ActRecogniser:
         for t in turns:
             per_speaker[t.role].append(t.index)
         units: list[Unit] = []
+        said_before: dict[int, frozenset[str]] = {}  # the customer's words before each turn
+        customer_words: set[str] = set()
         for t in turns:
             units.extend(units_of(t, analysed.docs[t.index]))
+            said_before[t.index] = frozenset(customer_words)
+            if t.role == "customer" and gate_position:  # sentences measured one by one share no context
+                customer_words.update(tok.lower_ for tok in analysed.docs[t.index])
         # each unit, then the clauses of the units that split: one batch for the encoder
         pieces: list[tuple[Unit, int, int]] = [(u, u.start, u.end) for u in units]
         for u in units:
@@ -167,7 +172,8 @@ class ActRecogniser:
             for name, s, e in self.patterns(unit.span):
                 pattern_hits.setdefault(name, []).append((s, e))
             for d in self.definitions.values():
-                if d.speaker != role or not self._gate(d, unit, per_speaker[role], conversation.channel, gate_position):
+                if d.speaker != role or not self._gate(d, unit, per_speaker[role], conversation.channel, gate_position,
+                                                        said_before.get(unit.turn.index, frozenset())):
                     continue
                 act = self._pattern_act(d, unit, pattern_hits.get(d.name, []))
                 if act is None and vectors is not None and d.meaning:
@@ -186,12 +192,12 @@ class ActRecogniser:
     # -- recognisers ----------------------------------------------------------------------------
 
     def _gate(self, d: ActDefinition, unit: Unit, speaker_turns: list[int], channel: str,
-              gate_position: bool = True) -> bool:
+              gate_position: bool = True, said_before: frozenset[str] = frozenset()) -> bool:
         if d.mood == "question" and "?" not in unit.text:
             return False
         if d.mood == "statement" and "?" in unit.text:
             return False
-        if d.needs and not all(_has(need, unit) for need in d.needs):
+        if d.needs and not all(_has(need, unit, said_before) for need in d.needs):
             return False
         return not gate_position or _in_position(d.position, unit, speaker_turns, channel)
 
@@ -245,13 +251,24 @@ january february march april june july august september october november decembe
 reference ref""".split())
 
 
-def _has(need: str, unit: Unit) -> bool:
-    """Does the unit have the structure an act needs? ``verb``: a verb, so something is done (a
-    signature line naming a team refers nobody); ``when_or_reference``: a time, date, duration
-    or reference (a placeholder such as [Date] or XX/XX is none)."""
+def _has(need: str, unit: Unit, said_before: frozenset[str] = frozenset()) -> bool:
+    """Does the unit have the structure an act needs?
+
+    - ``verb``: a verb, so something is done (a signature line naming a team refers nobody);
+    - ``when_or_reference``: a time, date, duration or reference (a placeholder such as [Date] or
+      XX/XX is none);
+    - ``new_data``: it brings something the customer has not said: a unit whose every number,
+      name and date repeats the customer's own words is a read-back or an acknowledgement
+      ("Two payments of £84.50 in two days isn't right"), not a disclosure; one with no such
+      datum at all ("I can see both payments") still may be.
+    """
     tokens = [t for t in unit.span if unit.start <= t.idx < unit.end]
     if need == "verb":
         return any(t.pos_ in ("VERB", "AUX") for t in tokens)
+    if need == "new_data":
+        data = [t.lower_ for t in tokens
+                if any(c.isdigit() for c in t.text) or t.pos_ == "PROPN" or t.lower_ in _TIME_WORDS]
+        return not data or any(d not in said_before for d in data)
     for t in tokens:
         if t.lower_ in _TIME_WORDS:
             return True
