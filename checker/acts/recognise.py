@@ -57,14 +57,15 @@ MAX_CLAUSES = 4
 
 def units_of(turn: Turn, doc: Any) -> list[Unit]:
     pieces: list[tuple[int, int, Any]] = []
+    whole = doc.text  # Doc.text joins every token each time: once per message
     for sent in doc.sents:
         s, e = sent.start_char, sent.end_char
-        text = doc.text[s:e]
+        text = whole[s:e]
         offset = s
         for line in text.split("\n"):
             a = offset + (len(line) - len(line.lstrip()))
             b = offset + len(line.rstrip())
-            if b > a and _HAS_WORD.search(doc.text[a:b]):
+            if b > a and _HAS_WORD.search(whole[a:b]):
                 pieces.append((a, b, sent))
             offset += len(line) + 1
     return [Unit(turn, a, b, sent, i, len(pieces)) for i, (a, b, sent) in enumerate(pieces)]
