@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -48,15 +49,25 @@ class Classifier:
         if self.vectors is None:
             return lr
         out = np.empty_like(lr)
+        for cols, speaker_vectors, speaker_labels in self._by_speaker:
+            idx, weights = neighbours(vectors, speaker_vectors)
+            for c in cols:
+                out[:, c] = (lr[:, c] + vote(idx, weights, speaker_labels[:, c])) / 2
+        return out
+
+    @cached_property
+    def _by_speaker(self) -> tuple[tuple[list[int], Any, Any], ...]:
+        """Per speaker with acts and training sentences: the act columns, and that speaker's
+        training vectors and labels, selected once (not copied out of the whole set per call)."""
+        import numpy as np
+
+        out = []
         for speaker in ("agent", "customer"):
             cols = [i for i, act_speaker in enumerate(self.act_speakers) if act_speaker == speaker]
             rows = np.flatnonzero(self.speakers == speaker)
-            if not cols or not len(rows):
-                continue
-            idx, weights = neighbours(vectors, self.vectors[rows])
-            for c in cols:
-                out[:, c] = (lr[:, c] + vote(idx, weights, self.labels[rows, c])) / 2
-        return out
+            if cols and len(rows):
+                out.append((cols, self.vectors[rows], self.labels[rows]))
+        return tuple(out)
 
 
 def neighbours(queries: Any, vectors: Any, k: int = KNN) -> tuple[Any, Any]:
