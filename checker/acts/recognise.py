@@ -90,10 +90,10 @@ class ActRecogniser:
     """Built once per Checker (examples embedded at load); ``recognise`` is pure."""
 
     def __init__(self, nlp: Any, definitions: dict[str, ActDefinition] | None = None, encoder: Any = None,
-                 encoder_status: EncoderStatus | None = None, use_encoder: bool = True):
+                 encoder_status: EncoderStatus | None = None, use_encoder: bool = True, encoder_threads: int = 1):
         self.definitions = dict(definitions or load_definitions())
         if use_encoder and encoder is None and encoder_status is None:
-            encoder, encoder_status = load_encoder()
+            encoder, encoder_status = load_encoder(threads=encoder_threads)
         self.encoder = encoder if use_encoder else None
         self.status = encoder_status or EncoderStatus(False, "", "the sentence model was switched off; acts were recognised by patterns only")
         self.patterns = PatternMatcher(nlp, self.definitions.values())

@@ -120,3 +120,13 @@ def test_a_sentence_vector_does_not_depend_on_its_batch():
     for s, vec in zip(sentences, together):
         assert (encoder._run([encoder._tokenizer.encode(s), encoder._tokenizer.encode(sentences[-1])])[0] == vec).all()
     assert all((a == b).all() for a, b in zip(alone, together))
+
+
+def test_two_encoder_threads_give_the_same_vectors():
+    """The command line lets the encoder use two cores; the judgements must not depend on it."""
+    one, status = load_encoder(threads=1)
+    two, _ = load_encoder(threads=2)
+    assert status.available, status.reason
+    sentences = ["Thanks for waiting, Priya.", "I've reset the router remotely and the line test now passes.",
+                 "Is there anything else I can help with today?"] * 3
+    assert (one.embed(sentences) == two.embed(sentences)).all()
