@@ -72,10 +72,18 @@ def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | Non
     pending = None
     if proofreader is not None and agent_texts and executor is not None:
         pending = executor.submit(proofreader.check, agent_texts)
+    # Named entities are read only on the agent's messages (proofreading: names, dates, "Ordinary
+    # words take a small letter"), and the recogniser is nearly half of the small model's time, so
+    # it runs on those alone. It is the pipeline's last component and has its own token vectors:
+    # an agent message's entities are what the whole pipeline gives; a customer's message has none.
+    entities_later = list(getattr(nlp, "pipe_names", ())[-1:]) == ["ner"]
     docs = []
-    for doc in nlp.pipe([t.text for t in turns]):
+    for doc in nlp.pipe([t.text for t in turns], disable=["ner"] if entities_later else []):
         docs.append(doc)
         check_time("analysing the messages")
+    if entities_later:
+        for _ in nlp.get_pipe("ner").pipe([d for t, d in zip(turns, docs) if t.role == "agent"]):
+            check_time("analysing the messages")
     docs = tuple(docs)
     agent = [(t, d) for t, d in zip(turns, docs) if t.role == "agent"]
 

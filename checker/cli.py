@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 
 import click
@@ -88,7 +89,10 @@ def build_checker(model: str | None, languagetool_url: str | None, time_limit: f
     from .engine import Checker
     from .nlp import DEFAULT_MODEL
 
-    return Checker(model=model or DEFAULT_MODEL, languagetool_url=languagetool_url, time_limit=time_limit)
+    # one process checks here, so the sentence encoder may use two cores (the web app's and
+    # batch's workers run one process per core and keep to one)
+    return Checker(model=model or DEFAULT_MODEL, languagetool_url=languagetool_url, time_limit=time_limit,
+                   encoder_threads=min(2, os.cpu_count() or 1))
 
 
 @cli.command()
@@ -106,7 +110,6 @@ def check(file, fmt, channel, agent, rules, strict, model, languagetool_url, tim
     from .report import render_text
 
     if file != "-":
-        import os
         import stat
 
         try:

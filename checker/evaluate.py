@@ -123,7 +123,8 @@ class Context:
             # then the rest of the conversation): match each message once
             key = (id(phrase_set), seg.turn.index, negation)
             if key not in cache:
-                spans = phrase_set.find(seg.doc, negation=negation)
+                spans = phrase_set.find(seg.doc, negation=negation,
+                                        text=self._doc_text(seg) if getattr(phrase_set, "needs_text", True) else None)
                 if getattr(phrase_set, "acts", None):
                     act_spans = self._act_spans(seg.turn.index, phrase_set.acts)
                     if negation:  # "I can't verify you, but…": the act's sentence is negated at its root
@@ -137,6 +138,13 @@ class Context:
                 if seg.contains(start, end):
                     out.append((seg, start, end))
         return out
+
+    def _doc_text(self, seg: Segment) -> str:
+        """``seg.doc.text``, built once per message (``Doc.text`` joins every token each time)."""
+        texts = self.__dict__.setdefault("_doc_texts", {})
+        if seg.turn.index not in texts:
+            texts[seg.turn.index] = seg.doc.text
+        return texts[seg.turn.index]
 
     def _act_spans(self, turn: int, names: frozenset[str]) -> list[tuple[int, int]]:
         spans = []

@@ -184,7 +184,8 @@ class Readability:
 
 @dataclass(frozen=True)
 class AnalysedConversation:
-    """The conversation plus everything NLP found in it. ``docs[i]`` is the spaCy Doc of turn i."""
+    """The conversation plus everything NLP found in it. ``docs[i]`` is the spaCy Doc of turn i
+    (named entities on the agent's turns only: nothing reads them elsewhere; see ``analyse``)."""
 
     conversation: Conversation
     docs: tuple[Any, ...]

@@ -58,14 +58,15 @@ MAX_CLAUSES = 4
 
 def units_of(turn: Turn, doc: Any) -> list[Unit]:
     pieces: list[tuple[int, int, Any]] = []
+    whole = doc.text  # Doc.text joins every token each time: once per message
     for sent in doc.sents:
         s, e = sent.start_char, sent.end_char
-        text = doc.text[s:e]
+        text = whole[s:e]
         offset = s
         for line in text.split("\n"):
             a = offset + (len(line) - len(line.lstrip()))
             b = offset + len(line.rstrip())
-            if b > a and _HAS_WORD.search(doc.text[a:b]):
+            if b > a and _HAS_WORD.search(whole[a:b]):
                 pieces.append((a, b, sent))
             offset += len(line) + 1
     return [Unit(turn, a, b, sent, i, len(pieces)) for i, (a, b, sent) in enumerate(pieces)]
@@ -90,10 +91,10 @@ class ActRecogniser:
     """Built once per Checker (examples embedded at load); ``recognise`` is pure."""
 
     def __init__(self, nlp: Any, definitions: dict[str, ActDefinition] | None = None, encoder: Any = None,
-                 encoder_status: EncoderStatus | None = None, use_encoder: bool = True):
+                 encoder_status: EncoderStatus | None = None, use_encoder: bool = True, encoder_threads: int = 1):
         self.definitions = dict(definitions or load_definitions())
         if use_encoder and encoder is None and encoder_status is None:
-            encoder, encoder_status = load_encoder()
+            encoder, encoder_status = load_encoder(threads=encoder_threads)
         self.encoder = encoder if use_encoder else None
         self.status = encoder_status or EncoderStatus(False, "", "the sentence model was switched off; acts were recognised by patterns only")
         self.patterns = PatternMatcher(nlp, self.definitions.values())

@@ -48,9 +48,15 @@ class PhraseSet:
     def __bool__(self) -> bool:
         return bool(self.phrases or self.patterns or self.acts)
 
-    def find(self, doc: Any, negation: bool = False) -> list[tuple[int, int]]:
+    @property
+    def needs_text(self) -> bool:
+        """Whether ``find`` reads ``doc.text`` (regular expressions, here or in the exceptions)."""
+        return bool(self.patterns) or (self._exceptions is not None and self._exceptions.needs_text)
+
+    def find(self, doc: Any, negation: bool = False, text: str | None = None) -> list[tuple[int, int]]:
         """Non-overlapping character spans in ``doc.text``: where matches overlap, the one that
-        starts first wins (then the longer), so the reported span reads naturally."""
+        starts first wins (then the longer), so the reported span reads naturally. ``text``:
+        ``doc.text`` when the caller already has it (``Doc.text`` joins every token each time)."""
         spans: set[tuple[int, int]] = set()
         if self.phrases:
             for _, s, e in self._lower(doc):
@@ -58,7 +64,8 @@ class PhraseSet:
             if self._lemma is not None:
                 for _, s, e in self._lemma(doc):
                     spans.add((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
-        text = doc.text if self.patterns else ""  # Doc.text joins every token: build it once
+        if self.patterns and text is None:
+            text = doc.text  # Doc.text joins every token: build it once
         for pattern in self.patterns:
             # a named group "hit" marks the part to report: '(?:need|give me)\s+(?P<hit>your\s+PIN)'
             group = "hit" if "hit" in pattern.groupindex else 0
@@ -66,7 +73,7 @@ class PhraseSet:
                 if m.end(group) > m.start(group):
                     spans.add(m.span(group))
         if self._exceptions is not None and spans:
-            excluded = self._exceptions.find(doc)
+            excluded = self._exceptions.find(doc, text=text)
             spans = {sp for sp in spans if not any(a <= sp[0] and sp[1] <= b for a, b in excluded)}
         if negation and spans:
             spans = {sp for sp in spans if not is_negated(doc, *sp)}

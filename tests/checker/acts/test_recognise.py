@@ -91,3 +91,42 @@ def test_encoder_vectors_are_unit_length_and_repeatable():
     assert a.shape == (2, 384)
     assert abs(float((a[0] ** 2).sum()) - 1.0) < 1e-4
     assert float(abs(a[0] - b[0]).max()) < 1e-5
+
+
+def test_plan_batches_covers_every_sentence_once_in_order():
+    from checker.acts.encoder import plan_batches
+
+    for lengths in ([], [5], [3] * 70, [4, 4, 5, 9, 9, 10, 30, 31, 64], list(range(3, 65))):
+        batches = plan_batches(lengths, most=8)
+        assert [i for a, b in batches for i in range(a, b)] == list(range(len(lengths)))
+        assert all(0 < b - a <= 8 for a, b in batches)
+    # equal lengths share a batch; a long sentence does not pad a run of short ones
+    assert plan_batches([6] * 5 + [60], most=32) == [(0, 5), (5, 6)]
+
+
+def test_a_sentence_vector_does_not_depend_on_its_batch():
+    """Batches are planned for speed (by token count, padding masked): the same sentence gets
+    the very same vector alone, among others, and with a much longer one padding it."""
+    encoder, status = load_encoder()
+    assert status.available, status.reason
+    encoder.clear_cache()
+    sentences = ["Hi Sam.", "Could I take your postcode, please?", "Have a lovely evening.",
+                 "I'm sorry the engineer did not arrive on Tuesday as promised, and I understand how "
+                 "frustrating it is to take a day off work and wait in for nobody to turn up."]
+    together = encoder.embed(sentences)
+    encoder.clear_cache()
+    alone = [encoder.embed([s])[0] for s in sentences]
+    encoder.clear_cache()
+    for s, vec in zip(sentences, together):
+        assert (encoder._run([encoder._tokenizer.encode(s), encoder._tokenizer.encode(sentences[-1])])[0] == vec).all()
+    assert all((a == b).all() for a, b in zip(alone, together))
+
+
+def test_two_encoder_threads_give_the_same_vectors():
+    """The command line lets the encoder use two cores; the judgements must not depend on it."""
+    one, status = load_encoder(threads=1)
+    two, _ = load_encoder(threads=2)
+    assert status.available, status.reason
+    sentences = ["Thanks for waiting, Priya.", "I've reset the router remotely and the line test now passes.",
+                 "Is there anything else I can help with today?"] * 3
+    assert (one.embed(sentences) == two.embed(sentences)).all()
