@@ -59,13 +59,19 @@ class Classifier:
 
     def probabilities(self, vectors: Any, texts: Sequence[str]) -> Any:
         """(n, n_acts): each act's probability for each sentence."""
-        import numpy as np
+        return probabilities(vectors, WordFeatures.of(texts, self.columns), self.weights, self.bias)
 
-        dims = vectors.shape[1]
-        logits = vectors @ self.weights[:, :dims].T + self.bias
-        words = WordFeatures.of(texts, self.columns)
-        logits += words.times(self.weights[:, dims:].T)
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+def probabilities(vectors: Any, words: "WordFeatures", weights: Any, bias: Any) -> Any:
+    """The logistic regressions' probabilities, (n, n_acts), for sentence vectors (n, dims) and
+    their word features, with weights (n_acts, dims + vocabulary): the shipped classifier's and
+    training's one formula."""
+    import numpy as np
+
+    dims = vectors.shape[1]
+    logits = vectors @ weights[:, :dims].T + bias
+    logits += words.times(weights[:, dims:].T)
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .definitions import ActDefinition, load_definitions
-from .meaning import CLASSIFIER_PATH, WordFeatures, data_hash, word_features
+from .meaning import CLASSIFIER_PATH, WordFeatures, data_hash, probabilities, word_features
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpora" / "acts"
 HELD_OUT_SHARE = 0.25
@@ -103,14 +103,6 @@ def _fit(vectors: Any, words: WordFeatures, y: Any) -> tuple[Any, Any]:
     return w.T, b
 
 
-def _predict(vectors: Any, words: WordFeatures, w: Any, b: Any) -> Any:
-    import numpy as np
-
-    dims = vectors.shape[1]
-    logits = vectors @ w[:, :dims].T + words.times(w[:, dims:].T) + b
-    return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-
-
 def _best_threshold(scores: Any, y: Any) -> float:
     import numpy as np
 
@@ -160,7 +152,7 @@ def train(definitions: dict[str, ActDefinition], sentences: list[LabelledSentenc
             part = np.flatnonzero(folds != f)
             rest = np.flatnonzero(folds == f)
             w, b = _fit(vectors[part], words.take(part), y[part])
-            scores[rest] = _predict(vectors[rest], words.take(rest), w, b)
+            scores[rest] = probabilities(vectors[rest], words.take(rest), w, b)
         w, b = _fit(vectors, words, y)
         for c, name in enumerate(acts):
             trained[name] = (w[c], float(b[c]), _best_threshold(scores[:, c], y[:, c]))
