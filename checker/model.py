@@ -263,10 +263,14 @@ class Act:
     source: str
     evidence: str
     local: tuple[int, int] = (0, 0)
+    # what the act names, where that matters: the identifiers an identity_request asks for
+    # ("postcode", "date of birth"), the item a sensitive_request asks for ("PIN")
+    items: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "turn": self.turn, "start": self.start, "end": self.end,
-                "confidence": round(self.confidence, 3), "source": self.source, "evidence": self.evidence}
+                "confidence": round(self.confidence, 3), "source": self.source, "evidence": self.evidence,
+                "items": list(self.items)}
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,12 @@ def make_rule(nlp, **fields):
     return rule
 
 
-def run_rule(rule, text, nlp, proofreader=None, canned=(), agent=None, channel="auto"):
+def run_rule(rule, text, nlp, proofreader=None, canned=(), agent=None, channel="auto", acts=None):
+    """``acts``: a Checker whose acts stage runs first, for rules that name acts."""
     conversation = parse_transcript(text, channel=channel, agent=agent)
     analysed = analyse(conversation, nlp, proofreader)
+    if acts is not None:
+        analysed = acts.acts(analysed)
     ruleset = SimpleNamespace(canned_responses=tuple(canned))
     return list(rule.evaluate(Context(analysed, ruleset)))
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from ..model import Act, ActedConversation, AnalysedConversation, Turn
+from ..vocabulary import alternation, phrases
 from .definitions import ActDefinition, ActExamples, load_definitions
 from .encoder import EncoderStatus, load_encoder
 from .meaning import CLOSE, ExampleIndex, load_classifier
@@ -186,6 +187,8 @@ class ActRecogniser:
                         if act is not None:
                             break
                 if act is not None:
+                    if d.name == "identity_request":
+                        act = _with_identifiers(act, unit)
                     acts.append(act)
         acts.sort(key=lambda a: (a.turn, a.start, a.name))
         return ActedConversation(analysed, tuple(acts), self.description)
@@ -226,8 +229,9 @@ class ActRecogniser:
             if found is None:
                 return None
             s, e = found
-            return self._act(d, unit, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), 1.0, "pattern",
-                             f"asks for '{doc[s:e].text}' (a sensitive item, in a request)")
+            act = self._act(d, unit, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), 1.0, "pattern",
+                            f"asks for '{doc[s:e].text}' (a sensitive item, in a request)")
+            return replace(act, items=(doc[s:e].text,))
         s, e = inside[0]
         return self._act(d, unit, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), 1.0, "pattern",
                          f"matches the token pattern for {d.name}")
@@ -246,10 +250,12 @@ class ActRecogniser:
         return None
 
 
-_TIME_WORDS = frozenset("""today tomorrow tonight morning afternoon evening midday noon midnight minute minutes
-hour hours day days week weeks month months year years pm monday tuesday wednesday thursday friday saturday sunday
-january february march april june july august september october november december weekend fortnight
-reference ref""".split())
+_DATE_WORDS = frozenset("""today tomorrow tonight yesterday monday tuesday wednesday thursday friday saturday sunday
+january february march april june july august september october november december""".split())
+_TIME_WORDS = _DATE_WORDS | frozenset("""morning afternoon evening midday noon midnight minute minutes hour hours day
+days week weeks month months year years pm weekend fortnight reference ref""".split())
+# what an agent asks for to find or verify a record (``lists/identifiers.txt``)
+IDENTIFIERS = re.compile(r"(?<![\w])" + alternation(phrases("identifiers"), r"[\s-]+") + r"(?![\w])", re.IGNORECASE)
 
 
 def _has(need: str, unit: Unit, said_before: frozenset[str] = frozenset()) -> bool:
@@ -260,15 +266,20 @@ def _has(need: str, unit: Unit, said_before: frozenset[str] = frozenset()) -> bo
       XX/XX is none);
     - ``new_data``: it brings something the customer has not said: a unit whose every number,
       name and date repeats the customer's own words is a read-back or an acknowledgement
-      ("Two payments of £84.50 in two days isn't right"), not a disclosure; one with no such
-      datum at all ("I can see both payments") still may be.
+      ("Two payments of £84.50 isn't right"), not a disclosure; one with no such datum at all
+      ("I can see both payments") still may be. A unit of time ("in two days") is no datum;
+    - ``identifier``: it names something that finds or verifies a record (``lists/identifiers.txt``:
+      a postcode, a date of birth, an account number, characters of a memorable word…); a name
+      alone is not one ("What's your name?" asks how to address the customer).
     """
+    if need == "identifier":
+        return IDENTIFIERS.search(unit.text) is not None
     tokens = [t for t in unit.span if unit.start <= t.idx < unit.end]
     if need == "verb":
         return any(t.pos_ in ("VERB", "AUX") for t in tokens)
     if need == "new_data":
         data = [t.lower_ for t in tokens
-                if any(c.isdigit() for c in t.text) or t.pos_ == "PROPN" or t.lower_ in _TIME_WORDS]
+                if any(c.isdigit() for c in t.text) or t.pos_ == "PROPN" or t.lower_ in _DATE_WORDS]
         return not data or any(d not in said_before for d in data)
     for t in tokens:
         if t.lower_ in _TIME_WORDS:
@@ -276,6 +287,14 @@ def _has(need: str, unit: Unit, said_before: frozenset[str] = frozenset()) -> bo
         if any(c.isdigit() for c in t.text) and not t.text.startswith(("[", "{", "<")):
             return True
     return False
+
+
+def _with_identifiers(act: Act, unit: Unit) -> Act:
+    """The identity request with the identifiers it asks for named ("asks for postcode, date of birth")."""
+    found = list(dict.fromkeys(m.group(0).lower() for m in IDENTIFIERS.finditer(unit.text)))
+    if not found:
+        return act
+    return replace(act, items=tuple(found), evidence=f"{act.evidence}; asks for {', '.join(found)}")
 
 
 def _in_position(position: str, unit: Unit, speaker_turns: list[int], channel: str) -> bool:

@@ -46,3 +46,33 @@ def test_sensitive_request_safe_forms(checker, text):
 def test_placeholder_pattern(checker, text, quote):
     found = [a for a in _acts(checker, text) if a.name == "placeholder"]
     assert found and text[found[0].start:found[0].end] == quote
+
+
+@pytest.mark.parametrize("text", [
+    "To get you back in, can you email me the long number on your new card and the 3 digit security code on the back?",
+    "Can you tell me all six digits of your passcode?",
+    "What's the full 16-digit number on your card?",
+    "If you give me your online banking login I can check the payment from my side.",
+    "Could you read me the verification code we've just texted you?",
+    "Please send us a photograph of the front and back of your bank card.",
+])
+def test_sensitive_request_in_other_words(checker, text):
+    """Digits that are the whole item, a new card's number, a one-time code, a photo of the card."""
+    found = [a for a in _acts(checker, text) if a.name == "sensitive_request"]
+    assert found and found[0].items
+
+
+@pytest.mark.parametrize("text", [
+    "You'll need your password to log in to the app, so keep it safe.",
+    "If you've shared your PIN with the caller, please change it in the app straight away.",
+    "Did they ask for your PIN or any codes?",
+    "Some callers pretend to be from the bank and ask for your passcode, so please be careful.",
+    "You really need to be more careful with your card details.",
+    "We'll text you a new PIN reminder in the next 24 hours.",
+    "The CVV is the three digits on the back; you'll need it when you pay online.",
+    "It's the long number on the front of your loyalty card.",
+    "For your security, please remove any full card numbers from your reply.",
+])
+def test_sensitive_item_without_a_request_for_it(checker, text):
+    """Advice, warnings, questions about what someone else asked, and things the agent sends."""
+    assert not [a for a in _acts(checker, text) if a.name == "sensitive_request"]

@@ -130,3 +130,41 @@ def test_two_encoder_threads_give_the_same_vectors():
     sentences = ["Thanks for waiting, Priya.", "I've reset the router remotely and the line test now passes.",
                  "Is there anything else I can help with today?"] * 3
     assert (one.embed(sentences) == two.embed(sentences)).all()
+
+
+# -- what an act needs, whatever recognised it ------------------------------------------------
+
+def _acts_of(checker, text, speaker="agent"):
+    conversation = parse_transcript(text)
+    return checker.acts(checker.analyse(conversation)).acts
+
+
+def test_identity_request_needs_an_identifier(checker):
+    """A name alone verifies nobody; a request naming an identifier is an identity request, and
+    the act says which identifiers it asks for."""
+    asked = [a for a in _acts_of(checker, "Agent: Hi, could you confirm your postcode and date of birth for me please?")
+             if a.name == "identity_request"]
+    assert asked and set(asked[0].items) == {"postcode", "date of birth"}
+    assert "asks for postcode, date of birth" in asked[0].evidence
+    assert not [a for a in _acts_of(checker, "Agent: Hi! whats ur name?") if a.name == "identity_request"]
+
+
+def test_disclosure_needs_new_data(checker):
+    """An agent repeating the customer's own figures is acknowledging, not disclosing; a figure
+    the customer never gave is account data."""
+    text = ("Customer: Two payments of £84.50 went out on the 1st and the 2nd.\n"
+            "Agent: Two payments of £84.50 on the 1st and 2nd isn't right, I'll sort it.\n"
+            "Agent: Your balance is now £312.40 and your next payment is due on 14 June.")
+    names = [(a.turn, a.name) for a in _acts_of(checker, text)]
+    assert (1, "disclosure") not in names
+    assert (2, "disclosure") in names
+
+
+def test_escalation_needs_a_verb(checker):
+    """A signature line naming a team refers nobody."""
+    text = ("Customer: My claim was turned down and I want it looked at again.\n"
+            "Agent: I've passed your claim to our Claims Review team, who will call you by Friday.\n"
+            "Agent: Claims Review Team")
+    names = [(a.turn, a.name) for a in _acts_of(checker, text)]
+    assert (1, "escalation") in names
+    assert (2, "escalation") not in names

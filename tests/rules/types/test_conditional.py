@@ -43,3 +43,23 @@ def test_conditional_repeat_late(checker):
     text = ("Agent: Hi\nCustomer: Get me a manager.\nAgent: Let me see.\nCustomer: I said I want a manager!\n"
             "Agent: I've passed this to my manager.")
     assert statuses(run_rule(rule, text, checker.nlp)) == ["partly"]
+
+
+IMPLIED = dict(type="conditional", when_acts=["problem_statement"], then_acts=["specific_acknowledgement"],
+               implied_by_acts=["specific_acknowledgement"], within=1)
+
+
+def test_conditional_implied_by_an_agent_act(checker):
+    """The customer's trouble went unrecognised (here it is not even in what was pasted), but
+    the agent's own acknowledgement shows it was there: the rule judges from that act."""
+    rule = make_rule(checker.nlp, **IMPLIED)
+    text = "Agent: I'm so sorry the engineer didn't turn up yesterday, that must have been really frustrating."
+    findings = run_rule(rule, text, checker.nlp, acts=checker)
+    assert statuses(findings) == ["met"]
+    assert findings[0].act == "specific_acknowledgement"
+
+
+def test_conditional_not_implied_without_the_act(checker):
+    rule = make_rule(checker.nlp, **IMPLIED)
+    text = "Agent: Hello, you're through to Sam. How can I help?\nCustomer: What time do you open on Sunday?\nAgent: We open at 10am."
+    assert statuses(run_rule(rule, text, checker.nlp, acts=checker)) == ["not_applicable"]
