@@ -90,9 +90,10 @@ def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | Non
     sentences = []
     for turn, doc in agent:
         for sent in doc.sents:
-            words = sum(1 for tok in sent if not (tok.is_punct or tok.is_space))
-            if words:
-                sentences.append(Sentence(turn.index, turn.to_source(sent.start_char), turn.to_source(sent.end_char), words))
+            for start, end in _lines_of(sent):
+                words = sum(1 for tok in sent if start <= tok.idx < end and not (tok.is_punct or tok.is_space))
+                if words:
+                    sentences.append(Sentence(turn.index, turn.to_source(start), turn.to_source(end), words))
 
     readability = _readability([t.text for t, _ in agent], sentences, [d for _, d in agent])
     if proofreader is None or not agent:
@@ -100,9 +101,27 @@ def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | Non
     else:
         raw = _wait(pending) if pending is not None else proofreader.check(agent_texts)
         check_time("proofreading")
-    proofreading = _proofread(conversation, agent, proofreader, raw, accepted_words)
+    customer_names = _capitalised_by_customer(turns, docs)
+    proofreading = _proofread(conversation, agent, proofreader, raw, accepted_words, customer_names)
     return AnalysedConversation(conversation, docs, proofreading, readability, tuple(sentences),
                                 model=model_name or getattr(nlp, "meta", {}).get("name", ""))
+
+
+_NEW_LINE_STARTS = re.compile(r"\n\s*(?=[^\sa-z])")
+
+
+def _lines_of(sent: Any) -> list[tuple[int, int]]:
+    """The sentence's pieces (character offsets in its doc) split where a new line starts with
+    anything but a lower-case word: a list item, a signature's name, job title and address lines,
+    a sign-off after a blank line are each a sentence of their own for readability, however the
+    parser joined them; a line that carries on in lower case is the same sentence, wrapped."""
+    text, base = sent.text, sent.start_char
+    pieces, last = [], 0
+    for m in _NEW_LINE_STARTS.finditer(text):
+        pieces.append((last, m.start()))
+        last = m.end()
+    pieces.append((last, len(text)))
+    return [(base + a, base + a + len(text[a:b].rstrip())) for a, b in pieces if text[a:b].strip()]
 
 
 def _wait(pending):
@@ -139,7 +158,7 @@ def _readability(texts: list[str], sentences: list[Sentence], docs: list[Any]) -
 
 
 def _proofread(conversation: Conversation, agent, proofreader: Proofreader | None, output: ProofOutput | None,
-               accepted_words: frozenset[str]) -> Proofreading:
+               accepted_words: frozenset[str], customer_names: frozenset[str] = frozenset()) -> Proofreading:
     if proofreader is None or output is None:
         return Proofreading(backend="none" if proofreader is None else proofreader.name, issues=())
     names = _conversation_names(conversation) | {w.lower() for w in accepted_words}
@@ -149,12 +168,27 @@ def _proofread(conversation: Conversation, agent, proofreader: Proofreader | Non
         for raw in LAYERS.review(doc, raw_issues):
             if _is_false_alarm(raw, doc, names):
                 continue
+            if raw.rule == "grammar.capitals" and raw.text in customer_names:
+                continue  # the customer's own name for a thing ("a Nintendo Switch"), kept by the agent
             issues.append(ProofIssue(
                 turn=turn.index, start=turn.to_source(raw.start), end=turn.to_source(raw.end), text=raw.text,
                 message=raw.message, category=raw.category, rule=raw.rule, suggestions=raw.suggestions,
             ))
     notes = output.notes + ((LAYERS.note,) if LAYERS.note else ())
     return Proofreading(backend=output.backend, issues=tuple(issues), notes=notes)
+
+
+def _capitalised_by_customer(turns, docs) -> frozenset[str]:
+    """Words the customer writes with a capital in mid-sentence: their names for things (a
+    product, a place, a team), which the agent may write the same way."""
+    found = set()
+    for turn, doc in zip(turns, docs):
+        if turn.role != "customer":
+            continue
+        for tok in doc:
+            if tok.text[:1].isupper() and tok.text.isalpha() and not tok.is_sent_start and not tok.text.isupper():
+                found.add(tok.text)
+    return frozenset(found)
 
 
 def _conversation_names(conversation: Conversation) -> set[str]:

@@ -133,13 +133,16 @@ def capitals(doc, words) -> Iterator[RawIssue]:
         if words is None or tok.i in sent_starts or not text[:1].isupper() or text.isupper() or len(text) < 3:
             continue
         prev = doc[tok.i - 1] if tok.i > 0 else None
-        if prev is not None and (prev.text in (":", '"', "“", "'", "‘", "-", "–", "(", "•", "*", ".", "!", "?") or "\n" in prev.text
-                                 or prev.is_space):
+        if prev is not None and (prev.text in (":", '"', "“", "'", "‘", "-", "–", "(", "•", "*", ".", "!", "?", "/", "|")
+                                 or "\n" in prev.text or prev.is_space):
             continue
         if _in_title_run(tok):
             continue
         if text.lower() in _DAYS_MONTHS or text.lower() in _AMBIG_MONTHS:
             continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and (nxt.lower_ in _UNIT_NOUNS or nxt.like_num or (len(nxt.text) == 1 and nxt.text.isupper())):
+            continue  # the name of a team ("our Claims team") or a label with its number ("Flat 12", "Block C")
         if words.known_as_written(text) or not words.known(text.lower()):
             continue  # a name the dictionary knows ("Aberdeen"), or a word it does not
         if tok.ent_type_ in ("PERSON", "ORG", "GPE", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "LOC", "NORP"):
@@ -147,6 +150,11 @@ def capitals(doc, words) -> Iterator[RawIssue]:
                 continue
         yield _issue("grammar.capitals", [tok], text.lower(),
                      "Ordinary words take a small letter in the middle of a sentence.")
+
+
+# what an organisation's units are called: the word before is their name, capitalised by custom
+_UNIT_NOUNS = {"team", "teams", "department", "dept", "service", "services", "unit", "desk", "office", "centre",
+               "center", "hub", "panel", "section", "division", "helpline", "line"}
 
 
 def _near_number(tok) -> bool:

@@ -40,6 +40,20 @@ def test_analyse_readability_is_on_the_whole_agent_text(checker):
     assert all(analysed.conversation.turns[s.turn].role == "agent" for s in analysed.sentences)
 
 
+def test_analyse_sentences_end_where_a_new_line_starts_a_new_thing(checker):
+    """List items and signature lines are sentences of their own, however the parser joined
+    them; a line that carries on in lower case is the same sentence, wrapped."""
+    email = ("From: Priya Chandran <priya@council.example.gov.uk>\nTo: sam@example.com\nSubject: Your bill\n\n"
+             "Dear Sam,\n\nWe may be able to:\n- extend the term\n- move the payment date\n\n"
+             "Your next bill will be sent to you\nby post this week.\n\nYours sincerely,\n\nPriya Chandran\n"
+             "Council Tax Officer\nRevenues and Benefits Service\n")
+    analysed = checker.analyse(parse_transcript(email, agent="Priya Chandran"))
+    quoted = [analysed.conversation.source[s.start:s.end] for s in analysed.sentences]
+    assert "- extend the term" in quoted and "- move the payment date" in quoted
+    assert "Council Tax Officer" in quoted and "Priya Chandran" in quoted
+    assert "Your next bill will be sent to you\nby post this week." in quoted
+
+
 def test_analyse_readability_formulas_skip_tiny_texts(checker):
     r = checker.analyse(parse_transcript("Agent: Hello.\nCustomer: Hi")).readability
     assert r.flesch_reading_ease is None and r.words == 1
@@ -64,3 +78,12 @@ def test_missing_model_is_a_clear_setup_error():
 
     with pytest.raises(SetupError, match="pip install"):
         load_model("en_core_web_sm")  # the upstream name is not installed here; ours is the PyPI mirror
+
+
+def test_analyse_keeps_the_customers_capitalised_names(checker):
+    """A thing the customer names with a capital ("a Nintendo Switch") is no capitals slip when
+    the agent writes it the same way."""
+    conv = parse_transcript("Customer: I left my bag on the bus with a Nintendo Switch in it.\n"
+                            "Agent: Could you tell me what colour the Switch case is?")
+    issues = [i for i in checker.analyse(conv).proofreading.issues if i.rule == "grammar.capitals"]
+    assert not issues

@@ -47,6 +47,9 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     "Is it only the app that's locked?",
     "Tap Plan, then Add-ons, then Roaming.",
     "Having three items missing is bad enough.",
+    "I've passed it to our Recovery team, who can set up a plan.",
+    "I can see the three reports for Flat 12, Block C.",
+    "Dear Sir/Madam,",
 ])
 def test_correct_british_sentences_are_left_alone(found, text):
     assert found(text) == []
