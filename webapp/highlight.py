@@ -367,8 +367,11 @@ def _pieces(text: str, spans: list[_Span], gaps: list[tuple[int, Note]]) -> list
                 for sp in sorted(active, key=lambda sp: (sp.note is None, sp.note.number if sp.note else 0)):
                     if sp.title not in titles:
                         titles.append(sp.title)
+                # the narrowest problem first: a click on a misspelt word inside a quoted
+                # sentence opens the word's own note; the sentence's note stays linked
+                narrowest = sorted(problems, key=lambda sp: (sp.end - sp.start, sp.note.number))
                 pieces.append(Piece(kind="mark", text=chunk, level=level, good=good, title="\n".join(titles),
-                                    notes=tuple(sorted(sp.note.number for sp in problems))))
+                                    notes=tuple(dict.fromkeys(sp.note.number for sp in narrowest))))
             for note in sorted(ends_at.get(b, []), key=lambda n: n.number):
                 pieces.append(Piece(kind="ref", notes=(note.number,), level=note.finding.get("level", "warning")))
     # Merge neighbouring plain text pieces (cuts made only for other blocks' reasons).

@@ -6,6 +6,8 @@ what the learner typed (or the text of the file they uploaded) and a message say
 """
 from __future__ import annotations
 
+import difflib
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -238,17 +240,35 @@ def read_previous(raw: str) -> dict[str, Any] | None:
 def compare(previous: dict[str, Any] | None, current: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
     """Since the last check: the score then and now, what is fixed, what remains, what is new.
 
-    A problem is the same when its rule and quoted words are the same (a missing greeting has no
-    quote, so it stays the same problem until the greeting is there)."""
+    A problem is the same when its rule is the same and its quoted words are the same (a missing
+    greeting has no quote, so it stays the same problem until the greeting is there), or nearly
+    the same in a quote of a sentence or more: fixing a typo inside a sentence another rule quotes
+    leaves that rule's problem where it was, neither fixed nor new."""
     if previous is None:
         return None
-    now = {(r, q) for r, q, _m in current["problems"]}
-    before = {(r, q) for r, q, _m in previous["problems"]}
-    fixed = [m for r, q, m in previous["problems"] if (r, q) not in now]
-    remaining = sum(1 for r, q, _m in current["problems"] if (r, q) in before)
-    new = sum(1 for r, q, _m in current["problems"] if (r, q) not in before)
+    before_problems = previous["problems"]
+    now_problems = current["problems"]
+
+    def found_in(rule: str, quote: str, problems) -> bool:
+        return any(r == rule and _same_quote(q, quote) for r, q, _m in problems)
+
+    fixed = [m for r, q, m in before_problems if not found_in(r, q, now_problems)]
+    remaining = sum(1 for r, q, _m in now_problems if found_in(r, q, before_problems))
+    new = len(now_problems) - remaining
     return {"score_before": round(previous["score"]), "score_now": round(data.get("score") or 0),
             "fixed": list(dict.fromkeys(fixed)), "remaining": remaining, "new": new}
+
+
+SAME_QUOTE_MIN_CHARS = 30  # shorter quotes (a word, a phrase) must match exactly: changing them is the fix
+SAME_QUOTE_RATIO = 0.85
+
+
+def _same_quote(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < SAME_QUOTE_MIN_CHARS:
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_QUOTE_RATIO
 
 
 def reading_notes(conversation, state: FormState, data: dict[str, Any]) -> list[str]:

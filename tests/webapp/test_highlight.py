@@ -59,12 +59,21 @@ def test_overlapping_findings_are_cut_at_every_boundary_and_take_the_worse_level
     blocks, notes = build_transcript(conv, {"findings": findings})
     assert flat(blocks[0]) == [
         ("mark", "Calm down ", (1,), "suggestion"),
-        ("mark", "and wait", (1, 2), "error"),
+        ("mark", "and wait", (2, 1), "error"),  # the narrower finding's note first
         ("ref", "", (1,), "suggestion"),
         ("mark", " please", (2,), "error"),
         ("ref", "", (2,), "error"),
     ]
     assert blocks[0].pieces[1].title == "A Try: better\nB Try: better"
+
+
+def test_a_word_inside_a_quoted_sentence_opens_the_words_own_note_first():
+    conv = conversation("I can definately switch that on for you")
+    sentence = finding(0, conv.source.index("I can"), conv.source.index(" for you"), level="warning", message="Sentence")
+    word = finding(0, conv.source.index("definately"), conv.source.index(" switch"), level="warning", message="Word")
+    blocks, _notes = build_transcript(conv, {"findings": [sentence, word]})
+    [inner] = [p for p in blocks[0].pieces if p.kind == "mark" and p.text == "definately"]
+    assert inner.notes == (2, 1)
 
 
 def test_an_empty_span_is_a_gap_marker_and_notes_follow_reading_order():

@@ -545,3 +545,18 @@ def test_nothing_the_learner_sends_is_logged_even_when_something_breaks(checker,
     out, err = capfd.readouterr()
     for where in (caplog.text, out, err):
         assert MARKER not in where
+
+
+def test_progress_keeps_a_problem_whose_long_quote_only_lost_a_typo():
+    """Fixing a typo inside a sentence another rule quotes leaves that rule's problem in place
+    (neither fixed nor new); a one-word quote that changes is the fix itself."""
+    from webapp.pages import compare
+
+    sentence = "I can definately switch on roaming barring so it doesn't happen again untill you travel."
+    before = {"score": 47, "problems": [("empathy.acknowledge_feelings", sentence, "late"),
+                                        ("spelling_grammar.proofreading", "definately", "typo")]}
+    now = {"problems": [("empathy.acknowledge_feelings", sentence.replace("definately", "definitely"), "late")]}
+    result = compare(before, now, {"score": 50})
+    assert result["fixed"] == ["typo"] and result["remaining"] == 1 and result["new"] == 0
+    other = {"problems": [("empathy.acknowledge_feelings", "Thanks for waiting, I have refunded the charge today.", "late")]}
+    assert compare(before, other, {"score": 50})["new"] == 1
