@@ -169,7 +169,7 @@ def _proofread(conversation: Conversation, agent, proofreader: Proofreader | Non
             if _is_false_alarm(raw, doc, names):
                 continue
             if raw.rule == "grammar.capitals" and raw.text in customer_names:
-                continue  # the customer's own name for a thing ("a Nintendo Switch"), kept by the agent
+                continue  # the customer's own name for a thing ("an Apple Pencil"), kept by the agent
             issues.append(ProofIssue(
                 turn=turn.index, start=turn.to_source(raw.start), end=turn.to_source(raw.end), text=raw.text,
                 message=raw.message, category=raw.category, rule=raw.rule, suggestions=raw.suggestions,

@@ -266,7 +266,7 @@ def _has(need: str, unit: Unit, said_before: frozenset[str] = frozenset()) -> bo
       XX/XX is none);
     - ``new_data``: it brings something the customer has not said: a unit whose every number,
       name and date repeats the customer's own words is a read-back or an acknowledgement
-      ("Two payments of £84.50 isn't right"), not a disclosure; one with no such datum at all
+      ("A double charge of £62.10 isn't right"), not a disclosure; one with no such datum at all
       ("I can see both payments") still may be. A unit of time ("in two days") is no datum;
     - ``identifier``: it names something that finds or verifies a record (``lists/identifiers.txt``:
       a postcode, a date of birth, an account number, characters of a memorable word…); a name

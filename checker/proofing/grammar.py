@@ -141,8 +141,8 @@ def capitals(doc, words) -> Iterator[RawIssue]:
         if text.lower() in _DAYS_MONTHS or text.lower() in _AMBIG_MONTHS:
             continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        if nxt is not None and (nxt.lower_ in _UNIT_NOUNS or nxt.like_num or (len(nxt.text) == 1 and nxt.text.isupper())):
-            continue  # the name of a team ("our Claims team") or a label with its number ("Flat 12", "Block C")
+        if nxt is not None and (nxt.lower_ in _UNIT_NOUNS or nxt.like_num or re.fullmatch(r"[A-Z]\.?", nxt.text)):
+            continue  # the name of a team ("our Lettings team") or a label with its number ("Apartment 4", "Block D")
         if words.known_as_written(text) or not words.known(text.lower()):
             continue  # a name the dictionary knows ("Aberdeen"), or a word it does not
         if tok.ent_type_ in ("PERSON", "ORG", "GPE", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "LOC", "NORP"):

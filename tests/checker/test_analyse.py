@@ -81,9 +81,9 @@ def test_missing_model_is_a_clear_setup_error():
 
 
 def test_analyse_keeps_the_customers_capitalised_names(checker):
-    """A thing the customer names with a capital ("a Nintendo Switch") is no capitals slip when
+    """A thing the customer names with a capital ("an Apple Pencil") is no capitals slip when
     the agent writes it the same way."""
-    conv = parse_transcript("Customer: I left my bag on the bus with a Nintendo Switch in it.\n"
-                            "Agent: Could you tell me what colour the Switch case is?")
+    conv = parse_transcript("Customer: I left my rucksack on the train with an Apple Pencil in it.\n"
+                            "Agent: Could you tell me what colour the Pencil case is?")
     issues = [i for i in checker.analyse(conv).proofreading.issues if i.rule == "grammar.capitals"]
     assert not issues

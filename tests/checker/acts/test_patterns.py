@@ -49,7 +49,7 @@ def test_placeholder_pattern(checker, text, quote):
 
 
 @pytest.mark.parametrize("text", [
-    "To get you back in, can you email me the long number on your new card and the 3 digit security code on the back?",
+    "Please reply with the long number from your new debit card and its 3 digit security code.",
     "Can you tell me all six digits of your passcode?",
     "What's the full 16-digit number on your card?",
     "If you give me your online banking login I can check the payment from my side.",

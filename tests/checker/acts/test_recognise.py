@@ -152,8 +152,8 @@ def test_identity_request_needs_an_identifier(checker):
 def test_disclosure_needs_new_data(checker):
     """An agent repeating the customer's own figures is acknowledging, not disclosing; a figure
     the customer never gave is account data."""
-    text = ("Customer: Two payments of £84.50 went out on the 1st and the 2nd.\n"
-            "Agent: Two payments of £84.50 on the 1st and 2nd isn't right, I'll sort it.\n"
+    text = ("Customer: You took £62.10 from my account on the 5th and again on the 6th.\n"
+            "Agent: £62.10 taken on the 5th and again on the 6th isn't right, I'll sort it.\n"
             "Agent: Your balance is now £312.40 and your next payment is due on 14 June.")
     names = [(a.turn, a.name) for a in _acts_of(checker, text)]
     assert (1, "disclosure") not in names

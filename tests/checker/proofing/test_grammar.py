@@ -47,8 +47,8 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     "Is it only the app that's locked?",
     "Tap Plan, then Add-ons, then Roaming.",
     "Having three items missing is bad enough.",
-    "I've passed it to our Recovery team, who can set up a plan.",
-    "I can see the three reports for Flat 12, Block C.",
+    "I've passed it to our Lettings team, who can arrange a viewing.",
+    "Your tenancy is for Apartment 4, Block D.",
     "Dear Sir/Madam,",
 ])
 def test_correct_british_sentences_are_left_alone(found, text):
