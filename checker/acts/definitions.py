@@ -13,6 +13,7 @@ An act file::
     needs: []                      # what the sentence must contain: verb (something is done),
                                    # when_or_reference (a time, a date, a duration or a reference),
                                    # new_data (no number or name in it only repeats the customer's),
+                                   # old_data (every number, name and date in it was said before),
                                    # identifier (it names a postcode, an account number… from
                                    # lists/identifiers.txt; a name alone is none)
     examples: [...]                # sentences that carry the act (matched by meaning; run as tests)
@@ -37,7 +38,7 @@ DEFS_DIR = Path(__file__).parent / "defs"
 SPEAKERS = ("agent", "customer")
 POSITIONS = ("any", "opening", "closing")
 MOODS = ("any", "question", "statement")
-NEEDS = ("verb", "when_or_reference", "new_data", "identifier")
+NEEDS = ("verb", "when_or_reference", "new_data", "old_data", "identifier")
 _KEYS = {"act", "speaker", "description", "position", "mood", "threshold", "meaning", "needs", "examples", "near_misses",
          "patterns"}
 _TOKEN_KEYS = {"ORTH", "TEXT", "LOWER", "LEMMA", "POS", "TAG", "DEP", "SHAPE", "IS_ALPHA", "IS_DIGIT", "IS_PUNCT",

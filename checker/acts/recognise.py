@@ -145,13 +145,17 @@ class ActRecogniser:
         for t in turns:
             per_speaker[t.role].append(t.index)
         units: list[Unit] = []
-        said_before: dict[int, frozenset[str]] = {}  # the customer's words before each turn
+        said_before: dict[int, Before] = {}  # the words said before each turn
         customer_words: set[str] = set()
+        all_words: set[str] = set()
         for t in turns:
             units.extend(units_of(t, analysed.docs[t.index]))
-            said_before[t.index] = frozenset(customer_words)
-            if t.role == "customer" and gate_position:  # sentences measured one by one share no context
-                customer_words.update(tok.lower_ for tok in analysed.docs[t.index])
+            said_before[t.index] = Before(frozenset(customer_words), frozenset(all_words), gate_position)
+            if gate_position:  # sentences measured one by one share no context
+                words = [tok.lower_ for tok in analysed.docs[t.index]]
+                all_words.update(words)
+                if t.role == "customer":
+                    customer_words.update(words)
         # each unit, then the clauses of the units that split: one batch for the encoder
         pieces: list[tuple[Unit, int, int]] = [(u, u.start, u.end) for u in units]
         for u in units:
@@ -175,7 +179,7 @@ class ActRecogniser:
                 pattern_hits.setdefault(name, []).append((s, e))
             for d in self.definitions.values():
                 if d.speaker != role or not self._gate(d, unit, per_speaker[role], conversation.channel, gate_position,
-                                                        said_before.get(unit.turn.index, frozenset())):
+                                                        said_before.get(unit.turn.index, NOTHING_BEFORE)):
                     continue
                 act = self._pattern_act(d, unit, pattern_hits.get(d.name, []))
                 if act is None and vectors is not None and d.meaning:
@@ -196,12 +200,12 @@ class ActRecogniser:
     # -- recognisers ----------------------------------------------------------------------------
 
     def _gate(self, d: ActDefinition, unit: Unit, speaker_turns: list[int], channel: str,
-              gate_position: bool = True, said_before: frozenset[str] = frozenset()) -> bool:
+              gate_position: bool = True, said_before: "Before | None" = None) -> bool:
         if d.mood == "question" and "?" not in unit.text:
             return False
         if d.mood == "statement" and "?" in unit.text:
             return False
-        if d.needs and not all(_has(need, unit, said_before) for need in d.needs):
+        if d.needs and not all(_has(need, unit, said_before or NOTHING_BEFORE) for need in d.needs):
             return False
         return not gate_position or _in_position(d.position, unit, speaker_turns, channel)
 
@@ -258,7 +262,20 @@ days week weeks month months year years pm weekend fortnight reference ref""".sp
 IDENTIFIERS = re.compile(r"(?<![\w])" + alternation(phrases("identifiers"), r"[\s-]+") + r"(?![\w])", re.IGNORECASE)
 
 
-def _has(need: str, unit: Unit, said_before: frozenset[str] = frozenset()) -> bool:
+@dataclass(frozen=True)
+class Before:
+    """What was said before a turn, in lower case: by the customer, by anyone; ``known`` is false
+    for a sentence measured on its own, out of any conversation."""
+
+    customer: frozenset[str]
+    everyone: frozenset[str]
+    known: bool
+
+
+NOTHING_BEFORE = Before(frozenset(), frozenset(), False)
+
+
+def _has(need: str, unit: Unit, said_before: Before = NOTHING_BEFORE) -> bool:
     """Does the unit have the structure an act needs?
 
     - ``verb``: a verb, so something is done (a signature line naming a team refers nobody);
@@ -268,6 +285,10 @@ def _has(need: str, unit: Unit, said_before: frozenset[str] = frozenset()) -> bo
       name and date repeats the customer's own words is a read-back or an acknowledgement
       ("A double charge of £62.10 isn't right"), not a disclosure; one with no such datum at all
       ("I can see both payments") still may be. A unit of time ("in two days") is no datum;
+    - ``old_data``: it brings nothing new: every number, name and date in it was said earlier
+      in the conversation, by either side. A read-back restates what was said or agreed; "Her
+      contract runs until 18 June" or "it'll be back on your card in 5-7 days" said for the first
+      time informs. Passes when there is no conversation to look back on;
     - ``identifier``: it names something that finds or verifies a record (``lists/identifiers.txt``:
       a postcode, a date of birth, an account number, characters of a memorable word…); a name
       alone is not one ("What's your name?" asks how to address the customer).
@@ -277,10 +298,12 @@ def _has(need: str, unit: Unit, said_before: frozenset[str] = frozenset()) -> bo
     tokens = [t for t in unit.span if unit.start <= t.idx < unit.end]
     if need == "verb":
         return any(t.pos_ in ("VERB", "AUX") for t in tokens)
-    if need == "new_data":
+    if need in ("new_data", "old_data"):
         data = [t.lower_ for t in tokens
                 if any(c.isdigit() for c in t.text) or t.pos_ == "PROPN" or t.lower_ in _DATE_WORDS]
-        return not data or any(d not in said_before for d in data)
+        if need == "old_data":
+            return not said_before.known or all(d in said_before.everyone for d in data)
+        return not data or any(d not in said_before.customer for d in data)
     for t in tokens:
         if t.lower_ in _TIME_WORDS:
             return True

@@ -168,3 +168,15 @@ def test_escalation_needs_a_verb(checker):
     names = [(a.turn, a.name) for a in _acts_of(checker, text)]
     assert (1, "escalation") in names
     assert (2, "escalation") not in names
+
+
+def test_read_back_needs_old_data(checker):
+    """A read-back restates what was said or agreed: a sum-up whose figures were all said before
+    is one; a sentence bringing a figure nobody has said yet informs, whatever its wording."""
+    text = ("Customer: My parcel 88123 was meant to come on Monday and it still isn't here.\n"
+            "Agent: So just to recap, parcel 88123 was due on Monday and it hasn't arrived?\n"
+            "Customer: Yes.\n"
+            "Agent: So just to recap, the parcel left our depot on 14 May and was signed for by J. Patel.")
+    names = [(a.turn, a.name) for a in _acts_of(checker, text)]
+    assert (1, "read_back") in names
+    assert (3, "read_back") not in names
