@@ -151,15 +151,22 @@ class Context:
         where = self.__dict__.setdefault("_act_at", {})
         for act in self.acts:
             if act.turn == turn and act.name in names:
-                where.setdefault((turn, act.local), act)
+                found = where.setdefault((turn, act.local), [])
+                if act not in found:
+                    found.append(act)
                 spans.append(act.local)
         return spans
 
-    def explain(self, turn: int | None, start: int, end: int) -> tuple[Act | None, str]:
-        """The act behind a match in a turn's text (offsets in the turn), and how it was recognised."""
-        act = self.__dict__.get("_act_at", {}).get((turn, (start, end)))
-        if act is None:
+    def explain(self, turn: int | None, start: int, end: int, names: Iterable[str] = ()) -> tuple[Act | None, str]:
+        """The act behind a match in a turn's text (offsets in the turn), and how it was recognised.
+        One sentence can carry several acts that rules looked for ("I've booked the call for
+        tomorrow" is an account action and an escalation): ``names``, the acts the asking rule
+        names, choose among them."""
+        acts = self.__dict__.get("_act_at", {}).get((turn, (start, end)))
+        if not acts:
             return None, "phrase or regular expression in the rule"
+        wanted = set(names)
+        act = next((a for a in acts if a.name in wanted), acts[0])
         return act, f"{act.source}: {act.evidence}"
 
     # -- who the customer is -------------------------------------------------------------------

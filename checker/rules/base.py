@@ -104,24 +104,34 @@ class Rule:
         """``problem`` for a (segment, start, end) match in a turn's text, naming the act behind it."""
         seg, start, end = match
         finding = self.problem(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end), **kwargs)
-        return _explained(finding, ctx, seg.turn.index, start, end)
+        return _explained(finding, ctx, seg.turn.index, start, end, self.act_names)
 
     def evidence_at(self, ctx: Any, match: tuple) -> Finding:
         """``evidence`` for a (segment, start, end) match in a turn's text, naming the act behind it."""
         seg, start, end = match
         finding = self.evidence(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end))
-        return _explained(finding, ctx, seg.turn.index, start, end)
+        return _explained(finding, ctx, seg.turn.index, start, end, self.act_names)
+
+    @property
+    def act_names(self) -> tuple[str, ...]:
+        """Every act this rule names (``when_acts``, ``then_acts``, ``acts``…), in field order."""
+        names: list[str] = []
+        for f in fields(self):
+            if f.name == "acts" or f.name.endswith("_acts"):
+                value = getattr(self, f.name, ()) or ()
+                names.extend(n for n in value if isinstance(n, str) and n not in names)
+        return tuple(names)
 
     def not_applicable(self, message: str, status: str = "not_applicable") -> Finding:
         return Finding(rule_id=self.id, criterion=self.criterion, level="suggestion", message=message,
                        why=self.why, source=self.source, positive=False, status=status)
 
 
-def _explained(finding: Finding, ctx: Any, turn: int, start: int, end: int) -> Finding:
+def _explained(finding: Finding, ctx: Any, turn: int, start: int, end: int, names: tuple[str, ...] = ()) -> Finding:
     explain = getattr(ctx, "explain", None)
     if explain is None:
         return finding
-    act, how = explain(turn, start, end)
+    act, how = explain(turn, start, end, names)
     return replace(finding, act=act.name if act is not None else None, recogniser=how)
 
 

@@ -44,6 +44,7 @@ class ConditionalRule(Rule):
     implied_by_acts: tuple[str, ...] = str_list("agent acts that show the trigger happened even where it was not recognised (naming the customer's problem shows one was stated; passing a case on shows it was beyond the agent)")
     then_acts: tuple[str, ...] = str_list("dialogue acts the agent must perform")
     then_partial_acts: tuple[str, ...] = str_list("dialogue acts that only partly satisfy the rule")
+    then_exception_acts: tuple[str, ...] = str_list("a response in a sentence that also carries one of these acts does not count (an apology inside a lecture)")
     also_acts: tuple[str, ...] = str_list("dialogue acts that must also appear for full credit")
     when_scope: str = field(default="customer_turns", metadata=spec(str, "where triggers are looked for", SCOPES))
     then: tuple[str, ...] = str_list("what the agent must say")
@@ -67,9 +68,9 @@ class ConditionalRule(Rule):
         object.__setattr__(self, "_when", PhraseSet(nlp, self.when, self.when_patterns, self.when_exceptions,
                                                      acts=self.when_acts))
         object.__setattr__(self, "_then", PhraseSet(nlp, self.then, self.then_patterns, self.then_exceptions,
-                                                     acts=self.then_acts))
+                                                     acts=self.then_acts, exception_acts=self.then_exception_acts))
         object.__setattr__(self, "_partial", PhraseSet(nlp, self.then_partial, self.then_partial_patterns,
-                                                        acts=self.then_partial_acts))
+                                                        acts=self.then_partial_acts, exception_acts=self.then_exception_acts))
         object.__setattr__(self, "_also", PhraseSet(nlp, self.also, self.also_patterns, acts=self.also_acts))
         object.__setattr__(self, "_implied", PhraseSet(nlp, (), (), acts=self.implied_by_acts))
 

@@ -63,3 +63,15 @@ def test_conditional_not_implied_without_the_act(checker):
     rule = make_rule(checker.nlp, **IMPLIED)
     text = "Agent: Hello, you're through to Sam. How can I help?\nCustomer: What time do you open on Sunday?\nAgent: We open at 10am."
     assert statuses(run_rule(rule, text, checker.nlp, acts=checker)) == ["not_applicable"]
+
+
+def test_conditional_response_inside_an_excepted_act_does_not_count(checker):
+    """A 'sorry' inside a lecture acknowledges nothing: with ``then_exception_acts: [blame]`` a
+    response in a sentence the acts read as blame is no response."""
+    rule = make_rule(checker.nlp, type="conditional", when=["hasn't arrived"], then=["sorry"],
+                     then_exception_acts=["blame"], within=1)
+    asked = "Agent: Hello\nCustomer: My parcel hasn't arrived.\nAgent: "
+    kind = "I'm sorry it hasn't arrived, I'll chase the courier now."
+    lecture = "Sorry, but you should have checked the delivery address before you placed the order."
+    assert statuses(run_rule(rule, asked + kind, checker.nlp, acts=checker)) == ["met"]
+    assert statuses(run_rule(rule, asked + lecture, checker.nlp, acts=checker)) == ["not_met"]
