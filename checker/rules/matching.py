@@ -141,3 +141,24 @@ def is_negated(doc: Any, start: int, end: int) -> bool:
         sent_start = 0
     window = doc[max(sent_start, span.start - 3): span.start]
     return any(tok.norm_ in NEGATIONS or tok.lower_ in NEGATIONS for tok in window)
+
+
+# a promise or an obligation; "can" is left out: "I can see your balance is £240" states account data
+INTENT_WORDS = frozenset("will 'll ’ll shall would 'd ’d should must".split())
+
+
+def only_intended(doc: Any, span: tuple[int, int]) -> bool:
+    """Is what the span says only intended, not done or stated? Its main verb is an offer or a
+    promise ("I'll make sure your account closes on the right date", "let's get that moved",
+    "if you send the readings, I'll reissue the bill"), where "I've moved your payment date" or
+    "your balance is £240" did or stated something."""
+    piece = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if piece is None or not len(piece):
+        return False
+    try:
+        root = piece.sent.root  # a phrase inside the sentence ("your account") has no verb of its own
+    except ValueError:  # no sentence boundaries
+        root = piece.root
+    if root.lemma_.lower() == "let":
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in INTENT_WORDS for c in root.children)

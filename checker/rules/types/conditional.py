@@ -76,10 +76,14 @@ class ConditionalRule(Rule):
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         triggers = ctx.find(self._when, ctx.segments(self.when_scope))
-        if not triggers and self._implied:
+        if self._implied:
             # the trigger went unrecognised (or is not in what was pasted, as with a reply pasted
-            # alone) but the agent's own words show it happened: judge from there
-            triggers = ctx.find(self._implied, ctx.segments("agent_turns"), self.negation)[:1]
+            # alone), or was only recognised later (the customer asks "can't you just book the
+            # engineer?" after the agent had referred it), but the agent's own words show it had
+            # happened: judge from there
+            implied = ctx.find(self._implied, ctx.segments("agent_turns"), self.negation)[:1]
+            if implied and (not triggers or implied[0][0].turn.index < triggers[0][0].turn.index):
+                triggers = implied
         if not triggers:
             yield self.not_applicable(self.not_applicable_message or "Nothing in the conversation called for this.")
             return

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from ...model import STATUSES, Finding
 from ..base import SCOPES, Rule, register, spec, str_list
-from ..matching import PhraseSet
+from ..matching import PhraseSet, only_intended
 
 
 @register("order")
@@ -33,6 +33,7 @@ class OrderRule(Rule):
     then: tuple[str, ...] = str_list("B: what must come after A")
     then_patterns: tuple[str, ...] = str_list("B as regular expressions")
     then_exceptions: tuple[str, ...] = str_list("phrases inside which B does not count")
+    then_done: bool = field(default=False, metadata=spec(bool, "B counts only where something is done or stated, not only offered or promised ('I'll make sure your account closes on the right date' acts on nothing yet)"))
     then_scope: str = field(default="agent_turns", metadata=spec(str, "where B is looked for", SCOPES))
     missing_then: str = field(default="not_applicable", metadata=spec(str, "when B never happens: the rule does not apply; the end of the conversation stands for B; nothing is said; or A alone earns credit (else not applicable)", ("not_applicable", "end", "ignore", "credit_first")))
     late_status: str = field(default="partly", metadata=spec(str, "status when A comes after B", STATUSES))
@@ -51,6 +52,8 @@ class OrderRule(Rule):
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         b = ctx.find(self._then, ctx.segments(self.then_scope))
+        if self.then_done:
+            b = [m for m in b if not only_intended(m[0].doc, (m[1], m[2]))]
         if not b and self.missing_then == "ignore":
             return
         if not b and self.missing_then == "credit_first":

@@ -75,3 +75,17 @@ def test_conditional_response_inside_an_excepted_act_does_not_count(checker):
     lecture = "Sorry, but you should have checked the delivery address before you placed the order."
     assert statuses(run_rule(rule, asked + kind, checker.nlp, acts=checker)) == ["met"]
     assert statuses(run_rule(rule, asked + lecture, checker.nlp, acts=checker)) == ["not_met"]
+
+
+def test_conditional_judged_from_an_implied_act_before_the_trigger(checker):
+    """The agent passed the case on before the customer used a trigger word ("can't you just
+    book the engineer?"): the referral shows the need had arisen, so the rule is judged from it."""
+    rule = make_rule(checker.nlp, type="conditional", when=["engineer"], then_acts=["escalation"],
+                     implied_by_acts=["escalation"], within=1)
+    text = ("Customer: My meter has stopped sending readings.\n"
+            "Agent: This needs our metering team, I've passed your case to them and they'll call you tomorrow.\n"
+            "Customer: Can't you just book the engineer yourself?\n"
+            "Agent: I'm afraid only they can book that.")
+    findings = run_rule(rule, text, checker.nlp, acts=checker)
+    assert statuses(findings) == ["met"]
+    assert findings[0].act == "escalation" and findings[0].turn == 1

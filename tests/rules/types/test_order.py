@@ -33,3 +33,18 @@ def test_order_partial_first(checker):
                      then=["goodbye"], missing_then="end")
     text = "Customer: hi\nAgent: Tuesdays. Anything else?\nCustomer: no\nAgent: Goodbye."
     assert statuses(run_rule(rule, text, checker.nlp)) == ["partly"]
+
+
+@pytest.mark.parametrize("opening, expected", [
+    # promised or offered before the check: nothing was done to the account yet
+    ("I'll make sure your account is changed today.", ["met"]),
+    ("Let's get your account changed for you.", ["met"]),
+    # done before the check
+    ("I've changed your account already.", ["partly"]),
+])
+def test_order_then_done_ignores_what_is_only_intended(checker, opening, expected):
+    rule = make_rule(checker.nlp, type="order", first_patterns=[r"confirm your postcode"],
+                     then_patterns=[r"\byour account\b"], then_done=True)
+    text = (f"Customer: Please change my address.\nAgent: {opening} Please confirm your postcode.\n"
+            "Customer: LS6 2AB\nAgent: Thanks. I've updated your account with the new address.")
+    assert statuses(run_rule(rule, text, checker.nlp)) == expected
