@@ -51,6 +51,19 @@ class Unit:
         return self.turn.text[self.start:self.end]
 
 
+@dataclass(frozen=True)
+class Before:
+    """What was said before a turn, in lower case: by the customer, by anyone; ``known`` is false
+    for a sentence measured on its own, out of any conversation."""
+
+    customer: frozenset[str]
+    everyone: frozenset[str]
+    known: bool
+
+
+NOTHING_BEFORE = Before(frozenset(), frozenset(), False)
+
+
 # where one sentence often carries two moves: "Thanks for getting in touch, take care", "…, and
 # enjoy your day", "…; does that make sense?"
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]\s+(?:and|but|so|then)\s+|[;:]\s+|\s[-–—]\s|,\s+)")
@@ -200,12 +213,12 @@ class ActRecogniser:
     # -- recognisers ----------------------------------------------------------------------------
 
     def _gate(self, d: ActDefinition, unit: Unit, speaker_turns: list[int], channel: str,
-              gate_position: bool = True, said_before: "Before | None" = None) -> bool:
+              gate_position: bool = True, said_before: Before = NOTHING_BEFORE) -> bool:
         if d.mood == "question" and "?" not in unit.text:
             return False
         if d.mood == "statement" and "?" in unit.text:
             return False
-        if d.needs and not all(_has(need, unit, said_before or NOTHING_BEFORE) for need in d.needs):
+        if d.needs and not all(_has(need, unit, said_before) for need in d.needs):
             return False
         return not gate_position or _in_position(d.position, unit, speaker_turns, channel)
 
@@ -260,19 +273,6 @@ _TIME_WORDS = _DATE_WORDS | frozenset("""morning afternoon evening midday noon m
 days week weeks month months year years pm weekend fortnight reference ref""".split())
 # what an agent asks for to find or verify a record (``lists/identifiers.txt``)
 IDENTIFIERS = re.compile(r"(?<![\w])" + alternation(phrases("identifiers"), r"[\s-]+") + r"(?![\w])", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Before:
-    """What was said before a turn, in lower case: by the customer, by anyone; ``known`` is false
-    for a sentence measured on its own, out of any conversation."""
-
-    customer: frozenset[str]
-    everyone: frozenset[str]
-    known: bool
-
-
-NOTHING_BEFORE = Before(frozenset(), frozenset(), False)
 
 
 def _has(need: str, unit: Unit, said_before: Before = NOTHING_BEFORE) -> bool:

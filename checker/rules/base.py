@@ -117,14 +117,18 @@ class Rule:
         """Every act this rule names (``when_acts``, ``then_acts``, ``acts``…), in field order."""
         names: list[str] = []
         for f in fields(self):
-            if f.name == "acts" or f.name.endswith("_acts"):
-                value = getattr(self, f.name, ()) or ()
-                names.extend(n for n in value if isinstance(n, str) and n not in names)
+            if is_act_field(f.name):
+                names.extend(n for n in getattr(self, f.name) if n not in names)
         return tuple(names)
 
     def not_applicable(self, message: str, status: str = "not_applicable") -> Finding:
         return Finding(rule_id=self.id, criterion=self.criterion, level="suggestion", message=message,
                        why=self.why, source=self.source, positive=False, status=status)
+
+
+def is_act_field(name: str) -> bool:
+    """Does a rule key name dialogue acts (``acts``, ``when_acts``, ``then_exception_acts``…)?"""
+    return name == "acts" or name.endswith("_acts")
 
 
 def _explained(finding: Finding, ctx: Any, turn: int, start: int, end: int, names: tuple[str, ...] = ()) -> Finding:

@@ -29,7 +29,7 @@ from .. import safe_yaml
 from ..acts.definitions import ActExamples
 from ..errors import RuleError
 from ..model import STATUSES
-from .base import RULE_TYPES, Rule, rule_fields
+from .base import RULE_TYPES, Rule, is_act_field, rule_fields
 from . import types as _rule_types  # noqa: F401  (registers the rule types)
 from .matching import compile_regex
 
@@ -279,7 +279,7 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
                 if problem:
                     errors.append(RuleError(f"key '{key}': bad regular expression {pattern!r}: {problem}", source=src, line=line))
             value = [p for p in expanded if not isinstance(p, RuleError)]
-        if (key == "acts" or str(key).endswith("_acts")) and meta.get("kind") == "str_list":
+        if is_act_field(str(key)) and meta.get("kind") == "str_list":
             from ..acts.definitions import act_names
 
             vocabulary = act_names()
