@@ -99,6 +99,12 @@ def parse_transcript(text: str, channel: str = "auto", agent: str | None = None,
     if not text.strip():
         raise InputError("the transcript is empty", source=src)
     stripped = text.lstrip()
+    raw = stripped.encode("utf-8", "surrogatepass")
+    if looks_like_eml(raw) and is_email_message(raw):
+        # the source of an email pasted whole ("show original"): MIME parts decoded, HTML to text
+        text = eml_to_text(raw, source=src)
+        channel = "email" if channel == "auto" else channel
+        return _with_warnings(read_text(text, channel, agent, src), notes_)
     if stripped.startswith("{") or re.match(r"\[\s*[{\]\"]", stripped):  # not "[10:02] Agent: …"
         return _with_warnings(parse_json(text, channel, agent, src), notes_)
     return _with_warnings(read_text(text, channel, agent, src), notes_)

@@ -140,6 +140,18 @@ def test_parse_eml_multipart_prefers_plain_text():
     assert conv.meta["subject"] == "Re: Bill"
 
 
+def test_an_email_source_pasted_as_text_reads_like_the_file():
+    # a learner pastes an email's whole source ("show original") into the page: its MIME parts
+    # are decoded as they are for an uploaded .eml, not read as a header block and markup
+    for sample in (samples.EML_MULTIPART, samples.EML_HTML_ONLY):
+        pasted = parse_transcript(sample.decode("utf-8"))
+        uploaded = parse_bytes(sample, name="reply.eml")
+        assert pasted.channel == "email"
+        assert [t.text for t in pasted.turns] == [t.text for t in uploaded.turns]
+        assert "<p>" not in pasted.source and "Content-Type" not in pasted.source
+        _check_offsets(pasted)
+
+
 def test_parse_json_messages_with_offsets_into_rendering():
     conv = parse_transcript(samples.JSON_CHAT)
     assert [t.role for t in conv.turns] == ["agent", "customer", "agent"]
