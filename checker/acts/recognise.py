@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from ..model import Act, ActedConversation, AnalysedConversation, Turn
-from ..vocabulary import alternation, phrases
+from ..parse.email_thread import SIGNATURE_NAME
+from ..vocabulary import SIGN_OFF_LINE, SIGN_OFF_WITH_NAME, alternation, phrases
 from .definitions import ActDefinition, ActExamples, load_definitions
 from .encoder import EncoderStatus, load_encoder
 from .meaning import CLOSE, ExampleIndex, load_classifier
@@ -33,6 +34,12 @@ OPENING_TURNS = 2
 CLOSING_TURNS = 2
 EMAIL_OPENING_UNITS = 2
 EMAIL_CLOSING_UNITS = 4
+# below an email's sign-off comes the signature: a name, a job title, contact lines, a legal
+# disclaimer. They are the sender's details, not things said to the customer ("Tel: 0300 …" refers
+# nobody on; "If you have received this email in error…" blames nobody), so only these acts are
+# looked for there (a placeholder left in a signature is still one)
+SIGNATURE_ACTS = frozenset({"sign_off", "placeholder"})
+_LINE = re.compile(r"[^\n]+")
 
 
 @dataclass(frozen=True)
@@ -185,12 +192,17 @@ class ActRecogniser:
         rows: dict[int, list[int]] = {}
         for k, (u, _, _) in enumerate(pieces):
             rows.setdefault(id(u), []).append(k)
+        signature = {t.index: signature_start(t) for t in turns
+                     if t.role == "agent" and conversation.channel == "email"}
         for unit in units:
             role = unit.turn.role
+            in_signature = unit.start >= signature.get(unit.turn.index, len(unit.turn.text) + 1)
             pattern_hits: dict[str, list[tuple[int, int]]] = {}
             for name, s, e in self.patterns(unit.span):
                 pattern_hits.setdefault(name, []).append((s, e))
             for d in self.definitions.values():
+                if in_signature and d.name not in SIGNATURE_ACTS:
+                    continue
                 if d.speaker != role or not self._gate(d, unit, per_speaker[role], conversation.channel, gate_position,
                                                         said_before.get(unit.turn.index, NOTHING_BEFORE)):
                     continue
@@ -318,6 +330,22 @@ def _with_identifiers(act: Act, unit: Unit) -> Act:
     if not found:
         return act
     return replace(act, items=tuple(found), evidence=f"{act.evidence}; asks for {', '.join(found)}")
+
+
+def signature_start(turn: Turn) -> int:
+    """Where an email's signature starts in ``turn.text``: the end of its last sign-off line, one
+    that ends in a comma or has a name under it ("Kind regards," / "Thanks\nSam Patel") or names
+    the sender itself ("Kind regards, Sam"); past the end when it has none. A body line "Thank
+    you." followed by more of the letter is no sign-off."""
+    start = len(turn.text) + 1
+    lines = list(_LINE.finditer(turn.text))
+    for i, m in enumerate(lines):
+        line = m.group(0)
+        after = next((n.group(0) for n in lines[i + 1:] if n.group(0).strip()), "")
+        if SIGN_OFF_WITH_NAME.match(line) or (SIGN_OFF_LINE.match(line) and (
+                line.rstrip().endswith(",") or SIGNATURE_NAME.match(after))):
+            start = m.end()
+    return start
 
 
 def _in_position(position: str, unit: Unit, speaker_turns: list[int], channel: str) -> bool:

@@ -180,3 +180,47 @@ def test_read_back_needs_old_data(checker):
     names = [(a.turn, a.name) for a in _acts_of(checker, text)]
     assert (1, "read_back") in names
     assert (3, "read_back") not in names
+
+
+SIGNED_EMAIL = """From: Amy Lowe <amy@example.com>
+To: help@hollybank.example
+Subject: Payment plan
+
+Hello,
+
+I lost my job in May and can't pay the rest of this year's bill in one go. Can you help?
+
+Amy
+
+From: Hollybank Council <counciltax@hollybank.example>
+To: Amy Lowe <amy@example.com>
+Subject: RE: Payment plan
+
+Dear Ms Lowe,
+
+I'm sorry to hear you lost your job in May. I've passed your request to our Recovery team, who will call you by Friday.
+
+Thank you.
+
+Kind regards,
+[Agent Name]
+Council Tax Team
+Tel: 0300 555 0199 | Email: counciltax@hollybank.example
+If you have received this email in error, please tell the sender and delete it; you must not copy or use it.
+"""
+
+
+def test_an_email_signature_carries_no_acts_but_its_placeholders(checker):
+    """Below the sign-off come the sender's details: a contact line refers nobody on and a
+    disclaimer blames nobody, but a placeholder left there is still one. A body line "Thank you."
+    followed by more of the letter is not the sign-off."""
+    acted = checker.acts(checker.analyse(parse_transcript(SIGNED_EMAIL)))
+    agent = [t.index for t in acted.conversation.turns if t.role == "agent"][-1]
+    text = acted.conversation.turns[agent].text
+    signature = text.index("Council Tax Team")
+    after = {a.name for a in acted.in_turn(agent) if a.local[0] >= signature}
+    assert after <= {"sign_off", "placeholder"}, after  # the signature's name lines sign off
+    names = {a.name for a in acted.in_turn(agent)}
+    assert {"escalation", "placeholder", "sign_off"} <= names
+    assert any(a.name == "placeholder" and acted.conversation.source[a.start:a.end] == "[Agent Name]"
+               for a in acted.acts)
