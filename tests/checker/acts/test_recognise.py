@@ -61,7 +61,7 @@ def test_greeting_gated_to_the_opening(acted):
 def test_findings_name_the_act_and_recogniser(checker):
     report = checker.check(CHAT)
     data = report.to_dict()
-    assert data["act_recognisers"]["model"] == "all-MiniLM-L6-v2-int8"
+    assert data["act_recognisers"]["model"] == "all-MiniLM-L6-v2-int8-dynamic"
     assert data["acts"] and all({"name", "turn", "start", "end", "confidence", "source", "evidence"} <= set(a) for a in data["acts"])
     greeting = report.criterion("greeting")
     assert greeting.status == "met"
@@ -93,20 +93,9 @@ def test_encoder_vectors_are_unit_length_and_repeatable():
     assert float(abs(a[0] - b[0]).max()) < 1e-5
 
 
-def test_plan_batches_covers_every_sentence_once_in_order():
-    from checker.acts.encoder import plan_batches
-
-    for lengths in ([], [5], [3] * 70, [4, 4, 5, 9, 9, 10, 30, 31, 64], list(range(3, 65))):
-        batches = plan_batches(lengths, most=8)
-        assert [i for a, b in batches for i in range(a, b)] == list(range(len(lengths)))
-        assert all(0 < b - a <= 8 for a, b in batches)
-    # equal lengths share a batch; a long sentence does not pad a run of short ones
-    assert plan_batches([6] * 5 + [60], most=32) == [(0, 5), (5, 6)]
-
-
-def test_a_sentence_vector_does_not_depend_on_its_batch():
-    """Batches are planned for speed (by token count, padding masked): the same sentence gets
-    the very same vector alone, among others, and with a much longer one padding it."""
+def test_a_sentence_vector_does_not_depend_on_the_other_sentences():
+    """The integer model scales its activations by what one run holds, so each sentence runs
+    alone: it gets the very same vector alone, among others, and whatever was embedded before."""
     encoder, status = load_encoder()
     assert status.available, status.reason
     encoder.clear_cache()
@@ -117,9 +106,35 @@ def test_a_sentence_vector_does_not_depend_on_its_batch():
     encoder.clear_cache()
     alone = [encoder.embed([s])[0] for s in sentences]
     encoder.clear_cache()
-    for s, vec in zip(sentences, together):
-        assert (encoder._run([encoder._tokenizer.encode(s), encoder._tokenizer.encode(sentences[-1])])[0] == vec).all()
+    reversed_order = encoder.embed(sentences[::-1])[::-1]
     assert all((a == b).all() for a, b in zip(alone, together))
+    assert (reversed_order == together).all()
+
+
+def test_the_encoder_is_the_integer_model_derived_from_the_pinned_file(tmp_path, monkeypatch):
+    """The integer form is derived into the cache directory once, checked by sha256, and
+    derived again when the cached copy is damaged."""
+    from checker.acts import fast_model
+    from checker.acts.encoder import installed_model_path
+
+    monkeypatch.setenv("REPLYCHECK_CACHE_DIR", str(tmp_path))
+    path = fast_model.fast_model_path(installed_model_path())
+    assert path.parent == tmp_path and fast_model.file_sha256(path) == fast_model.FAST_MODEL_SHA256
+    path.write_bytes(b"damaged")
+    assert fast_model.file_sha256(fast_model.fast_model_path(installed_model_path())) == fast_model.FAST_MODEL_SHA256
+
+
+def test_without_the_integer_model_the_acts_run_on_patterns_and_say_why(monkeypatch):
+    from checker.acts import encoder as encoder_module
+    from checker.acts.fast_model import FastModelUnavailable
+
+    def unavailable(source):
+        raise FastModelUnavailable("onnx is not installed")
+
+    monkeypatch.setattr(encoder_module, "fast_model_path", unavailable)
+    encoder, status = encoder_module.load_encoder()
+    assert encoder is None and not status.available
+    assert "onnx is not installed" in status.reason and "patterns only" in status.reason
 
 
 def test_two_encoder_threads_give_the_same_vectors():
