@@ -51,9 +51,11 @@ class Context:
     def __init__(self, analysed: AnalysedConversation | ActedConversation, ruleset: Any = None):
         if isinstance(analysed, ActedConversation):
             self.acts: tuple[Act, ...] = analysed.acts
+            self.sentence_model = bool(analysed.recognisers.get("model"))
             analysed = analysed.analysed
         else:
             self.acts = ()
+            self.sentence_model = False
         self.analysed = analysed
         self.conversation = analysed.conversation
         self.ruleset = ruleset
@@ -168,6 +170,16 @@ class Context:
         wanted = set(names)
         act = next((a for a in acts if a.name in wanted), acts[0])
         return act, f"{act.source}: {act.evidence}"
+
+    def customer_said_any(self, names: Iterable[str], confidence: float = 0.0) -> bool:
+        """Did the customer say one of these acts anywhere, at least this sure? True as well when it cannot be known: no
+        customer message in the transcript (an agent's email alone), or acts recognised without the
+        sentence model (the customer-side acts are learnt, not patterns)."""
+        if not self.customer_turns or not self.sentence_model:
+            return True
+        wanted = set(names)
+        customer = {t.index for t in self.customer_turns}
+        return any(a.name in wanted and a.turn in customer and a.confidence >= confidence for a in self.acts)
 
     # -- who the customer is -------------------------------------------------------------------
 

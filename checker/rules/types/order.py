@@ -28,6 +28,13 @@ class OrderRule(Rule):
     first_acts: tuple[str, ...] = str_list("A as dialogue acts")
     first_partial_acts: tuple[str, ...] = str_list("weaker forms of A as dialogue acts")
     then_acts: tuple[str, ...] = str_list("B as dialogue acts")
+    then_context_acts: tuple[str, ...] = str_list(
+        "customer acts of which one must occur somewhere in the conversation for B to count (identity: an "
+        "account, order or booking of someone's came up); not applied to a transcript with no customer "
+        "message (an agent's email alone) or when acts were recognised without the sentence model")
+    then_context_confidence: float = field(default=0.0, metadata=spec(
+        float, "the confidence (0-1) a context act needs: it opens the gate for the whole conversation, so a "
+               "passing mention ('I was late for my appointment') should not"))
     partial_message: str = field(default="", metadata=spec(str, "message when only a weaker A is found"))
     first_scope: str = field(default="agent_turns", metadata=spec(str, "where A is looked for", SCOPES))
     then: tuple[str, ...] = str_list("B: what must come after A")
@@ -54,6 +61,9 @@ class OrderRule(Rule):
         b = ctx.find(self._then, ctx.segments(self.then_scope))
         if self.then_done:
             b = [m for m in b if not only_intended(m[0].doc, (m[1], m[2]))]
+        if b and self.then_context_acts and not ctx.customer_said_any(
+                self.then_context_acts, self.then_context_confidence):
+            b = []  # "The diversion ends on the 20th": a fact, but no account of anyone's is in play
         if not b and self.missing_then == "ignore":
             return
         if not b and self.missing_then == "credit_first":

@@ -48,3 +48,29 @@ def test_order_then_done_ignores_what_is_only_intended(checker, opening, expecte
     text = (f"Customer: Please change my address.\nAgent: {opening} Please confirm your postcode.\n"
             "Customer: LS6 2AB\nAgent: Thanks. I've updated your account with the new address.")
     assert statuses(run_rule(rule, text, checker.nlp)) == expected
+
+
+GATED = dict(type="order", first_patterns=[r"confirm your postcode"], then_patterns=[r"until the 20th"],
+             then_context_acts=["account_matter"], then_context_confidence=0.9)
+
+
+@pytest.mark.parametrize("customer, expected", [
+    # a fact anyone may be told: no account, order or booking of anyone's came up
+    ("Does the number 9 bus still stop outside the station?", ["not_applicable"]),
+    # the customer's own booking is in play, so the same sentence discusses it before any check
+    ("I need to change my booking, the reference is HT55201.", ["not_met"]),
+])
+def test_order_then_context_acts_gate_b(checker, customer, expected):
+    rule = make_rule(checker.nlp, **GATED)
+    text = f"Customer: {customer}\nAgent: That stays as it is until the 20th."
+    assert statuses(run_rule(rule, text, checker.nlp, acts=checker)) == expected
+
+
+def test_order_then_context_acts_open_without_customer_or_model(checker):
+    rule = make_rule(checker.nlp, **GATED)
+    # an agent's email alone: whether an account came up cannot be known, so B counts
+    email = "Dear Ms Cole,\n\nYour direct debit stays as it is until the 20th.\n\nKind regards,\nSam"
+    assert statuses(run_rule(rule, email, checker.nlp, acts=checker, channel="email")) == ["not_met"]
+    # acts recognised without the sentence model: the customer acts are learnt, so B counts
+    text = "Customer: Does the number 9 bus still stop outside the station?\nAgent: That stays as it is until the 20th."
+    assert statuses(run_rule(rule, text, checker.nlp)) == ["not_met"]
