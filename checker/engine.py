@@ -25,20 +25,22 @@ class Checker:
     def __init__(self, model: str = DEFAULT_MODEL, languagetool_url: str | None = None,
                  accepted_words: list[str] | None = None, max_bytes: int = MAX_INPUT_BYTES,
                  rules_paths: dict[str, str | Path] | None = None, time_limit: float | None = None,
-                 proof_threads: int | None = None, use_encoder: bool = True, encoder_threads: int = 1):
+                 proof_threads: int | None = None, use_encoder: bool = True, encoder_threads: int | None = None):
         """``time_limit``: seconds per check (None: no overall limit; tutors' patterns always share
         ``checker.budget.REGEX_BUDGET`` per check). ``proof_threads``: threads that proofread while
         spaCy parses (default up to 4); 0 proofreads in the calling thread, for a process that is
         one of several sharing the cores (the web app's check processes). ``use_encoder``: False
-        recognises dialogue acts by token patterns only. ``encoder_threads``: cores the sentence
-        encoder may use (1 where one process runs per core; the command line's single checks use 2);
-        the judgements are the same either way."""
+        recognises dialogue acts by token patterns only. ``encoder_threads``: sentences the encoder
+        runs at once, one core each (default up to 2; 1 where one process runs per core: the web
+        app's check processes and the batch's workers); the judgements are the same either way."""
         from .acts import ActRecogniser
 
         self.model_name = model
         self.time_limit = time_limit
         self.nlp = load_model(model)
         # the dialogue-act recogniser: sentence model loaded and act examples embedded once
+        if encoder_threads is None:
+            encoder_threads = max(1, min(2, os.cpu_count() or 1))
         self.recogniser = ActRecogniser(self.nlp, use_encoder=use_encoder, encoder_threads=encoder_threads)
         words = default_accepted_words() + list(accepted_words or [])
         self.accepted_words = frozenset(w.lower() for w in words)

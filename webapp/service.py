@@ -184,9 +184,10 @@ def _worker_main(conn, settings: WorkerSettings) -> None:  # pragma: no cover - 
     try:
         from checker import Checker
 
-        # proofreading in this thread: the check processes already keep every core busy
+        # proofreading and encoding in this thread: the check processes already keep every core busy
         checker = Checker(model=settings.model, languagetool_url=settings.languagetool_url,
-                          rules_paths=settings.rules_paths, max_bytes=settings.max_bytes, proof_threads=0)
+                          rules_paths=settings.rules_paths, max_bytes=settings.max_bytes, proof_threads=0,
+                          encoder_threads=1)
         for name in settings.rules:
             checker.check(WARM_UP_TEXT, rules=name)
     except BaseException as exc:

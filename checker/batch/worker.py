@@ -96,7 +96,9 @@ def score(checker, rules: str, task: Task, time_limit: float | None = None) -> O
 def build_checker(config: WorkerConfig):
     from ..engine import Checker
 
-    checker = Checker(model=config.model, languagetool_url=config.languagetool_url, time_limit=config.time_limit)
+    # one sentence at a time: the batch runs a worker per core
+    checker = Checker(model=config.model, languagetool_url=config.languagetool_url, time_limit=config.time_limit,
+                      encoder_threads=1)
     checker.ruleset(config.rules)  # load and compile now, not on the first transcript
     return checker
 

@@ -138,10 +138,12 @@ def test_without_the_integer_model_the_acts_run_on_patterns_and_say_why(monkeypa
 
 
 def test_two_encoder_threads_give_the_same_vectors():
-    """The command line lets the encoder use two cores; the judgements must not depend on it."""
+    """A single check encodes two sentences at once, one core each; the judgements must not depend
+    on it (each sentence still runs alone, so its vector is the one a single thread gives)."""
     one, status = load_encoder(threads=1)
     two, _ = load_encoder(threads=2)
     assert status.available, status.reason
+    assert one._pool is None and two._pool is not None
     sentences = ["Thanks for waiting, Priya.", "I've reset the router remotely and the line test now passes.",
                  "Is there anything else I can help with today?"] * 3
     assert (one.embed(sentences) == two.embed(sentences)).all()
