@@ -89,10 +89,9 @@ def build_checker(model: str | None, languagetool_url: str | None, time_limit: f
     from .engine import Checker
     from .nlp import DEFAULT_MODEL
 
-    # one process checks here, so the sentence encoder may use two cores (the web app's and
-    # batch's workers run one process per core and keep to one)
-    return Checker(model=model or DEFAULT_MODEL, languagetool_url=languagetool_url, time_limit=time_limit,
-                   encoder_threads=min(2, os.cpu_count() or 1))
+    # one process checks here, so the sentence encoder takes Checker's default of up to two cores
+    # (the web app's and batch's workers run one process per core and keep to one)
+    return Checker(model=model or DEFAULT_MODEL, languagetool_url=languagetool_url, time_limit=time_limit)
 
 
 @cli.command()

@@ -106,6 +106,8 @@ class Checker:
     def close(self) -> None:
         if self._proof_pool is not None:
             self._proof_pool.shutdown(wait=True)
+        if self.recogniser.encoder is not None:
+            self.recogniser.encoder.close()
         self.proofreader.close()
 
 

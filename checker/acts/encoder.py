@@ -81,6 +81,11 @@ class SentenceEncoder:
                       if threads > 1 else None)
         self.model = MODEL_ID
 
+    def close(self) -> None:
+        """Stop the threads that encode sentences at once (``Checker.close`` calls this)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()

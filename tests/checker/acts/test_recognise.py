@@ -147,6 +147,8 @@ def test_two_encoder_threads_give_the_same_vectors():
     sentences = ["Thanks for waiting, Priya.", "I've reset the router remotely and the line test now passes.",
                  "Is there anything else I can help with today?"] * 3
     assert (one.embed(sentences) == two.embed(sentences)).all()
+    two.close()  # what Checker.close does: the threads stop
+    assert two._pool._shutdown
 
 
 # -- what an act needs, whatever recognised it ------------------------------------------------
