@@ -51,7 +51,9 @@ class Context:
     def __init__(self, analysed: AnalysedConversation | ActedConversation, ruleset: Any = None):
         if isinstance(analysed, ActedConversation):
             self.acts: tuple[Act, ...] = analysed.acts
-            self.sentence_model = bool(analysed.recognisers.get("model"))
+            # the customer-side gates' confidences are the classifier's probabilities: with the
+            # encoder but no classifier they would be example closeness, another scale
+            self.sentence_model = bool(analysed.recognisers.get("model") and analysed.recognisers.get("classifier"))
             analysed = analysed.analysed
         else:
             self.acts = ()
@@ -174,7 +176,8 @@ class Context:
     def customer_said_any(self, names: Iterable[str], confidence: float = 0.0) -> bool:
         """Did the customer say one of these acts anywhere, at least this sure? True as well when it cannot be known: no
         customer message in the transcript (an agent's email alone), or acts recognised without the
-        sentence model (the customer-side acts are learnt, not patterns)."""
+        sentence model and its classifier (the customer-side acts are learnt, not patterns, and the
+        confidence is the classifier's probability)."""
         if not self.customer_turns or not self.sentence_model:
             return True
         wanted = set(names)

@@ -170,6 +170,21 @@ def load_definitions(folder: Path = DEFS_DIR) -> dict[str, ActDefinition]:
     return acts
 
 
+def act_speakers(folder: Path = DEFS_DIR) -> dict[str, str]:
+    """Each act's speaker (agent or customer), read without compiling anything (for the rule
+    loader's validation); an act file that cannot be read gives no speaker here (loading the
+    definitions reports it)."""
+    speakers = {}
+    for path in sorted(folder.glob("*.yml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        if isinstance(data, dict) and data.get("speaker") in SPEAKERS:
+            speakers[path.stem] = data["speaker"]
+    return speakers
+
+
 def act_names(folder: Path = DEFS_DIR) -> tuple[str, ...]:
     """The act vocabulary, without compiling anything (for the rule loader's validation)."""
     return tuple(sorted(p.stem for p in folder.glob("*.yml")))

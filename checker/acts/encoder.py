@@ -28,7 +28,7 @@ TOKENIZER_PATH = Path(__file__).parent / "data" / "minilm_tokenizer.json"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 # the vectors come from the model's integer-arithmetic form (``fast_model``); the classifier file
 # records this name and is not used with vectors from any other
-MODEL_ID = "all-MiniLM-L6-v2-int8-dynamic"
+MODEL_ID = "all-MiniLM-L6-v2-int8-7bit"
 MAX_TOKENS = 64  # a sentence longer than this is judged on its first 64 word pieces
 DIMENSIONS = 384
 

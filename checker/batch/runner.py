@@ -456,7 +456,7 @@ def _make_executor(options: BatchOptions, checker: Any) -> tuple[Any, Any]:
     if options.jobs <= 1:
         own = None
         if checker is None:
-            checker = own = build_checker(config)
+            checker = own = build_checker(config, encoder_threads=None)
         return InlineExecutor(checker, options.rules, options.time_limit), own
     return LocalPoolExecutor(options.jobs, config), None
 

@@ -93,12 +93,13 @@ def score(checker, rules: str, task: Task, time_limit: float | None = None) -> O
     )
 
 
-def build_checker(config: WorkerConfig):
+def build_checker(config: WorkerConfig, encoder_threads: int | None = 1):
+    """A Checker for ``config``. ``encoder_threads``: 1 in pool workers (one worker per core already);
+    ``None`` (Checker's default, up to two) when the batch runs in its own process (``--jobs 1``)."""
     from ..engine import Checker
 
-    # one sentence at a time: the batch runs a worker per core
     checker = Checker(model=config.model, languagetool_url=config.languagetool_url, time_limit=config.time_limit,
-                      encoder_threads=1)
+                      encoder_threads=encoder_threads)
     checker.ruleset(config.rules)  # load and compile now, not on the first transcript
     return checker
 

@@ -30,13 +30,16 @@ def register(name: str) -> Callable[[type["Rule"]], type["Rule"]]:
     return deco
 
 
-def spec(kind: Any, doc: str = "", choices: Iterable[str] | None = None, required: bool = False) -> dict[str, Any]:
-    """Field metadata the loader validates against: the expected YAML type and allowed values."""
-    return {"kind": kind, "doc": doc, "choices": tuple(choices) if choices else None, "required": required}
+def spec(kind: Any, doc: str = "", choices: Iterable[str] | None = None, required: bool = False,
+         speaker: str | None = None) -> dict[str, Any]:
+    """Field metadata the loader validates against: the expected YAML type and allowed values;
+    ``speaker``: for a list of acts, the one speaker whose acts it may name."""
+    return {"kind": kind, "doc": doc, "choices": tuple(choices) if choices else None, "required": required,
+            "speaker": speaker}
 
 
-def str_list(doc: str = "", default: Iterable[str] = (), required: bool = False) -> Any:
-    return field(default=tuple(default), metadata=spec("str_list", doc, required=required))
+def str_list(doc: str = "", default: Iterable[str] = (), required: bool = False, speaker: str | None = None) -> Any:
+    return field(default=tuple(default), metadata=spec("str_list", doc, required=required, speaker=speaker))
 
 
 @dataclass(frozen=True)

@@ -193,6 +193,8 @@ def _range_problem(key: str, kind: Any, value: Any) -> str | None:
         return f"key '{key}' must be a whole number from 0 to {MAX_COUNT:,}, not {value!r}"
     if kind is float and not (math.isfinite(value) and -MAX_NUMBER <= value <= MAX_NUMBER):
         return f"key '{key}' must be a number from {-MAX_NUMBER:,} to {MAX_NUMBER:,}, not {value!r}"
+    if key.endswith("_confidence") and not 0 <= value <= 1:
+        return f"key '{key}' must be a number from 0 to 1, not {value!r}"
     if key == "weight" and not 0 <= value <= MAX_WEIGHT:
         return f"key 'weight' must be a number from 0 to {MAX_WEIGHT}, not {value!r}"
     return None
@@ -290,6 +292,16 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
                 errors.append(RuleError(f"key '{key}': unknown act {unknown_acts[0]!r}{hint} (acts are defined in checker/acts/defs)",
                                         source=src, line=line))
                 continue
+            speaker = meta.get("speaker")
+            if speaker:
+                from ..acts.definitions import act_speakers
+
+                speakers = act_speakers()
+                other = [v for v in value if speakers.get(v, speaker) != speaker]
+                if other:
+                    errors.append(RuleError(f"key '{key}': {other[0]!r} is an {speakers[other[0]]} act; this key takes "
+                                            f"{speaker} acts only", source=src, line=line))
+                    continue
         if meta.get("kind") == "pattern_map":
             value = {name: [expand_list_references(p, lists_dir) for p in pats] for name, pats in value.items()}
             for pats in value.values():
@@ -304,6 +316,11 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
     for key in [k for k in kwargs if k.startswith("__extra_")]:
         target = key[len("__extra_"):]
         kwargs[target] = tuple(kwargs.get(target, ())) + tuple(kwargs.pop(key))
+    for key in [k for k in kwargs if k.endswith("_confidence")]:
+        acts_key = key[:-len("_confidence")] + "_acts"
+        if acts_key in known and not kwargs.get(acts_key):
+            errors.append(RuleError(f"key '{key}' needs '{acts_key}': it is the confidence those acts need",
+                                    source=src, line=lines.get(key)))
     rule_id = kwargs.get("id")
     if expected_id and rule_id and rule_id != expected_id:
         errors.append(RuleError(f"id {rule_id!r} does not match the file path (expected {expected_id!r})", source=src, line=lines.get("id")))

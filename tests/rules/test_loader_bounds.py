@@ -125,3 +125,39 @@ def test_scopes_come_from_the_evaluator():
     from checker.rules.base import SCOPES
 
     assert tuple(RESOLVERS) == SCOPES
+
+
+ORDER_RULE = """\
+id: tone.house_style
+type: order
+criterion: tone
+message: m
+source: s
+first_acts: [identity_request]
+then_acts: [disclosure]
+"""
+
+
+@pytest.mark.parametrize("extra, fragment", [
+    ("then_context_acts: [account_matter]\nthen_context_confidence: 1.5",
+     "key 'then_context_confidence' must be a number from 0 to 1"),
+    ("then_context_acts: [account_matter]\nthen_context_confidence: -0.2",
+     "key 'then_context_confidence' must be a number from 0 to 1"),
+    ("then_context_confidence: 0.9", "key 'then_context_confidence' needs 'then_context_acts'"),
+    ("then_context_acts: [disclosure]", "'disclosure' is an agent act; this key takes customer acts only"),
+], ids=["confidence-above-one", "negative-confidence", "confidence-without-acts", "agent-act-as-context"])
+def test_loader_refuses_context_gates_that_cannot_work(folder, extra, fragment):
+    """The customer-side gate of an order rule: a confidence no act can reach (or every act reaches),
+    a confidence for no acts, or an agent act where the customer's are looked for."""
+    path = folder / "tone" / "house_style.yml"
+    path.write_text(ORDER_RULE + extra + "\n", encoding="utf-8")
+    found = problems(folder)
+    assert any(fragment in p and p.startswith(f"{path}:") for p in found), found
+
+
+def test_loader_accepts_a_customer_context_gate(folder):
+    path = folder / "tone" / "house_style.yml"
+    path.write_text(ORDER_RULE + "then_context_acts: [account_matter, gives_identifier]\nthen_context_confidence: 0.8\n",
+                    encoding="utf-8")
+    rule = next(r for r in load_ruleset(folder).rules if r.id == "tone.house_style")
+    assert rule.then_context_acts == ("account_matter", "gives_identifier") and rule.then_context_confidence == 0.8

@@ -31,7 +31,8 @@ class OrderRule(Rule):
     then_context_acts: tuple[str, ...] = str_list(
         "customer acts of which one must occur somewhere in the conversation for B to count (identity: an "
         "account, order or booking of someone's came up); not applied to a transcript with no customer "
-        "message (an agent's email alone) or when acts were recognised without the sentence model")
+        "message (an agent's email alone) or when acts were recognised without the sentence model",
+        speaker="customer")
     then_context_confidence: float = field(default=0.0, metadata=spec(
         float, "the confidence (0-1) a context act needs: it opens the gate for the whole conversation, so a "
                "passing mention ('I was late for my appointment') should not"))

@@ -76,3 +76,17 @@ def test_sensitive_request_in_other_words(checker, text):
 def test_sensitive_item_without_a_request_for_it(checker, text):
     """Advice, warnings, questions about what someone else asked, and things the agent sends."""
     assert not [a for a in _acts(checker, text) if a.name == "sensitive_request"]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Can you close my mum's account please?", True),
+    ("My late husband's pension hasn't been paid this month.", True),
+    ("Our council tax bill has gone up again.", True),
+    ("I want to change my way to pay.", False),
+    ("How do your savings accounts work?", False),
+])
+def test_account_matter_pattern_reads_a_possessive_before_a_record(checker, text, found):
+    """The exact part of account_matter: a possessive, someone's own included ('my mum's'), before
+    a record the organisation keeps."""
+    by_pattern = [a for a in _acts(checker, text, speaker="customer") if a.name == "account_matter" and a.source == "pattern"]
+    assert bool(by_pattern) == found, text

@@ -61,7 +61,7 @@ def test_greeting_gated_to_the_opening(acted):
 def test_findings_name_the_act_and_recogniser(checker):
     report = checker.check(CHAT)
     data = report.to_dict()
-    assert data["act_recognisers"]["model"] == "all-MiniLM-L6-v2-int8-dynamic"
+    assert data["act_recognisers"]["model"] == "all-MiniLM-L6-v2-int8-7bit"
     assert data["acts"] and all({"name", "turn", "start", "end", "confidence", "source", "evidence"} <= set(a) for a in data["acts"])
     greeting = report.criterion("greeting")
     assert greeting.status == "met"

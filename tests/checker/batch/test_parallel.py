@@ -159,3 +159,25 @@ def test_parallel_ctrl_c_keeps_finished_results_and_rerun_resumes(cohort, tmp_pa
     resumed = run_batch([root], options(out, jobs=1), checker=checker)
     assert (resumed.reused, resumed.judged, resumed.scored) == (done, 30 - done, 30)
     assert len((out / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 30
+
+
+def test_encoder_threads_one_per_pool_worker_but_the_default_when_the_batch_runs_inline(tmp_path, monkeypatch):
+    """Pool workers already take a core each, so their encoder runs one sentence at a time; a batch
+    that runs in its own process (``--jobs 1``) keeps Checker's default (up to two at once)."""
+    import checker.engine
+    from checker.batch import runner, worker
+
+    built = []
+
+    class RecordingChecker:
+        def __init__(self, **kwargs):
+            built.append(kwargs)
+
+        def ruleset(self, name):
+            return None
+
+    monkeypatch.setattr(checker.engine, "Checker", RecordingChecker)
+    _, own = runner._make_executor(options(tmp_path, jobs=1), None)
+    assert isinstance(own, RecordingChecker) and built[-1]["encoder_threads"] is None
+    worker.build_checker(worker.WorkerConfig(model="en_core_web_sm"))
+    assert built[-1]["encoder_threads"] == 1

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import pytest
 
 from ruletools import make_rule, run_rule, statuses
@@ -74,3 +76,20 @@ def test_order_then_context_acts_open_without_customer_or_model(checker):
     # acts recognised without the sentence model: the customer acts are learnt, so B counts
     text = "Customer: Does the number 9 bus still stop outside the station?\nAgent: That stays as it is until the 20th."
     assert statuses(run_rule(rule, text, checker.nlp)) == ["not_met"]
+
+
+def test_order_then_context_acts_open_when_the_classifier_did_not_load(checker):
+    """The gate's confidence is the classifier's probability: with the encoder but no classifier
+    the acts' confidences are example closeness, another scale, so B counts as without the model."""
+    import dataclasses
+
+    from checker.analyse import analyse
+    from checker.evaluate import Context
+    from checker.parse import parse_transcript
+
+    rule = make_rule(checker.nlp, **GATED)
+    text = "Customer: Does the number 9 bus still stop outside the station?\nAgent: That stays as it is until the 20th."
+    acted = checker.acts(analyse(parse_transcript(text), checker.nlp, None))
+    assert statuses(rule.evaluate(Context(acted, SimpleNamespace(canned_responses=())))) == ["not_applicable"]
+    without = dataclasses.replace(acted, recognisers={**acted.recognisers, "classifier": False})
+    assert statuses(rule.evaluate(Context(without, SimpleNamespace(canned_responses=())))) == ["not_met"]
