@@ -52,6 +52,20 @@ def test_order_then_done_ignores_what_is_only_intended(checker, opening, expecte
     assert statuses(run_rule(rule, text, checker.nlp)) == expected
 
 
+@pytest.mark.parametrize("agent_text, expected", [
+    # a promise with no check anywhere: it will be kept for someone never checked
+    ("Agent: I'll update the card details on your account today.", ["not_met"]),
+    # the same promise with a check after it waits for the check
+    ("Agent: I'll update the card details on your account today. Please confirm your postcode.", ["met"]),
+    # nothing promised or done to any account
+    ("Agent: We're open until six today.", ["not_applicable"]),
+])
+def test_order_then_done_counts_a_promise_when_no_check_comes(checker, agent_text, expected):
+    rule = make_rule(checker.nlp, type="order", first_patterns=[r"confirm your postcode"],
+                     then_patterns=[r"\byour account\b"], then_done=True, missing_then="credit_first")
+    assert statuses(run_rule(rule, "Customer: My payment failed.\n" + agent_text, checker.nlp)) == expected
+
+
 GATED = dict(type="order", first_patterns=[r"confirm your postcode"], then_patterns=[r"until the 20th"],
              then_context_acts=["account_matter"], then_context_confidence=0.9)
 
