@@ -55,6 +55,7 @@ class ConditionalRule(Rule):
     partial_message: str = field(default="", metadata=spec(str, "message for a partial response"))
     also: tuple[str, ...] = str_list("must also appear in the reply window for full credit")
     also_patterns: tuple[str, ...] = str_list("regular expressions that must also appear")
+    also_exception_acts: tuple[str, ...] = str_list("an 'also' in a sentence carrying one of these acts belongs to that act, not to the response, unless it is in the response's own sentence (a refund's 'within 3-5 working days' says nothing of who takes a referral on)")
     also_message: str = field(default="", metadata=spec(str, "message when 'also' is missing"))
     also_window: int = field(default=0, metadata=spec(int, "'also' must come within this many characters after the response (0: anywhere after the trigger)"))
     within: int = field(default=1, metadata=spec(int, "how many agent replies after the trigger count"))
@@ -71,7 +72,10 @@ class ConditionalRule(Rule):
                                                      acts=self.then_acts, exception_acts=self.then_exception_acts))
         object.__setattr__(self, "_partial", PhraseSet(nlp, self.then_partial, self.then_partial_patterns,
                                                         acts=self.then_partial_acts, exception_acts=self.then_exception_acts))
-        object.__setattr__(self, "_also", PhraseSet(nlp, self.also, self.also_patterns, acts=self.also_acts))
+        object.__setattr__(self, "_also", PhraseSet(nlp, self.also, self.also_patterns, acts=self.also_acts,
+                                                     exception_acts=self.also_exception_acts))
+        object.__setattr__(self, "_also_any", PhraseSet(nlp, self.also, self.also_patterns, acts=self.also_acts)
+                           if self.also_exception_acts else None)
         object.__setattr__(self, "_implied", PhraseSet(nlp, (), (), acts=self.implied_by_acts))
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
@@ -127,6 +131,10 @@ class ConditionalRule(Rule):
         seg, start, _ = hit
         following = [t for t in later if t.index >= seg.turn.index]
         found = ctx.find(self._also, [ctx._whole(t) for t in following], self.negation)
+        if self._also_any is not None:
+            # in the response's own sentence an 'also' is the response's, whatever else it carries
+            found += [m for m in ctx.find(self._also_any, [ctx._whole(seg.turn)], self.negation)
+                      if _same_sentence(seg, start, m[0], m[1])]
         if not self.also_window:
             return bool(found)
         offsets, total = {}, 0
@@ -146,3 +154,18 @@ class ConditionalRule(Rule):
             return None
         found = ctx.find(phrase_set, segments, self.negation)
         return found[0] if found else None
+
+
+def _same_sentence(seg_a: Any, start_a: int, seg_b: Any, start_b: int) -> bool:
+    """Do these two character offsets fall in one sentence of one message?"""
+    if seg_a.turn.index != seg_b.turn.index:
+        return False
+    doc = seg_a.doc
+    a = doc.char_span(start_a, start_a + 1, alignment_mode="expand")
+    b = doc.char_span(start_b, start_b + 1, alignment_mode="expand")
+    if not a or not b:
+        return False
+    try:
+        return a[0].sent.start == b[0].sent.start
+    except ValueError:  # no sentence boundaries: the message is one sentence
+        return True

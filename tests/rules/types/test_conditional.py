@@ -38,6 +38,20 @@ def test_conditional_also_must_come_near_the_response(checker):
     assert statuses(run_rule(rule, partly, checker.nlp)) == ["partly"]
 
 
+@pytest.mark.parametrize("reply, expected", [
+    # the timescale belongs to the refund, not to the referral: who takes the complaint on is unsaid
+    ("I've passed your complaint to the relevant team. A refund of £12 has been issued to your card "
+     "and should reach you within 5 days.", ["partly"]),
+    # the timescale is the referral's own
+    ("I've passed your complaint to the relevant team and they will reply within 5 days.", ["met"]),
+])
+def test_conditional_also_exception_acts_leave_another_acts_timescale_out(checker, reply, expected):
+    rule = make_rule(checker.nlp, type="conditional", when=["complaint"], then=["passed your complaint"],
+                     also_patterns=[r"within \d+ days"], also_exception_acts=["account_action"], also_window=300)
+    text = f"Agent: Hi\nCustomer: I want to make a complaint about my missing shopping.\nAgent: {reply}"
+    assert statuses(run_rule(rule, text, checker.nlp, acts=checker)) == expected
+
+
 def test_conditional_repeat_late(checker):
     rule = make_rule(checker.nlp, type="conditional", when=["manager"], then=["passed this to"], within=5, repeat_late=True)
     text = ("Agent: Hi\nCustomer: Get me a manager.\nAgent: Let me see.\nCustomer: I said I want a manager!\n"
