@@ -321,6 +321,9 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
         if acts_key in known and not kwargs.get(acts_key):
             errors.append(RuleError(f"key '{key}' needs '{acts_key}': it is the confidence those acts need",
                                     source=src, line=lines.get(key)))
+    if kwargs.get("also_exception_acts") and not any(kwargs.get(k) for k in ("also", "also_patterns", "also_acts")):
+        errors.append(RuleError("key 'also_exception_acts' needs 'also', 'also_patterns' or 'also_acts': it says "
+                                "which of those matches do not count", source=src, line=lines.get("also_exception_acts")))
     rule_id = kwargs.get("id")
     if expected_id and rule_id and rule_id != expected_id:
         errors.append(RuleError(f"id {rule_id!r} does not match the file path (expected {expected_id!r})", source=src, line=lines.get("id")))

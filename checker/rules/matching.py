@@ -162,3 +162,29 @@ def only_intended(doc: Any, span: tuple[int, int]) -> bool:
     if root.lemma_.lower() == "let":
         return True
     return any(c.dep_ in ("aux", "auxpass") and c.lower_ in INTENT_WORDS for c in root.children)
+
+
+PROMISE_WORDS = frozenset("will 'll ’ll shall".split())
+
+
+def only_promised(doc: Any, span: tuple[int, int]) -> bool:
+    """Is what the span says stated as going to happen: "I'll update the card on your account",
+    "let's get that moved", "your fob will be deactivated on Friday"? An offer or a question
+    ("would you like me to…?", "shall I…?") and what the customer will need to do ("you'll need to
+    update it in the app") are none."""
+    piece = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if piece is None or not len(piece):
+        return False
+    try:
+        sent = piece.sent
+    except ValueError:  # no sentence boundaries
+        sent = piece
+    root = sent.root
+    if "?" in sent.text:
+        return False
+    if root.lemma_.lower() == "let":
+        return True
+    if not any(c.dep_ in ("aux", "auxpass") and c.lower_ in PROMISE_WORDS for c in root.children):
+        return False
+    to_do = root.lemma_.lower() in ("need", "have", "want")  # "you'll need to…": the customer's task
+    return not (to_do and any(c.dep_ == "nsubj" and c.lower_ == "you" for c in root.children))

@@ -161,3 +161,26 @@ def test_loader_accepts_a_customer_context_gate(folder):
                     encoding="utf-8")
     rule = next(r for r in load_ruleset(folder).rules if r.id == "tone.house_style")
     assert rule.then_context_acts == ("account_matter", "gives_identifier") and rule.then_context_confidence == 0.8
+
+
+CONDITIONAL_RULE = """\
+id: tone.house_style
+type: conditional
+criterion: tone
+message: m
+source: s
+when_acts: [manager_or_complaint_request]
+then_acts: [escalation]
+"""
+
+
+def test_loader_refuses_also_exception_acts_with_nothing_to_except(folder):
+    """``also_exception_acts`` says which 'also' matches do not count; with no 'also' it would do nothing."""
+    path = folder / "tone" / "house_style.yml"
+    path.write_text(CONDITIONAL_RULE + "also_exception_acts: [account_action]\n", encoding="utf-8")
+    found = problems(folder)
+    assert any("key 'also_exception_acts' needs 'also', 'also_patterns' or 'also_acts'" in p and p.startswith(f"{path}:")
+               for p in found), found
+    path.write_text(CONDITIONAL_RULE + "also_acts: [expectation]\nalso_exception_acts: [account_action]\n", encoding="utf-8")
+    rule = next(r for r in load_ruleset(folder).rules if r.id == "tone.house_style")
+    assert rule.also_exception_acts == ("account_action",)

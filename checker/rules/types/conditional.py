@@ -134,7 +134,7 @@ class ConditionalRule(Rule):
         if self._also_any is not None:
             # in the response's own sentence an 'also' is the response's, whatever else it carries
             found += [m for m in ctx.find(self._also_any, [ctx._whole(seg.turn)], self.negation)
-                      if _same_sentence(seg, start, m[0], m[1])]
+                      if m not in found and _same_sentence(seg, start, m[0], m[1])]
         if not self.also_window:
             return bool(found)
         offsets, total = {}, 0
@@ -157,10 +157,13 @@ class ConditionalRule(Rule):
 
 
 def _same_sentence(seg_a: Any, start_a: int, seg_b: Any, start_b: int) -> bool:
-    """Do these two character offsets fall in one sentence of one message?"""
+    """Do these two character offsets fall in one sentence of one message, on one line? (spaCy
+    may join lines with no full stop between them; an act is never read across a line break.)"""
     if seg_a.turn.index != seg_b.turn.index:
         return False
     doc = seg_a.doc
+    if "\n" in doc.text[min(start_a, start_b):max(start_a, start_b)]:
+        return False
     a = doc.char_span(start_a, start_a + 1, alignment_mode="expand")
     b = doc.char_span(start_b, start_b + 1, alignment_mode="expand")
     if not a or not b:

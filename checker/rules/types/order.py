@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from ...model import STATUSES, Finding
 from ..base import SCOPES, Rule, register, spec, str_list
-from ..matching import PhraseSet, only_intended
+from ..matching import PhraseSet, only_intended, only_promised
 
 
 @register("order")
@@ -41,7 +41,7 @@ class OrderRule(Rule):
     then: tuple[str, ...] = str_list("B: what must come after A")
     then_patterns: tuple[str, ...] = str_list("B as regular expressions")
     then_exceptions: tuple[str, ...] = str_list("phrases inside which B does not count")
-    then_done: bool = field(default=False, metadata=spec(bool, "B counts only where something is done or stated, not only offered or promised ('I'll make sure your account closes on the right date' acts on nothing yet), unless A occurs nowhere: then a promise counts too (it will be kept for someone never checked)"))
+    then_done: bool = field(default=False, metadata=spec(bool, "B counts only where something is done or stated, not only offered or promised ('I'll make sure your account closes on the right date' acts on nothing yet), unless A occurs nowhere: then what is stated as going to happen ('I'll update…', 'your fob will be deactivated') counts too, though not an offer or the customer's own task (it will be done for someone never checked)"))
     then_scope: str = field(default="agent_turns", metadata=spec(str, "where B is looked for", SCOPES))
     missing_then: str = field(default="not_applicable", metadata=spec(str, "when B never happens: the rule does not apply; the end of the conversation stands for B; nothing is said; or A alone earns credit (else not applicable)", ("not_applicable", "end", "ignore", "credit_first")))
     late_status: str = field(default="partly", metadata=spec(str, "status when A comes after B", STATUSES))
@@ -59,19 +59,22 @@ class OrderRule(Rule):
                                                      acts=self.then_acts))
 
     def _first_anywhere(self, ctx: Any) -> bool:
-        """Does A, or a weaker form of it, occur anywhere in the conversation?"""
-        segments = ctx.segments(self.first_scope)
-        return bool(ctx.find(self._first, segments, self.negation)
-                    or (self._partial and ctx.find(self._partial, segments, self.negation)))
+        """Does A occur anywhere in the conversation? (A weaker A does not let a promise wait: the
+        promise counts, and the weaker A before it earns 'partly' as usual.)"""
+        return bool(ctx.find(self._first, ctx.segments(self.first_scope), self.negation))
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         b = ctx.find(self._then, ctx.segments(self.then_scope))
         if self.then_done:
             done = [m for m in b if not only_intended(m[0].doc, (m[1], m[2]))]
             # a promise waits for A only when A comes: with none anywhere, what was promised will be
-            # done for someone never checked ("I'll update the details on your account" and no check)
+            # done for someone never checked ("I'll update the details on your account" and no
+            # check); an offer, or what the customer will need to do, still acts on nothing
             if done or self._first_anywhere(ctx):
                 b = done
+            else:
+                b = [m for m in b if not only_intended(m[0].doc, (m[1], m[2]))
+                     or only_promised(m[0].doc, (m[1], m[2]))]
         if b and self.then_context_acts and not ctx.customer_said_any(
                 self.then_context_acts, self.then_context_confidence):
             b = []  # "The diversion ends on the 20th": a fact, but no account of anyone's is in play

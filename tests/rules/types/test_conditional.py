@@ -103,3 +103,14 @@ def test_conditional_judged_from_an_implied_act_before_the_trigger(checker):
     findings = run_rule(rule, text, checker.nlp, acts=checker)
     assert statuses(findings) == ["met"]
     assert findings[0].act == "escalation" and findings[0].turn == 1
+
+
+def test_conditional_also_on_the_next_line_is_not_the_responses_own_sentence(checker):
+    """spaCy may join two lines with no full stop into one sentence; the refund's timescale on the
+    next line is still not the referral's."""
+    rule = make_rule(checker.nlp, type="conditional", when=["complaint"], then=["passed your complaint"],
+                     also_patterns=[r"within \d+ days"], also_exception_acts=["account_action"], also_window=300)
+    text = ("Agent: Hi\nCustomer: I want to make a complaint about my missing shopping.\n"
+            "Agent: I've passed your complaint to the relevant team\n"
+            "A refund of £12 has been issued to your card and should reach you within 5 days")
+    assert statuses(run_rule(rule, text, checker.nlp, acts=checker, channel="email")) == ["partly"]

@@ -59,9 +59,18 @@ def test_order_then_done_ignores_what_is_only_intended(checker, opening, expecte
     ("Agent: I'll update the card details on your account today. Please confirm your postcode.", ["met"]),
     # nothing promised or done to any account
     ("Agent: We're open until six today.", ["not_applicable"]),
+    # an offer, or advice to the customer, promises nothing
+    ("Agent: Would you like me to update the card details on your account?", ["not_applicable"]),
+    ("Agent: You should update the card details on your account in the app.", ["not_applicable"]),
+    ("Agent: You'll need to update the card details on your account in the app.", ["not_applicable"]),
+    # stated as going to happen to the account, by whoever
+    ("Agent: If we don't hear back by Friday, your account will be suspended.", ["not_met"]),
+    # a weaker check before the promise: partly, as for anything done after a weaker check
+    ("Agent: Can I take your name? I'll update the card details on your account today.", ["partly"]),
 ])
 def test_order_then_done_counts_a_promise_when_no_check_comes(checker, agent_text, expected):
     rule = make_rule(checker.nlp, type="order", first_patterns=[r"confirm your postcode"],
+                     first_partial_patterns=[r"take your name"],
                      then_patterns=[r"\byour account\b"], then_done=True, missing_then="credit_first")
     assert statuses(run_rule(rule, "Customer: My payment failed.\n" + agent_text, checker.nlp)) == expected
 
