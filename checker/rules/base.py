@@ -31,15 +31,17 @@ def register(name: str) -> Callable[[type["Rule"]], type["Rule"]]:
 
 
 def spec(kind: Any, doc: str = "", choices: Iterable[str] | None = None, required: bool = False,
-         speaker: str | None = None) -> dict[str, Any]:
+         speaker: str | None = None, needs: Iterable[str] = ()) -> dict[str, Any]:
     """Field metadata the loader validates against: the expected YAML type and allowed values;
-    ``speaker``: for a list of acts, the one speaker whose acts it may name."""
+    ``speaker``: for a list of acts, the one speaker whose acts it may name; ``needs``: keys of
+    which one must be set too, without which this one does nothing."""
     return {"kind": kind, "doc": doc, "choices": tuple(choices) if choices else None, "required": required,
-            "speaker": speaker}
+            "speaker": speaker, "needs": tuple(needs)}
 
 
-def str_list(doc: str = "", default: Iterable[str] = (), required: bool = False, speaker: str | None = None) -> Any:
-    return field(default=tuple(default), metadata=spec("str_list", doc, required=required, speaker=speaker))
+def str_list(doc: str = "", default: Iterable[str] = (), required: bool = False, speaker: str | None = None,
+             needs: Iterable[str] = ()) -> Any:
+    return field(default=tuple(default), metadata=spec("str_list", doc, required=required, speaker=speaker, needs=needs))
 
 
 @dataclass(frozen=True)

@@ -316,14 +316,12 @@ def build_rule(data: Any, path: Path, lines: dict[str, int], criteria: dict[str,
     for key in [k for k in kwargs if k.startswith("__extra_")]:
         target = key[len("__extra_"):]
         kwargs[target] = tuple(kwargs.get(target, ())) + tuple(kwargs.pop(key))
-    for key in [k for k in kwargs if k.endswith("_confidence")]:
-        acts_key = key[:-len("_confidence")] + "_acts"
-        if acts_key in known and not kwargs.get(acts_key):
-            errors.append(RuleError(f"key '{key}' needs '{acts_key}': it is the confidence those acts need",
+    for key in [k for k in kwargs if k in known]:
+        needs = known[key].metadata.get("needs")
+        if needs and not any(kwargs.get(k) for k in needs):
+            wanted = " or ".join(filter(None, [", ".join(f"'{k}'" for k in needs[:-1]), f"'{needs[-1]}'"]))
+            errors.append(RuleError(f"key '{key}' needs {wanted}: without it, it does nothing",
                                     source=src, line=lines.get(key)))
-    if kwargs.get("also_exception_acts") and not any(kwargs.get(k) for k in ("also", "also_patterns", "also_acts")):
-        errors.append(RuleError("key 'also_exception_acts' needs 'also', 'also_patterns' or 'also_acts': it says "
-                                "which of those matches do not count", source=src, line=lines.get("also_exception_acts")))
     rule_id = kwargs.get("id")
     if expected_id and rule_id and rule_id != expected_id:
         errors.append(RuleError(f"id {rule_id!r} does not match the file path (expected {expected_id!r})", source=src, line=lines.get("id")))

@@ -147,18 +147,28 @@ def is_negated(doc: Any, start: int, end: int) -> bool:
 INTENT_WORDS = frozenset("will 'll ’ll shall would 'd ’d should must".split())
 
 
+def _main_clause(doc: Any, span: tuple[int, int]) -> tuple[Any, Any] | None:
+    """The sentence holding the span and that sentence's main verb (a phrase inside the sentence,
+    "your account", has no verb of its own); None when the span covers no token."""
+    piece = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if piece is None or not len(piece):
+        return None
+    try:
+        sent = piece.sent
+    except ValueError:  # no sentence boundaries
+        sent = piece
+    return sent, sent.root
+
+
 def only_intended(doc: Any, span: tuple[int, int]) -> bool:
     """Is what the span says only intended, not done or stated? Its main verb is an offer or a
     promise ("I'll make sure your account closes on the right date", "let's get that moved",
     "if you send the readings, I'll reissue the bill"), where "I've moved your payment date" or
     "your balance is £240" did or stated something."""
-    piece = doc.char_span(span[0], span[1], alignment_mode="expand")
-    if piece is None or not len(piece):
+    clause = _main_clause(doc, span)
+    if clause is None:
         return False
-    try:
-        root = piece.sent.root  # a phrase inside the sentence ("your account") has no verb of its own
-    except ValueError:  # no sentence boundaries
-        root = piece.root
+    _, root = clause
     if root.lemma_.lower() == "let":
         return True
     return any(c.dep_ in ("aux", "auxpass") and c.lower_ in INTENT_WORDS for c in root.children)
@@ -172,14 +182,10 @@ def only_promised(doc: Any, span: tuple[int, int]) -> bool:
     "let's get that moved", "your fob will be deactivated on Friday"? An offer or a question
     ("would you like me to…?", "shall I…?") and what the customer will need to do ("you'll need to
     update it in the app") are none."""
-    piece = doc.char_span(span[0], span[1], alignment_mode="expand")
-    if piece is None or not len(piece):
+    clause = _main_clause(doc, span)
+    if clause is None:
         return False
-    try:
-        sent = piece.sent
-    except ValueError:  # no sentence boundaries
-        sent = piece
-    root = sent.root
+    sent, root = clause
     if "?" in sent.text:
         return False
     if root.lemma_.lower() == "let":
@@ -188,3 +194,16 @@ def only_promised(doc: Any, span: tuple[int, int]) -> bool:
         return False
     to_do = root.lemma_.lower() in ("need", "have", "want")  # "you'll need to…": the customer's task
     return not (to_do and any(c.dep_ == "nsubj" and c.lower_ == "you" for c in root.children))
+
+
+def sentence_position(seg: Any, start: int) -> tuple[int, int] | None:
+    """(message index, first token of the sentence) of the character at ``start`` in a segment's
+    message; the sentence is 0 when the message has no sentence boundaries; None when no token
+    is there."""
+    token = seg.doc.char_span(start, start + 1, alignment_mode="expand")
+    if token is None or len(token) == 0:
+        return None
+    try:
+        return seg.turn.index, token[0].sent.start
+    except ValueError:  # no sentence boundaries: the message is one sentence
+        return seg.turn.index, 0

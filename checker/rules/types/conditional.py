@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from ...model import STATUSES, Finding
 from ..base import SCOPES, Rule, register, spec, str_list
-from ..matching import PhraseSet
+from ..matching import PhraseSet, sentence_position
 
 
 def _reply_number(ctx: Any, trigger: int, turn: int) -> int:
@@ -55,7 +55,8 @@ class ConditionalRule(Rule):
     partial_message: str = field(default="", metadata=spec(str, "message for a partial response"))
     also: tuple[str, ...] = str_list("must also appear in the reply window for full credit")
     also_patterns: tuple[str, ...] = str_list("regular expressions that must also appear")
-    also_exception_acts: tuple[str, ...] = str_list("an 'also' in a sentence carrying one of these acts belongs to that act, not to the response, unless it is in the response's own sentence (a refund's 'within 3-5 working days' says nothing of who takes a referral on)")
+    also_exception_acts: tuple[str, ...] = str_list("an 'also' in a sentence carrying one of these acts belongs to that act, not to the response, unless it is in the response's own sentence (a refund's 'within 3-5 working days' says nothing of who takes a referral on)",
+                                                  needs=("also", "also_patterns", "also_acts"))
     also_message: str = field(default="", metadata=spec(str, "message when 'also' is missing"))
     also_window: int = field(default=0, metadata=spec(int, "'also' must come within this many characters after the response (0: anywhere after the trigger)"))
     within: int = field(default=1, metadata=spec(int, "how many agent replies after the trigger count"))
@@ -161,14 +162,7 @@ def _same_sentence(seg_a: Any, start_a: int, seg_b: Any, start_b: int) -> bool:
     may join lines with no full stop between them; an act is never read across a line break.)"""
     if seg_a.turn.index != seg_b.turn.index:
         return False
-    doc = seg_a.doc
-    if "\n" in doc.text[min(start_a, start_b):max(start_a, start_b)]:
+    if "\n" in seg_a.doc.text[min(start_a, start_b):max(start_a, start_b)]:
         return False
-    a = doc.char_span(start_a, start_a + 1, alignment_mode="expand")
-    b = doc.char_span(start_b, start_b + 1, alignment_mode="expand")
-    if not a or not b:
-        return False
-    try:
-        return a[0].sent.start == b[0].sent.start
-    except ValueError:  # no sentence boundaries: the message is one sentence
-        return True
+    a = sentence_position(seg_a, start_a)
+    return a is not None and a == sentence_position(seg_b, start_b)

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from ...model import STATUSES, Finding
 from ..base import SCOPES, Rule, register, spec, str_list
-from ..matching import PhraseSet, only_intended, only_promised
+from ..matching import PhraseSet, only_intended, only_promised, sentence_position
 
 
 @register("order")
@@ -35,7 +35,7 @@ class OrderRule(Rule):
         speaker="customer")
     then_context_confidence: float = field(default=0.0, metadata=spec(
         float, "the confidence (0-1) a context act needs: it opens the gate for the whole conversation, so a "
-               "passing mention ('I was late for my appointment') should not"))
+               "passing mention ('I was late for my appointment') should not", needs=("then_context_acts",)))
     partial_message: str = field(default="", metadata=spec(str, "message when only a weaker A is found"))
     first_scope: str = field(default="agent_turns", metadata=spec(str, "where A is looked for", SCOPES))
     then: tuple[str, ...] = str_list("B: what must come after A")
@@ -66,15 +66,15 @@ class OrderRule(Rule):
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         b = ctx.find(self._then, ctx.segments(self.then_scope))
         if self.then_done:
-            done = [m for m in b if not only_intended(m[0].doc, (m[1], m[2]))]
+            intended = [only_intended(m[0].doc, (m[1], m[2])) for m in b]
+            done = [m for m, i in zip(b, intended) if not i]
             # a promise waits for A only when A comes: with none anywhere, what was promised will be
             # done for someone never checked ("I'll update the details on your account" and no
             # check); an offer, or what the customer will need to do, still acts on nothing
             if done or self._first_anywhere(ctx):
                 b = done
             else:
-                b = [m for m in b if not only_intended(m[0].doc, (m[1], m[2]))
-                     or only_promised(m[0].doc, (m[1], m[2]))]
+                b = [m for m, i in zip(b, intended) if not i or only_promised(m[0].doc, (m[1], m[2]))]
         if b and self.then_context_acts and not ctx.customer_said_any(
                 self.then_context_acts, self.then_context_confidence):
             b = []  # "The diversion ends on the 20th": a fact, but no account of anyone's is in play
@@ -114,13 +114,7 @@ class OrderRule(Rule):
 
 
 def _position(match: tuple) -> tuple[int, int]:
-    """(message index, sentence index within the message) of a match."""
+    """(message index, sentence index within the message) of a match: the sentence's first token
+    index orders sentences within the message."""
     seg, start, _ = match
-    token = seg.doc.char_span(start, start + 1, alignment_mode="expand")
-    if token is None or len(token) == 0:
-        return seg.turn.index, 0
-    try:
-        # the sentence's first token index orders sentences within the message
-        return seg.turn.index, token.sent.start
-    except ValueError:  # no sentence boundaries
-        return seg.turn.index, 0
+    return sentence_position(seg, start) or (seg.turn.index, 0)
