@@ -125,8 +125,10 @@ def read_text(text: str, channel: str, agent: str | None, src: str) -> Conversat
         )
     first_error: SpeakerError | None = None
     for candidate in scored:
-        reading = replace(candidate.reading, notes=notes, notes_start=notes_start,
-                          notes_from=len(body) if notes is not None else None)
+        reading = candidate.reading
+        if notes is not None or reading.notes is None:  # a ticket's internal notes stand unless notes follow
+            reading = replace(reading, notes=notes, notes_start=notes_start,
+                              notes_from=len(body) if notes is not None else None)
         try:
             return build(reading, text, lines, agent, src, channel)
         except SpeakerError as exc:

@@ -35,7 +35,7 @@ TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
 DATE = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
 STAMP = rf"(?:{DATE}[ T,]\s*)?{TIME}"
 STAMP_WRAPPED = rf"(?:\[{STAMP}\]|\({STAMP}\)|{STAMP})"
-LABEL = r"[^\W\d_][\w.'’&/-]*(?:[ \t]+[^\W\d_][\w.'’&/-]*){0,4}?"
+LABEL = r"@?[^\W\d_][\w.'’&/-]*(?:[ \t]+[^\W\d_][\w.'’&/-]*){0,4}?"
 ROLE_HINT = r"(?:\s*[\(\[]\s*(?P<hint>(?!\d)[^\)\]\n]{1,30}?)\s*[\)\]])"  # "(Agent)", never "[10:02]"
 
 SPEAKER_LINE = re.compile(

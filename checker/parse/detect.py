@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from .common import Line, speaker_key
 from .reading import Reading, message_lines
-from . import block_chat, coursework, email_thread, line_chat, ticket
+from . import block_chat, coursework, email_thread, line_chat, review, social_thread, ticket
 
-READERS = (line_chat.read, block_chat.read, ticket.read, coursework.read, email_thread.read)
+READERS = (line_chat.read, block_chat.read, ticket.read, coursework.read, email_thread.read, social_thread.read,
+           review.read)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ MORE_SYSTEM = re.compile(
     r"|.*\bhas been transferred\b.*|.*\btransferred (?:the chat |you )?to\b.{1,80}"
     r"|this (?:chat|conversation) (?:is|may be) (?:being )?(?:recorded|monitored)\b.*"
     r"|\(?(?:message|this message) (?:deleted|was deleted)\)?|<media omitted>|image omitted|missed (?:voice )?call"
+    r"|typically replies (?:within|in)\b.{1,40}|(?:active|online) (?:now|\d+\s?(?:m|h|min|mins|minutes?|hours?) ago)"
+    r"|(?:queue position|position in (?:the )?queue|(?:current|estimated|expected) wait(?:ing)?(?: time)?)\s*(?:[:#-]\s*)?\d[\w ]{0,15}"
+    r"|you are (?:now )?(?:number )?\d+(?:st|nd|rd|th)? in (?:the )?queue\b.*"
     r")[ \t]*$",
     re.IGNORECASE,
 )
@@ -43,7 +46,8 @@ HEADER_KEYS = (
     r"agent|advisor|adviser|customer|client|caller|visitor|member|contact|conversation with|chat with|with|"
     r"learner|student|candidate|unit|task|assessor|tutor|company|organisation|brand|product|account|"
     r"chat id|session id|wait(?:ing)? time|location|browser|page|category|skill|language|disposition|tags?|"
-    r"agent name|customer name|visitor name|wait"
+    r"agent name|customer name|visitor name|wait|requester|requested by|assignee|assigned to|owner|group|mailbox|"
+    r"origin|type|created(?: on| at)?|updated(?: on| at)?"
 )
 KEY_VALUE = re.compile(rf"^[ \t]*(?P<key>{HEADER_KEYS})[ \t]*(?:[:#]|(?=\d))[ \t]*(?P<value>.*)$", re.IGNORECASE)
 ROLE_VALUE = re.compile(r"^[ \t]*(?P<key>[^\W\d_][\w /-]{0,24}?)[ \t]*:[ \t]*(?P<value>.*)$")
@@ -64,12 +68,12 @@ NAME_VALUE = re.compile(
     r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|al|bin|le|la)){0,4}"
     r"(?:\s*\([^)]{1,30}\))?$"
 )
-SEPARATOR = re.compile(r"^[ \t]*(?:[-=_*~#.·•]\s?){4,}[ \t]*$")
+SEPARATOR = re.compile(r"^[ \t]*(?:[-=_*~#.·•─━═–—]\s?){4,}[ \t]*$")
 
 
 SYSTEM_WORDS = re.compile(
     r"start|began|end|clos|open|encrypt|typing|now (?:chatting|connected|speaking)|joined|left|entered|exited|transfer|"
-    r"record|monitor|delet|omitted|missed",
+    r"record|monitor|delet|omitted|missed|typically replies|active|online|queue|wait",
     re.IGNORECASE,
 )
 
@@ -104,7 +108,7 @@ def is_header_line(text: str) -> bool:
     r = ROLE_VALUE.match(t)
     if r and role_of(re.sub(r"\s+(?:name|names)$", "", r.group("key").strip(), flags=re.I)) in ("agent", "customer"):
         # "Agent: Nadia" and "Customer: Mr Graham Tolley" are headers; "Customer: Hi" is a message
-        value = r.group("value").strip()
+        value = re.sub(r"\s*<[^<>\s@]+@[^<>\s]+>$", "", r.group("value").strip())  # "Customer: Jo Fenwick <jo@…>"
         return bool(value) and bool(NAME_VALUE.match(value)) and not GREETING_VALUE.match(value) \
             and len(value.split()) <= 5
     m = KEY_VALUE.match(t)
@@ -120,7 +124,9 @@ def is_header_line(text: str) -> bool:
                                                         "conversation with", "chat with", "with", "learner", "contact",
                                                         "student", "candidate", "product", "source", "priority",
                                                         "location", "browser", "page", "category", "skill",
-                                                        "language", "disposition", "tag", "tags")
+                                                        "language", "disposition", "tag", "tags", "requester",
+                                                        "requested by", "assignee", "assigned to", "owner", "group",
+                                                        "mailbox", "origin", "type")
     speaker = re.match(r"^([^:]{1,40}):\s+\S", t)
     if speaker and len(speaker.group(1).split()) <= 3:
         return False  # "Sam: Hello - how can I help" is a message

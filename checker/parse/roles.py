@@ -67,6 +67,9 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
 
     if agent:
         chosen = match_speaker(agent, speakers)
+        if chosen is None and all(stated(k) for k in speakers) and any(stated(k) == "agent" for k in speakers):
+            # the format itself says who is who (a review's reply, a JSON role): nothing to choose
+            return {k: stated(k) for k in speakers}, None
         if chosen is None:
             raise SpeakerError(f"no speaker called {agent!r}; speakers found: {', '.join(names)}", names, source=src)
         unstated = [k for k in speakers if not stated(k)]
@@ -135,6 +138,9 @@ def match_speaker(agent: str, speakers: dict[str, list[Message]]) -> str | None:
     for key in speakers:
         if key.split()[0] == want or want.split()[0] == key or key.split()[0] == bare:
             return key
+    for key, ms in speakers.items():  # a social post's @handle, written beside the display name
+        if any(m.hint and speaker_key(m.hint) == want for m in ms):
+            return key
     roles = [k for k, ms in speakers.items() if role_of(ms[0].hint) == role_of(want) and role_of(want)]
     return roles[0] if len(roles) == 1 else None
 
@@ -149,8 +155,9 @@ def assign_email_roles(messages: list[Message], agent: str | None, src: str) -> 
     last = len(messages) - 1
     agent_idx = last
     if agent:
-        want = agent.strip().lower()
-        matches = [i for i, m in enumerate(messages) if want and (want in m.speaker.lower() or want in m.address.lower())]
+        wants = {w for w in (agent.strip().lower(), re.sub(r"\s*[(\[][^)\]]*[)\]]\s*$", "", agent).strip().lower()) if w}
+        matches = [i for i, m in enumerate(messages)
+                   if any(w in m.speaker.lower() or w in m.address.lower() or w == (m.hint or "").strip().lower() for w in wants)]
         if not matches:
             senders = tuple(dict.fromkeys(m.speaker or m.address or "unknown" for m in messages))
             raise SpeakerError(f"no sender called {agent!r}; senders found: {', '.join(senders)}", senders, source=src)

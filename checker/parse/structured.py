@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from ..errors import InputError, SpeakerError
 from ..model import Conversation, Turn
@@ -22,7 +23,8 @@ MAX_DEPTH = 20
 MAX_DIGITS = 30
 LIST_KEYS = ("messages", "transcript", "conversation", "turns", "chat", "items", "entries", "history")
 TEXT_KEYS = ("text", "body", "content", "message", "msg", "value")
-SPEAKER_KEYS = ("speaker", "name", "author", "sender", "from", "user", "display_name", "participant")
+SPEAKER_KEYS = ("speaker", "sender_name", "name", "author", "sender", "from", "user", "display_name", "participant")
+TIME_KEYS = ("time", "timestamp", "timestamp_ms", "created_at", "sent_at", "date")
 ROLE_KEYS = ("role", "type", "sender_type", "author_type", "direction")
 SHAPE = 'JSON must be {"channel": "chat", "messages": [{"role": …, "text": …}]} (or "author"/"body", "sender"/"content")'
 
@@ -77,6 +79,54 @@ def _first(item: dict, keys: tuple[str, ...]):
     return None
 
 
+CHAT_CHANNELS = re.compile(r"chat|sms|text|whats ?app|messenger|social|twitter|facebook|instagram|dm|in[ _-]?app|message",
+                           re.IGNORECASE)
+
+
+def _channel(value) -> object:
+    """The export's channel in our two words: an email-like name is email, a chat-like one
+    ("web_chat", "livechat", "sms", "whatsapp") is chat; anything else is returned as given."""
+    if not isinstance(value, str):
+        return value
+    if value in ("chat", "email"):
+        return value
+    if re.search(r"e-?mail|letter", value, re.IGNORECASE):
+        return "email"
+    return "chat" if CHAT_CHANNELS.search(value) else value
+
+
+def _epoch_seconds(item) -> float | None:
+    """A message's time as seconds since 1970 when the export gives it as a number (Messenger's
+    ``timestamp_ms``, a Unix ``timestamp``), else None."""
+    if not isinstance(item, dict):
+        return None
+    for key in TIME_KEYS:
+        value = item.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            seconds = value / 1000 if key.endswith("_ms") or value > 1e11 else value
+            return float(seconds) if 1e8 < seconds < 4e9 else None
+    return None
+
+
+def _time_of(item: dict) -> str | None:
+    """The message's time as text: a Unix time as ``YYYY-MM-DD HH:MM:SS`` (UTC), any other as given."""
+    seconds = _epoch_seconds(item)
+    if seconds is not None:
+        import datetime as dt
+
+        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    value = next((item[k] for k in TIME_KEYS if item.get(k) not in (None, "")), None)
+    return str(value) if value is not None else None
+
+
+def _newest_first(messages: list) -> bool:
+    """Every message has a Unix time and they run from the newest to the oldest (Facebook's and
+    Instagram's own exports do)."""
+    times = [_epoch_seconds(m) for m in messages]
+    return (len(times) > 1 and all(t is not None for t in times) and times[0] > times[-1]
+            and all(a >= b for a, b in zip(times, times[1:])))
+
+
 def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversation:
     data = load(text, src)
     if isinstance(data, list):
@@ -88,10 +138,13 @@ def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversa
         raise InputError(SHAPE, source=src)
     if not messages:
         raise InputError("the JSON has no messages", source=src)
-    ch = data.get("channel", "chat") if channel == "auto" else channel
+    ch = _channel(data.get("channel", "chat")) if channel == "auto" else channel
     if ch not in ("chat", "email"):
         raise InputError(f"unknown channel {ch!r} in the JSON: use chat or email", source=src)
     warnings: list[str] = []
+    if _newest_first(messages):
+        messages = list(reversed(messages))
+        warnings.append("the export lists its messages newest first; they were read oldest first, by their times")
     parts: list[str] = []
     rows: list[tuple[str, str | None, str, int, int, dict]] = []  # speaker, stated role, body, start, end, item
     pos = 0
@@ -140,8 +193,7 @@ def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversa
     turns: list[Turn] = []
     for (speaker, stated, _, start, end, item), msg in zip(rows, candidates):
         role = "system" if msg.system else roles_by_key.get(speaker_key(speaker)) or stated
-        time = item.get("time", item.get("timestamp"))
-        time = str(time) if time is not None else None
+        time = _time_of(item)
         subject = item.get("subject")
         turns.append(Turn(index=len(turns), role=role, speaker=speaker, text=source[start:end], start=start, end=end,
                           time=time, seconds=to_seconds(time) if time else None,

@@ -1,21 +1,51 @@
-"""Helpdesk ticket prints: a header (title, ticket number, channel), then blocks separated by
-lines of ``=`` or ``-``, each headed ``Name (Agent) — 3 Mar 2026, 10:14`` with the message below."""
+"""Helpdesk ticket prints and CRM case timelines: a header (title, ticket number, channel), then
+one block per message, each headed by who wrote it and when. The headings the common tools print:
+
+- ``Name (Agent) — 3 Mar 2026, 10:14`` or ``Name · May 20, 2025 7:12am`` (one line);
+- ``Leah Morgan replied`` / ``Owen Pritchard reported via email`` / ``Callum Reeve (Larchfield
+  Homes)   Public reply``, the date on the same line or the next;
+- a name alone as the first line of a block, the date on the next line;
+- ``[Email received] 17/04/2025 08:55`` / ``[Email sent] …``, the sender in a ``From:`` line below.
+
+Blocks are separated by lines of ``=``, ``-`` or box-drawing rules, or start at a heading of the
+last two kinds after a blank line. An internal or private note (``added a private note``,
+``Internal note``, ``[Note]``) is the agent's record of the case, not a message to the customer:
+its text becomes the conversation's notes (several notes are joined; quotes point at the first).
+"""
 from __future__ import annotations
 
 import re
 
 from ..vocabulary import SALUTATIONS, SIGN_OFF_LINE
-from .common import Line, role_of
+from .common import EMAIL_HEADER, Line, role_of
 from .email_thread import SIGNATURE_NAME
-from .headers import SEPARATOR, is_header_line
+from .headers import SEPARATOR, is_date_line, is_header_line
 from .reading import Message, Reading
 
 HEADING = re.compile(
     r"^[ \t]*(?i:(?:public |internal )?(?:reply|response|message|comment|note) (?:from|by)[ \t]+|posted by[ \t]+)?"
     r"(?P<name>[^\W\d_][\w.'’&/ -]{0,60}?)(?:[ \t]*[(\[](?P<hint>[^)\]\n]{1,30})[)\]])?"
-    r"[ \t]+(?:[—–-]|wrote on|replied on|on)[ \t]+(?P<when>[^\n]*\d[^\n]*?)[ \t]*:?[ \t]*$"
+    r"[ \t]+(?:[—–·•-]|wrote on|replied on|on)[ \t]+(?P<when>[^\n]*\d[^\n]*?)[ \t]*:?[ \t]*$"
 )
-CHANNEL = re.compile(r"\bchannel\s*:\s*(?P<value>[^·|\n]+)", re.IGNORECASE)
+ACTION = (r"(?:replied|responded|wrote|commented|answered|reported(?:[ \t]+(?:via|by)[ \t]+[\w -]{1,20}?)?"
+          r"|(?:added|left|posted)[ \t]+an?[ \t]+(?:(?:private|internal|public)[ \t]+)?(?:note|reply|comment|response)"
+          r"|(?:public|private|internal)[ \t]+(?:reply|note|comment))")
+ACTION_HEADING = re.compile(
+    rf"^[ \t]*(?P<name>[^\W\d_][\w.'’&/-]*(?:[ \t][\w.'’&/-]+){{0,4}}?)(?:[ \t]*[(\[](?P<hint>[^)\]\n]{{1,40}})[)\]])?"
+    rf"[ \t]*(?:[,·•|—–-][ \t]*)?(?P<action>{ACTION})"
+    rf"(?:[ \t]*(?:[,·•|—–-]|on|at)?[ \t]*(?P<when>[^\n]*\d[^\n]*?))?[ \t]*:?[ \t]*$",
+    re.IGNORECASE,
+)
+NAME_ALONE = re.compile(r"^[ \t]*(?P<name>[A-Z][\w.'’&-]*(?:[ \t][A-Z][\w.'’&-]*){0,3})(?:[ \t]*[(\[](?P<hint>[^)\]\n]{1,40})[)\]])?[ \t]*$")
+EVENT = re.compile(
+    r"^[ \t]*\[(?P<event>(?:internal |private )?note|(?:e-?mail|message|sms|letter|web ?form|chat)[ \t]+(?:received|sent|in|out|inbound|outbound)"
+    r"|(?:incoming|outgoing|inbound|outbound)[ \t]+(?:e-?mail|message|sms|letter))\]"
+    r"[ \t]*(?P<when>[^\n]*?\d[^\n]*?)?(?:[ \t]{2,}(?P<name>[^\n]+?))?[ \t]*$",
+    re.IGNORECASE,
+)
+TIME_ZONE = re.compile(r"[ \t]+(?:GMT|BST|UTC|CET|CEST|[+-]\d{2}:?\d{2})[ \t]*$", re.IGNORECASE)
+NOTE_WORDS = re.compile(r"\bnote\b", re.IGNORECASE)
+CHANNEL = re.compile(r"\b(?:channel|origin|source|received via)\s*:\s*(?P<value>[^·•|\n]+)", re.IGNORECASE)
 # letter conventions in a block: a salutation line ending in a comma ("Dear Amir,"), or a sign-off
 # ("Kind regards,") ending in a comma or with a name under it. A bare "Thanks!" or "Cheers" is as
 # much a chat line as a sign-off, so alone it is no evidence of an email.
@@ -32,47 +62,120 @@ def letter_conventions(lines: list[Line]) -> bool:
     return False
 
 
+def _dated(text: str) -> bool:
+    """A date (and time) alone on a line, a time zone after it allowed ("Nov 11, 2024, 08:12 GMT")."""
+    return is_date_line(TIME_ZONE.sub("", text))
+
+
+def _next_text(lines: list[Line], i: int) -> tuple[int, str]:
+    j = i + 1
+    while j < len(lines) and not lines[j].text.strip():
+        j += 1
+    return (j, lines[j].text) if j < len(lines) else (j, "")
+
+
+def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
+    """The block heading on line ``i``: speaker, hint, time, role, whether it is a note, and the
+    lines it takes up (a date on the next line belongs to it). Names alone and one-line headings
+    count only as a block's first line; action and event headings anywhere after a blank line."""
+    t = lines[i].text
+    after_blank = i == 0 or not lines[i - 1].text.strip() or bool(SEPARATOR.match(lines[i - 1].text))
+    m = EVENT.match(t)
+    if m and after_blank:
+        event = m.group("event").lower()
+        role = None if "note" in event else ("customer" if re.search(r"received|\bin\b|inbound|incoming", event) else "agent")
+        return {"speaker": (m.group("name") or "").strip(), "hint": None, "time": (m.group("when") or "").strip() or None,
+                "role": role, "note": "note" in event, "uses": [i], "from_header": True}
+    m = ACTION_HEADING.match(t)
+    if m and (first_in_block or after_blank) and len(m.group("name").split()) <= 5:
+        uses, when = [i], m.group("when")
+        j, nxt = _next_text(lines, i)
+        if not when and _dated(nxt):
+            uses.append(j)
+            when = nxt.strip()
+        hint = m.group("hint")
+        return {"speaker": m.group("name").strip(), "hint": hint, "time": when, "role": role_of(hint) or role_of(m.group("name")),
+                "note": bool(NOTE_WORDS.search(m.group("action"))) and not re.search(r"public", m.group("action"), re.I),
+                "uses": uses, "from_header": False}
+    if not first_in_block:
+        return None
+    m = HEADING.match(t)
+    if m and len(m.group("name").split()) <= 5:
+        hint = m.group("hint")
+        return {"speaker": m.group("name").strip(), "hint": hint, "time": m.group("when").strip(),
+                "role": role_of(hint) or role_of(m.group("name")), "note": False, "uses": [i], "from_header": False}
+    m = NAME_ALONE.match(t)
+    if m:
+        j, nxt = _next_text(lines, i)
+        if _dated(nxt):
+            hint = m.group("hint")
+            return {"speaker": m.group("name").strip(), "hint": hint, "time": nxt.strip(),
+                    "role": role_of(hint) or role_of(m.group("name")), "note": False, "uses": [i, j], "from_header": False}
+    return None
+
+
 def read(text: str, lines: list[Line]) -> Reading | None:
     seps = [i for i, ln in enumerate(lines) if SEPARATOR.match(ln.text)]
-    if not seps:
-        return None
     meta: set[int] = set(seps)
     blocks: list[dict] = []
     current: dict | None = None
+    in_headers = False  # email header lines directly under a heading
     for i, line in enumerate(lines):
         if i in meta:
-            current = None if i in seps else current
+            if i in seps and current is not None and any(ln.text.strip() for ln in current["lines"]):
+                current = None  # a rule after the message ends it; one under a heading frames the heading
             continue
         if not line.text.strip():
+            in_headers = False
             if current is not None:
                 current["lines"].append(line)
             continue
-        first_in_block = current is None
-        m = HEADING.match(line.text) if first_in_block else None
-        if m and len(m.group("name").split()) <= 5:
-            name = m.group("name").strip()
-            hint = m.group("hint")
-            current = {"speaker": name, "hint": hint, "time": m.group("when").strip(), "lines": [],
-                       "role": role_of(hint) or role_of(name), "line_number": i + 1}
+        heading = _heading(lines, i, current is None)
+        if heading is not None:
+            current = {**heading, "lines": [], "line_number": i + 1}
             blocks.append(current)
-            meta.add(i)
+            meta.update(heading["uses"])
+            in_headers = True
             continue
         if current is None:
-            if i < seps[0] and is_header_line(line.text):
+            if (not seps or i < seps[0]) and is_header_line(line.text):
                 meta.add(i)
             continue
+        header = EMAIL_HEADER.match(line.text) if in_headers and not any(ln.text.strip() for ln in current["lines"]) else None
+        if header:
+            meta.add(i)
+            if header.group("name").lower() == "from" and current["from_header"]:
+                sender = re.sub(r"\s*<[^>]*>\s*$", "", header.group("value")).strip().strip('"')
+                current["speaker"] = current["speaker"] or sender
+            continue
+        in_headers = False
         current["lines"].append(line)
+    notes = [b for b in blocks if b["note"] and any(ln.text.strip() for ln in b["lines"])]
+    blocks = [b for b in blocks if not b["note"]]
+    for b in blocks:
+        b["speaker"] = b["speaker"] or ("Customer" if b["role"] == "customer" else "Agent")
     if len(blocks) < 2:
         return None
-    header = "\n".join(ln.text for ln in lines[:seps[0]])
+    first = min(b["line_number"] for b in blocks) - 1
+    header = "\n".join(ln.text for ln in lines[:first])
     chan = CHANNEL.search(header)
     if chan:
         channel = "email" if re.search(r"e-?mail|letter|web form|contact form", chan.group("value"), re.I) else "chat"
     else:
         channel = "email" if any(letter_conventions(b["lines"]) for b in blocks) else "chat"
     subject = re.search(r"\bsubject\s*:\s*(?P<value>[^·|\n]+)", header, re.IGNORECASE)
+    note_text, note_start = None, None
+    if notes:
+        parts = []
+        for b in notes:
+            body = [ln for ln in b["lines"] if ln.text.strip()]
+            parts.append(text[body[0].start:body[-1].end].strip())
+            note_start = body[0].start if note_start is None else note_start
+            starts = {ln.start for ln in body}
+            meta.update(k for k, ln in enumerate(lines) if ln.start in starts)
+        note_text = "\n\n".join(parts)
     return Reading(
-        family="ticket print", channel=channel, meta=frozenset(meta), prior=0.03,
+        family="ticket print", channel=channel, meta=frozenset(meta), prior=0.03, notes=note_text, notes_start=note_start,
         messages=tuple(Message(speaker=b["speaker"], lines=tuple(b["lines"]), time=b["time"], hint=b["hint"],
                                role=b["role"], line_number=b["line_number"],
                                subject=subject.group("value").strip() if subject and channel == "email" else None)

@@ -12,6 +12,8 @@ from checker.parse.headers import is_date_line, is_header_line, is_system_line
     "Customer: Jo Hart | Agent: Imran | 12 Mar 2026", "Dorothy Pike (07700 900384)", "Harbour Plumbing",
     "Level 2 Customer Service – Written task 4", "Agent name: Nadia", "Customer name: Graham Tolley",
     "Chat ID: 55120", "Queue: Billing", "Wait time: 2 min",
+    "Requester: Nadia Fox <nadia.fox@example.com>", "Customer: Jo Fenwick <jo@example.com>", "Assignee: Owen Hale",
+    "Origin: Email", "Assigned to: Ravi Shah  •  Status: Pending",
 ])
 def test_headers(line):
     assert is_header_line(line)
@@ -19,7 +21,7 @@ def test_headers(line):
 
 @pytest.mark.parametrize("line", [
     "Customer: Hi", "Agent: Hello, how can I help?", "Sam: Hello - how can I help", "10:02:13 Agent: Hello",
-    "I was charged twice this month.", "Customer: my bin wasn't emptied",
+    "I was charged twice this month.", "Customer: my bin wasn't emptied", "Customer: Hi <3",
 ])
 def test_messages_are_not_headers(line):
     assert not is_header_line(line)
@@ -28,11 +30,21 @@ def test_messages_are_not_headers(line):
 @pytest.mark.parametrize("line", [
     "Chat started: Tue 10 Mar 2026 16:31 | Council", "Sam joined the chat", "Chat transferred to Rob",
     "12/02/2026, 08:47 - Messages and calls are end-to-end encrypted. Tap to learn more.", "Sam is typing…",
+    "Typically replies within an hour", "Active now", "[19:21] Queue position: 4", "You are 2nd in the queue",
+    "Current wait: 6 minutes",
 ])
 def test_system_lines(line):
     assert is_system_line(line)
 
 
-@pytest.mark.parametrize("line", ["5 March 2026 at 14:32", "Thu 6 Mar", "Yesterday 19:45", "14/04/2026"])
+@pytest.mark.parametrize("line", [
+    "Current wait time is about 10 minutes", "I was waiting in the queue for an hour", "Online now and happy to help",
+])
+def test_sentences_about_waits_are_not_system_lines(line):
+    assert not is_system_line(line)
+
+
+@pytest.mark.parametrize("line", ["5 March 2026 at 14:32", "Thu 6 Mar", "Yesterday 19:45", "14/04/2026",
+                                  "Mon, 3 Mar 2025 at 7:41 PM"])
 def test_date_lines(line):
     assert is_date_line(line)

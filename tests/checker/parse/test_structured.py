@@ -65,3 +65,33 @@ def test_stated_roles_still_win_when_agent_names_nobody():
     text = json.dumps({"messages": [{"role": "agent", "text": "Hello"}, {"role": "customer", "text": "Hi"}]})
     conversation = parse_transcript(text, agent="Sam")
     assert [t.role for t in conversation.turns] == ["agent", "customer"]
+
+
+def test_messenger_export_newest_first_is_read_oldest_first():
+    data = {"participants": [{"name": "Ana Lopes"}, {"name": "Brightside Energy"}],
+            "messages": [
+                {"sender_name": "Brightside Energy", "timestamp_ms": 1767260100000, "content": "You're welcome, Ana."},
+                {"sender_name": "Ana Lopes", "timestamp_ms": 1767260040000, "content": "Thank you!"},
+                {"sender_name": "Brightside Energy", "timestamp_ms": 1767259980000,
+                 "content": "Hi Ana, I've moved your payment date to the 15th."},
+                {"sender_name": "Ana Lopes", "timestamp_ms": 1767259800000, "content": "Can I move my payment date?"},
+            ]}
+    conversation = parse_transcript(json.dumps(data), agent="Brightside Energy")
+    assert [t.text for t in conversation.turns][0] == "Can I move my payment date?"
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "agent"]
+    assert conversation.turns[0].time == "2026-01-01 09:30:00"
+    assert conversation.turns[1].seconds - conversation.turns[0].seconds == 180
+    assert any("newest first" in w for w in conversation.warnings)
+
+
+@pytest.mark.parametrize("name, channel", [("web_chat", "chat"), ("LiveChat", "chat"), ("sms", "chat"),
+                                           ("WhatsApp", "chat"), ("E-mail", "email"), ("email_ticket", "email")])
+def test_export_channel_names(name, channel):
+    data = {"channel": name, "messages": [{"role": "customer", "text": "Hello"}, {"role": "agent", "text": "Hi there"}]}
+    assert parse_transcript(json.dumps(data)).channel == channel
+
+
+def test_an_unknown_channel_is_still_refused():
+    data = {"channel": "carrier pigeon", "messages": [{"role": "agent", "text": "Hi"}]}
+    with pytest.raises(InputError, match="unknown channel"):
+        parse_transcript(json.dumps(data))

@@ -32,3 +32,92 @@ Ayo Mensah (Agent) — 2 Apr 2026, 07:53
 def test_ticket_channel_from_letter_conventions(first, answer, last, channel):
     conversation = parse_transcript(TICKET.format(first=first, answer=answer, last=last))
     assert conversation.channel == channel
+
+
+ZENDESK_LIKE = """Ticket #7731  |  Boiler still not fixed
+Requester: Nadia Fox <nadia.fox@example.com>
+Assignee: Owen Hale        Group: Repairs
+Channel: Email
+
+────────────────────────────────────────
+Nadia Fox
+Mar 2, 2026, 08:05 GMT
+
+Hello,
+
+The engineer came on Friday and the boiler stopped again on Saturday night.
+
+Nadia Fox
+────────────────────────────────────────
+Owen Hale (Brookside Homes)        Public reply
+Mar 2, 2026, 09:30 GMT
+
+Dear Ms Fox,
+
+I'm sorry the boiler has failed again so soon. I've booked an engineer for tomorrow morning.
+
+Kind regards,
+Owen Hale
+────────────────────────────────────────
+Owen Hale added a private note
+Mar 2, 2026, 09:32 GMT
+────────────────────────────────────────
+Repeat failure after visit 27/02. Engineer booked 03/03 AM. Tenant told by email.
+────────────────────────────────────────
+Nadia Fox replied
+Mar 2, 2026, 10:01 GMT
+────────────────────────────────────────
+Thank you, I'll be in.
+"""
+
+
+def test_headings_with_the_date_below_and_private_notes():
+    conversation = parse_transcript(ZENDESK_LIKE, agent="Owen Hale")
+    assert conversation.format == "ticket print"
+    assert conversation.channel == "email"
+    assert [(t.role, t.speaker) for t in conversation.turns] == [
+        ("customer", "Nadia Fox"), ("agent", "Owen Hale"), ("customer", "Nadia Fox")]
+    # the private note is the agent's record of the case, not a message to the customer
+    assert conversation.notes == "Repeat failure after visit 27/02. Engineer booked 03/03 AM. Tenant told by email."
+    assert ZENDESK_LIKE[conversation.notes_start:].startswith("Repeat failure")
+    assert not any("Repeat failure" in t.text for t in conversation.turns)
+    assert not conversation.unread_lines
+
+
+def test_the_learner_named_with_the_organisation_beside():
+    conversation = parse_transcript(ZENDESK_LIKE, agent="Owen Hale (Brookside Homes)")
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer"]
+
+
+CASE_TIMELINE = """CASE CAS-0042  |  Hartley Finance
+Customer: Leo Grant  |  Origin: Email
+
+[Email received] 03/03/2026 08:10
+From: Leo Grant <leo.grant@example.com>
+Subject: Missed payment
+
+I lost my job last week and can't make Friday's payment.
+
+[Email sent] 03/03/2026 11:40
+From: Collections (Maya R.) <collections@example.com>
+To: leo.grant@example.com
+
+Dear Mr Grant,
+
+I'm sorry to hear about your job. I've put a 30-day hold on your account while we look at a plan together.
+
+Kind regards,
+Maya
+
+[Note] 03/03/2026 11:42  Maya R.
+Job loss, 30-day hold applied, plan call due 10/03.
+"""
+
+
+def test_case_timeline_events_with_the_sender_in_from_lines():
+    conversation = parse_transcript(CASE_TIMELINE)
+    assert [(t.role, t.speaker) for t in conversation.turns] == [
+        ("customer", "Leo Grant"), ("agent", "Collections (Maya R.)")]
+    assert conversation.channel == "email"
+    assert conversation.notes == "Job loss, 30-day hold applied, plan call due 10/03."
+    assert "From:" not in conversation.turns[1].text and conversation.turns[1].text.startswith("Dear Mr Grant")
