@@ -97,10 +97,10 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             current = {"speaker": label, "hint": m.group("hint"), "time": clean_time(m.group("ts1") or m.group("ts2")),
                        "line_number": i + 1, "lines": [], "system": system}
             messages.append(current)
-            if kind == "line":
+            if kind == "line" and (m.group("msg") or "").strip():
                 current["lines"].append(Line(m.group("msg"), line.start + m.start("msg")))
             else:
-                meta.add(i)
+                meta.add(i)  # "Sam:" alone on its line: a label, the message below it
             continue
         if is_date_line(line.text) and (current is None or not lines[i - 1].text.strip()):
             meta.add(i)  # a date between messages (SMS and WhatsApp day separators)

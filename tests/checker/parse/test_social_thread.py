@@ -55,6 +55,7 @@ def test_handle_labels_are_speakers_in_line_chats():
     conversation = parse_transcript(text, agent="@QuayBank")
     assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "agent"]
     assert conversation.turns[1].speaker == "@QuayBank"
+    assert conversation.unread_lines == ()  # a label alone on its line is read, not left over
 
 
 def test_one_post_or_one_author_is_no_thread():
