@@ -326,7 +326,7 @@ def _has(need: str, unit: Unit, said_before: Before = NOTHING_BEFORE) -> bool:
 
 def _with_identifiers(act: Act, unit: Unit) -> Act:
     """The identity request with the identifiers it asks for named ("asks for postcode, date of birth")."""
-    found = list(dict.fromkeys(m.group(0).lower() for m in IDENTIFIERS.finditer(unit.text)))
+    found = list(dict.fromkeys(re.sub(r"[\s-]+", " ", m.group(0).lower()) for m in IDENTIFIERS.finditer(unit.text)))
     if not found:
         return act
     return replace(act, items=tuple(found), evidence=f"{act.evidence}; asks for {', '.join(found)}")

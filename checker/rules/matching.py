@@ -24,11 +24,15 @@ _CLAUSE_DEPS = {"xcomp"}  # "not able to apologise": the negation sits on "able"
 class PhraseSet:
     def __init__(self, nlp: Any, phrases: Iterable[str] = (), patterns: Iterable[str] = (),
                  exceptions: Iterable[str] = (), exception_patterns: Iterable[str] = (), key: str = "phrases",
-                 lemmas: bool = True, acts: Iterable[str] = (), exception_acts: Iterable[str] = ()):
+                 lemmas: bool = True, acts: Iterable[str] = (), exception_acts: Iterable[str] = (),
+                 act_items: Iterable[str] = ()):
         from spacy.matcher import PhraseMatcher
 
         # dialogue acts (checker/acts) that also count as a match: the evaluator adds their spans
         self.acts = frozenset(acts)
+        # an act that names what it asks for (an identity request's identifiers) counts only when it
+        # asks for one of these; empty: every such act counts
+        self.act_items = frozenset(i.lower() for i in act_items)
         self.exception_acts = frozenset(exception_acts)  # a match overlapping one of these does not count
 
         self.phrases = tuple(p for p in phrases if p.strip())

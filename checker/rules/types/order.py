@@ -26,6 +26,7 @@ class OrderRule(Rule):
     first_partial: tuple[str, ...] = str_list("weaker forms of A that earn 'partly'")
     first_partial_patterns: tuple[str, ...] = str_list("weaker forms of A as regular expressions")
     first_acts: tuple[str, ...] = str_list("A as dialogue acts")
+    first_act_items: tuple[str, ...] = str_list("an act in first_acts that names what it asks for (an identity request's identifiers) counts as A only when it asks for one of these; asking for others only is a weaker A when first_partial_acts names the act")
     first_partial_acts: tuple[str, ...] = str_list("weaker forms of A as dialogue acts")
     then_acts: tuple[str, ...] = str_list("B as dialogue acts")
     then_context_acts: tuple[str, ...] = str_list(
@@ -37,6 +38,7 @@ class OrderRule(Rule):
         float, "the confidence (0-1) a context act needs: it opens the gate for the whole conversation, so a "
                "passing mention ('I was late for my appointment') should not", needs=("then_context_acts",)))
     partial_message: str = field(default="", metadata=spec(str, "message when only a weaker A is found"))
+    partial_status: str = field(default="partly", metadata=spec(str, "status when only a weaker A comes before B (with no B at all, a weaker A still earns credit where missing_then is credit_first)", STATUSES))
     first_scope: str = field(default="agent_turns", metadata=spec(str, "where A is looked for", SCOPES))
     then: tuple[str, ...] = str_list("B: what must come after A")
     then_patterns: tuple[str, ...] = str_list("B as regular expressions")
@@ -52,7 +54,7 @@ class OrderRule(Rule):
 
     def compile(self, nlp: Any) -> None:
         object.__setattr__(self, "_first", PhraseSet(nlp, self.first, self.first_patterns, self.first_exceptions,
-                                                      acts=self.first_acts))
+                                                      acts=self.first_acts, act_items=self.first_act_items))
         object.__setattr__(self, "_partial", PhraseSet(nlp, self.first_partial, self.first_partial_patterns,
                                                         self.first_exceptions, acts=self.first_partial_acts))
         object.__setattr__(self, "_then", PhraseSet(nlp, self.then, self.then_patterns, self.then_exceptions,
@@ -82,6 +84,8 @@ class OrderRule(Rule):
             return
         if not b and self.missing_then == "credit_first":
             a = ctx.find(self._first, ctx.segments(self.first_scope), self.negation)
+            if not a and self._partial:  # nothing needed the stronger check: asking at all is credit
+                a = ctx.find(self._partial, ctx.segments(self.first_scope), self.negation)
             if a:  # the check was done; what followed it is account business by definition
                 yield self.evidence_at(ctx, a[0])
                 return
@@ -99,7 +103,7 @@ class OrderRule(Rule):
             return
         partial_before = [m for m in partial if _position(m) <= b_pos]
         if partial_before:
-            yield self.problem_at(ctx, partial_before[0], status="partly", message=self.partial_message or None)
+            yield self.problem_at(ctx, partial_before[0], status=self.partial_status, message=self.partial_message or None)
             return
         late = a or partial
         if late:

@@ -116,3 +116,26 @@ def test_order_then_context_acts_open_when_the_classifier_did_not_load(checker):
     assert statuses(rule.evaluate(Context(acted, SimpleNamespace(canned_responses=())))) == ["not_applicable"]
     without = dataclasses.replace(acted, recognisers={**acted.recognisers, "classifier": False})
     assert statuses(rule.evaluate(Context(without, SimpleNamespace(canned_responses=())))) == ["not_met"]
+
+
+@pytest.mark.parametrize("request_text, after, expected", [
+    # a security detail asked for: a check
+    ("Could you confirm your postcode, please?", "Thanks. Your balance is £40.", ["met"]),
+    # only what finds the record: nobody is verified, so the balance after it is not met
+    ("Could you give me your order number, please?", "Thanks. Your balance is £40.", ["not_met"]),
+    # nothing account-specific follows: asking at all is credit
+    ("Could you give me your order number, please?", "Thanks, I'll pass your feedback on.", ["met"]),
+])
+def test_order_first_act_items_tell_a_check_from_a_record_finder(checker, request_text, after, expected):
+    rule = make_rule(checker.nlp, type="order", first_acts=["identity_request"], first_act_items=["postcode"],
+                     first_partial_acts=["identity_request"], partial_status="not_met",
+                     then_patterns=[r"your balance is"], missing_then="credit_first")
+    text = f"Customer: I have a question about my account.\nAgent: {request_text}\nCustomer: 4411\nAgent: {after}"
+    assert statuses(run_rule(rule, text, checker.nlp, acts=checker)) == expected
+
+
+def test_order_partial_status_sets_what_a_weaker_first_earns(checker):
+    rule = make_rule(checker.nlp, type="order", first=["does that make sense"], first_partial=["anything else"],
+                     then=["goodbye"], missing_then="end", partial_status="not_met")
+    text = "Customer: hi\nAgent: Tuesdays. Anything else?\nCustomer: no\nAgent: Goodbye."
+    assert statuses(run_rule(rule, text, checker.nlp)) == ["not_met"]
