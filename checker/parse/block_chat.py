@@ -80,7 +80,10 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         t = line.text
         m = cands.get(i)
         if m is not None and _key(m) in accepted_keys:
-            current = {"speaker": "You" if _key(m) == "you" else m.group("label").strip(), "hint": m.group("hint"), "time": clean_time(m.group("ts")),
+            above = lines[i - 1].text if i > 0 else ""
+            # Messenger and Instagram copies print the time on the line above the name
+            time = clean_time(m.group("ts")) or (clean_time(above) if above.strip() and is_time_line(above) else None)
+            current = {"speaker": "You" if _key(m) == "you" else m.group("label").strip(), "hint": m.group("hint"), "time": time,
                        "line_number": i + 1, "lines": [], "system": False}
             messages.append(current)
             meta.add(i)

@@ -95,6 +95,25 @@ def _channel(value) -> object:
     return "chat" if CHAT_CHANNELS.search(value) else value
 
 
+NOTE_KEYS = ("notes", "agent_notes", "crm_notes", "case_notes", "wrap_up_notes", "wrapup_notes", "summary_notes")
+WRAP_UP_KEYS = ("wrap_up", "wrapup", "after_call_work", "acw", "disposition_notes", "case")
+
+
+def _notes_of(data: dict) -> str | None:
+    """The agent's notes: a ``notes`` (or ``agent_notes``, ``crm_notes``…) string at the top, or
+    inside a wrap-up object (``"wrap_up": {"agent_notes": …}``)."""
+    for key in NOTE_KEYS:
+        if isinstance(data.get(key), str) and data[key].strip():
+            return data[key]
+    for key in WRAP_UP_KEYS:
+        inner = data.get(key)
+        if isinstance(inner, dict):
+            for note_key in NOTE_KEYS:
+                if isinstance(inner.get(note_key), str) and inner[note_key].strip():
+                    return inner[note_key]
+    return None
+
+
 def _epoch_seconds(item) -> float | None:
     """A message's time as seconds since 1970 when the export gives it as a number (Messenger's
     ``timestamp_ms``, a Unix ``timestamp``), else None."""
@@ -209,8 +228,8 @@ def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversa
         if t.role == "agent":
             counts[t.speaker] = counts.get(t.speaker, 0) + len(t.text)
     agent_name = max(counts, key=lambda s: counts[s])
-    notes = data.get("notes") if isinstance(data.get("notes"), str) else None
+    notes = _notes_of(data)
     return Conversation(channel=ch, turns=tuple(turns), source=source, id=src, agent=agent_name,
                         speakers=tuple(dict.fromkeys(t.speaker for t in turns if t.role != "system")),
-                        warnings=tuple(warnings), meta={k: v for k, v in data.items() if k not in LIST_KEYS + ("notes",)},
+                        warnings=tuple(warnings), meta={k: v for k, v in data.items() if k not in LIST_KEYS + NOTE_KEYS},
                         notes=replace_unencodable(notes)[0] if notes else None, format="JSON")

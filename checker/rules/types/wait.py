@@ -15,17 +15,26 @@ class WaitRule(Rule):
     max_seconds: float = field(default=120, metadata=spec(float, "longest silence the customer should sit through"))
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
-        previous = None
+        # the customer waits from their first message since the agent last wrote ("hello?" sent
+        # after seven silent minutes does not restart the clock); an agent joining or a transfer
+        # (a timed system line) starts it again, for the new agent
+        waiting_since = None
         for turn in ctx.turns:
             if turn.role == "system":
+                if waiting_since is not None and turn.seconds is not None:
+                    waiting_since = turn.seconds
                 continue
-            if previous is not None and previous.role == "customer" and turn.role == "agent" \
-                    and previous.seconds is not None and turn.seconds is not None:
-                gap = turn.seconds - previous.seconds
-                if gap < 0:  # past midnight
-                    gap += 86400
-                if gap > self.max_seconds:
-                    minutes = f"{gap / 60:.0f}" if gap >= 90 else f"{gap:.0f} seconds"
-                    text = self.message.replace("{minutes}", minutes)
-                    yield self.problem(ctx, turn.index, turn.start, turn.end, message=text)
-            previous = turn
+            if turn.role == "customer":
+                if waiting_since is None:
+                    waiting_since = turn.seconds
+                continue
+            if turn.role == "agent":
+                if waiting_since is not None and turn.seconds is not None:
+                    gap = turn.seconds - waiting_since
+                    if gap < 0:  # past midnight
+                        gap += 86400
+                    if gap > self.max_seconds:
+                        minutes = f"{gap / 60:.0f}" if gap >= 90 else f"{gap:.0f} seconds"
+                        text = self.message.replace("{minutes}", minutes)
+                        yield self.problem(ctx, turn.index, turn.start, turn.end, message=text)
+                waiting_since = None

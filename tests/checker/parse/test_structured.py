@@ -95,3 +95,11 @@ def test_an_unknown_channel_is_still_refused():
     data = {"channel": "carrier pigeon", "messages": [{"role": "agent", "text": "Hi"}]}
     with pytest.raises(InputError, match="unknown channel"):
         parse_transcript(json.dumps(data))
+
+
+@pytest.mark.parametrize("extra", [{"agent_notes": "Rebooked for Friday."},
+                                   {"wrap_up": {"disposition": "Bookings", "agent_notes": "Rebooked for Friday."}}])
+def test_agent_notes_under_other_keys(extra):
+    data = {"messages": [{"role": "customer", "text": "Can I move my booking?"}, {"role": "agent", "text": "Done, it's Friday now."}],
+            **extra}
+    assert parse_transcript(json.dumps(data)).notes == "Rebooked for Friday."

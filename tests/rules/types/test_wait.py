@@ -18,3 +18,20 @@ def test_wait_after_a_holding_message_is_fine(checker):
 def test_wait_without_timestamps_says_nothing(checker):
     rule = make_rule(checker.nlp, type="wait", criterion="channel_conventions")
     assert run_rule(rule, "Agent: Hi\nCustomer: Where?\nAgent: Tomorrow.", checker.nlp) == []
+
+
+def test_wait_runs_from_the_first_unanswered_message(checker):
+    # "hello?" after five silent minutes does not restart the clock: the customer waited seven
+    rule = make_rule(checker.nlp, type="wait", criterion="channel_conventions", message="The customer waited {minutes} minutes.")
+    text = ("[10:02] Agent: Hi, how can I help?\n[10:03] Customer: Where is my parcel?\n[10:08] Customer: hello?\n"
+            "[10:10] Agent: It arrives tomorrow.")
+    (f,) = run_rule(rule, text, checker.nlp)
+    assert f.turn == 3 and "7 minutes" in f.message
+
+
+def test_wait_starts_again_when_an_agent_joins(checker):
+    # the queue before an agent joins is not the agent's silence
+    rule = make_rule(checker.nlp, type="wait", criterion="channel_conventions")
+    text = ("[10:02] Customer: Where is my parcel?\n[10:09] System: Sam joined the chat\n"
+            "[10:10] Sam (Agent): Hi, sorry for the wait. Let me check.")
+    assert run_rule(rule, text, checker.nlp) == []
