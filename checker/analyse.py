@@ -221,6 +221,8 @@ def _is_false_alarm(raw, doc, names: set[str]) -> bool:
         return True
     if len(text) >= 2 and text.isupper():  # acronyms and reference codes ("WBC-448213"), not misspellings
         return True
+    if text[:1].isupper() and any(c.isalpha() and ord(c) > 127 for c in text) and not LAYERS.misspelt_name(text):
+        return True  # a capitalised word with an accent is a name ("Tomás", "Siân", "Zoë"), not an English misspelling
     if raw.rule == "dictionary.spelling" or LAYERS.misspelt_name(text):  # "Wednsday": a slip in a name
         return False
     span = doc.char_span(raw.start, raw.end, alignment_mode="expand")

@@ -492,6 +492,17 @@ def _real_object(tok) -> bool:
 _OPENERS = {"sorry", "thanks", "thank", "hi", "hello", "ok", "okay", "great", "lovely", "perfect", "apologies", "no"}
 
 
+def _in_fronted_subordinate(tok, verb) -> bool:
+    """Is ``tok`` inside a subordinate clause (one opened by "as soon as", "if", "when", "once",
+    "because"…) that depends on ``verb``'s clause? Following the heads up from ``tok`` to ``verb``."""
+    node, steps = tok, 0
+    while node.i != verb.i and node.head.i != node.i and steps < 12:
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" for c in node.children):
+            return True
+        node, steps = node.head, steps + 1
+    return False
+
+
 @check("run_on")
 def run_on(doc, words) -> Iterator[RawIssue]:
     """Two sentences run together with no full stop: 'sorry for the delay the parcel was held'."""
@@ -548,6 +559,10 @@ def run_on(doc, words) -> Iterator[RawIssue]:
             continue
         if prev.lower_ in ("today", "now", "tomorrow", "yesterday") and len(before) < 3:
             continue
+        if any(t.tag_ == "CC" for t in doc[left.i: subj.i]):
+            continue  # "…went out twice and three callbacks never came": the parse drew the "and" into the subject
+        if _in_fronted_subordinate(prev, verb):
+            continue  # "As soon as it's back I'll send it": a comma may be left out after an opening clause
         seen.add(left.i)
         fixed_first = "I" + left.text[1:] if left.lower_.startswith("i'") or left.lower_ == "i" else left.text[:1].upper() + left.text[1:]
         yield RawIssue(prev.idx, left.idx + len(left.text), doc.text[prev.idx: left.idx + len(left.text)],

@@ -31,6 +31,12 @@ def test_analyse_names_in_the_conversation_are_not_misspellings(checker):
     assert analysed.proofreading.issues == ()
 
 
+def test_analyse_accented_names_are_not_misspellings(checker):
+    # a capitalised word with an accent is a name, even where the parser does not read it as one
+    conv = parse_transcript("Customer: Thanks\nAgent: You're welcome, and I hope the trip goes well. -Tomás")
+    assert not [i for i in checker.analyse(conv).proofreading.issues if i.text == "Tomás"]
+
+
 def test_analyse_readability_is_on_the_whole_agent_text(checker):
     analysed = checker.analyse(parse_transcript(samples.STRONG_CHAT))
     r = analysed.readability

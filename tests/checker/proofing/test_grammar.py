@@ -50,6 +50,11 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     "I've passed it to our Lettings team, who can arrange a viewing.",
     "Your tenancy is for Apartment 4, Block D.",
     "Dear Sir/Madam,",
+    # a comma may be left out after an opening subordinate clause
+    "As soon as it's back I'll send the form to the insurer myself.",
+    "Once the engineer has been we'll close the case.",
+    # the parser draws "twice and three" into the second subject: still one sentence
+    "So the payment went out twice and two promised calls never came.",
 ])
 def test_correct_british_sentences_are_left_alone(found, text):
     assert found(text) == []
