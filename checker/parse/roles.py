@@ -29,6 +29,20 @@ CUSTOMER_CUES = re.compile(
 )
 
 
+# a speaker who says it is a bot: "I'm Nora, Northgate's virtual assistant", "I'm the Oakhaven
+# Assistant", "I'm an automated assistant", "this is the Acme chatbot"
+BOT_INTRODUCTION = re.compile(
+    r"\b(?i:i'm|i’m|i am|this is|you're chatting (?:to|with))\s+(?:[A-Z]\w+,\s+)?(?:the\s+|an?\s+|your\s+)?(?:[A-Z][\w&]*(?:'s|’s)?\s+)?"
+    r"(?:(?:(?i:virtual|digital|automated|ai|chat|online)\s+)(?i:assistant|agent|helper)|(?i:chat)?(?i:bot)\b|Assistant\b(?!\s+[A-Z]))",  # not "Assistant Manager"
+)
+
+
+def introduces_a_bot(messages: list[Message]) -> bool:
+    """Does the speaker's first message say it is a bot or virtual assistant?"""
+    first = next((m for m in messages if not m.system), None)
+    return first is not None and bool(BOT_INTRODUCTION.search(" ".join(ln.text for ln in first.lines)))
+
+
 def no_agent_message(speakers: tuple[str, ...]) -> str:
     names = ", ".join(speakers) or "none"
     return (f"cannot tell which speaker is you (the agent); speakers found: {names}. "
@@ -63,7 +77,7 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
 
     def stated(key: str) -> str | None:
         ms = speakers[key]
-        return ms[0].role or role_of(ms[0].hint) or role_of(key)
+        return ms[0].role or role_of(ms[0].hint) or role_of(key) or ("system" if introduces_a_bot(ms) else None)
 
     if agent:
         chosen = match_speaker(agent, speakers)

@@ -54,3 +54,23 @@ def test_ticket_headings_that_say_reply_from():
             "==========\nReply from Sam Ford (Agent) on 2 Mar 2026 10:00\nDear Ann, it arrives today.\n==========")
     conversation = parse_transcript(text)
     assert [(t.speaker, t.role) for t in conversation.turns] == [("Ann Lee", "customer"), ("Sam Ford", "agent")]
+
+
+def test_a_speaker_who_says_it_is_a_virtual_assistant_is_a_system_speaker():
+    from checker.parse import parse_transcript
+
+    text = ("(12:41:05) Parkside Assistant: Hi! I'm the Parkside Assistant. Ask me about orders or returns.\n"
+            "(12:41:30) Mia Cole: my wardrobe arrived with a cracked door\n"
+            "(12:41:31) Parkside Assistant: Sorry to hear that. I'm finding someone from our team for you.\n"
+            "(12:44:50) System: Ravi has joined the chat\n"
+            "(12:45:02) Ravi: Hi Mia, I'm sorry about the door. Could I take your order number and postcode?\n"
+            "(12:45:40) Mia Cole: PK-55120, LS6 2AB\n")
+    conversation = parse_transcript(text, agent="Ravi")
+    assert [t.role for t in conversation.turns] == ["system", "customer", "system", "system", "agent", "customer"]
+
+
+def test_an_assistant_manager_is_no_bot():
+    from checker.parse.roles import BOT_INTRODUCTION
+
+    assert not BOT_INTRODUCTION.search("Hi, I'm Assistant Manager Jo Reed and I'll look into this.")
+    assert BOT_INTRODUCTION.search("Hi, I'm Nora, Northgate's virtual assistant.")
