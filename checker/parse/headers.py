@@ -47,7 +47,7 @@ HEADER_KEYS = (
     r"learner|student|candidate|unit|task|assessor|tutor|company|organisation|brand|product|account|"
     r"chat id|session id|wait(?:ing)? time|location|browser|page|category|skill|language|disposition|tags?|"
     r"agent name|customer name|visitor name|wait|requester|requested by|assignee|assigned to|owner|group|mailbox|"
-    r"origin|type|created(?: on| at)?|updated(?: on| at)?"
+    r"origin|type|created(?: on| at)?|updated(?: on| at)?|(?:started|opened|submitted|received) via|via|assigned"
 )
 KEY_VALUE = re.compile(rf"^[ \t]*(?P<key>{HEADER_KEYS})[ \t]*(?:[:#]|(?=\d))[ \t]*(?P<value>.*)$", re.IGNORECASE)
 ROLE_VALUE = re.compile(r"^[ \t]*(?P<key>[^\W\d_][\w /-]{0,24}?)[ \t]*:[ \t]*(?P<value>.*)$")
@@ -126,7 +126,8 @@ def is_header_line(text: str) -> bool:
                                                         "location", "browser", "page", "category", "skill",
                                                         "language", "disposition", "tag", "tags", "requester",
                                                         "requested by", "assignee", "assigned to", "owner", "group",
-                                                        "mailbox", "origin", "type")
+                                                        "mailbox", "origin", "type", "started via", "opened via",
+                                                        "submitted via", "received via", "via", "assigned")
     speaker = re.match(r"^([^:]{1,40}):\s+\S", t)
     if speaker and len(speaker.group(1).split()) <= 3:
         return False  # "Sam: Hello - how can I help" is a message

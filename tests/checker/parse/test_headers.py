@@ -13,7 +13,8 @@ from checker.parse.headers import is_date_line, is_header_line, is_system_line
     "Level 2 Customer Service – Written task 4", "Agent name: Nadia", "Customer name: Graham Tolley",
     "Chat ID: 55120", "Queue: Billing", "Wait time: 2 min",
     "Requester: Nadia Fox <nadia.fox@example.com>", "Customer: Jo Fenwick <jo@example.com>", "Assignee: Owen Hale",
-    "Origin: Email", "Assigned to: Ravi Shah  •  Status: Pending",
+    "Origin: Email", "Assigned to: Ravi Shah  •  Status: Pending", "Started via: Help Centre chat (not signed in)",
+    "Assigned: Jade (Tidewell) - Customer Care",
 ])
 def test_headers(line):
     assert is_header_line(line)
