@@ -89,6 +89,10 @@ def split_lines(text: str, base: int = 0) -> list[Line]:
 
 
 _SPACES = re.compile(r"\s+")
+# a speaker label, heading, header or date line is short: longer lines are message text, and the
+# line-shape patterns are never run on them (a pasted line of thousands of spaces or tabs would
+# make some of them backtrack for seconds)
+MAX_HEADING_CHARS = 200
 
 
 @lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .common import HEADER_LINE, LABEL, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP_WRAPPED, Line, clean_time, leading_time, \
+from .common import HEADER_LINE, LABEL, MAX_HEADING_CHARS, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP_WRAPPED, Line, clean_time, leading_time, \
     rejected_label, role_of, speaker_key
 from .headers import is_date_line, is_system_line, leading_headers
 from .reading import Message, Reading
@@ -39,7 +39,7 @@ def _candidate(text: str):
     m = SPEAKER_LINE.match(text) or PHONE_LINE.match(text)
     if m is not None and (not rejected_label(m) or _stamped_name(m)):
         return m, "line"
-    m = HEADER_LINE.match(text)
+    m = HEADER_LINE.match(text) if len(text) <= MAX_HEADING_CHARS else None
     if m is None or rejected_label(m):
         return None
     # a bare word alone on a line is a header only with a time or a role attached

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .common import Line
+from .common import MAX_HEADING_CHARS, Line
 from .headers import ANY_DATE, is_date_line, is_time_line
 from .reading import Message, Reading
 
@@ -45,6 +45,8 @@ DETAIL = re.compile(
 
 def _reply_heading(text: str, after_review: bool) -> tuple[str, str | None] | None:
     """(the business as the heading names it, when) for a reply's heading line."""
+    if len(text) > MAX_HEADING_CHARS:
+        return None
     m = REPLY_HEADING.match(text)
     if m:
         who = (m.group("who") or m.group("role") or m.group("bare")).strip()
@@ -56,8 +58,16 @@ def _reply_heading(text: str, after_review: bool) -> tuple[str, str | None] | No
     return None
 
 
+def _rating(text: str) -> bool:
+    return len(text) <= MAX_HEADING_CHARS and RATING.match(text) is not None
+
+
+def _detail(text: str) -> bool:
+    return len(text) <= MAX_HEADING_CHARS and DETAIL.match(text) is not None
+
+
 def read(text: str, lines: list[Line]) -> Reading | None:
-    ratings = [i for i, ln in enumerate(lines) if RATING.match(ln.text)]
+    ratings = [i for i, ln in enumerate(lines) if _rating(ln.text)]
     if not ratings:
         return None
     rating = ratings[0]
@@ -66,7 +76,7 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     reviewer = "Reviewer"
     for i in reversed(above):
         t = lines[i].text.strip()
-        if DETAIL.match(t) or is_date_line(t):
+        if _detail(t) or is_date_line(t):
             continue
         if len(t.split()) <= 5 and not re.search(r"[.?!:]$", t):
             reviewer = t
@@ -78,7 +88,7 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     seen_review_text = False
     for i in range(rating, len(lines)):
         line, t = lines[i], lines[i].text
-        if i == rating or (t.strip() and (DETAIL.match(t) or RATING.match(t))):
+        if i == rating or (t.strip() and (_detail(t) or _rating(t))):
             meta.add(i)
             continue
         heading = _reply_heading(t, seen_review_text) if t.strip() else None

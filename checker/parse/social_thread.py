@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .common import SPEAKER_LINE, Line, clean_time, speaker_key
+from .common import MAX_HEADING_CHARS, SPEAKER_LINE, Line, clean_time, speaker_key
 from .headers import ANY_DATE, is_date_line, is_system_line, is_time_line
 from .reading import Message, Reading
 
@@ -29,6 +29,8 @@ DIRECT_MESSAGES = re.compile(r"\b(?:direct messages?|DMs?|private messages?)\b",
 
 
 def _header(text: str):
+    if len(text) > MAX_HEADING_CHARS:
+        return None
     m = POST_HEADER.match(text)
     if m is None or REPLYING_TO.match(text):
         return None

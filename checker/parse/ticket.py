@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from ..vocabulary import SALUTATIONS, SIGN_OFF_LINE
-from .common import EMAIL_HEADER, Line, role_of
+from .common import EMAIL_HEADER, MAX_HEADING_CHARS, Line, role_of
 from .email_thread import SIGNATURE_NAME
 from .headers import SEPARATOR, is_date_line, is_header_line
 from .reading import Message, Reading
@@ -64,7 +64,7 @@ def letter_conventions(lines: list[Line]) -> bool:
 
 def _dated(text: str) -> bool:
     """A date (and time) alone on a line, a time zone after it allowed ("Nov 11, 2024, 08:12 GMT")."""
-    return is_date_line(TIME_ZONE.sub("", text))
+    return len(text) <= MAX_HEADING_CHARS and is_date_line(TIME_ZONE.sub("", text))
 
 
 def _next_text(lines: list[Line], i: int) -> tuple[int, str]:
@@ -79,6 +79,8 @@ def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
     lines it takes up (a date on the next line belongs to it). Names alone and one-line headings
     count only as a block's first line; action and event headings anywhere after a blank line."""
     t = lines[i].text
+    if len(t) > MAX_HEADING_CHARS:
+        return None
     after_blank = i == 0 or not lines[i - 1].text.strip() or bool(SEPARATOR.match(lines[i - 1].text))
     m = EVENT.match(t)
     if m and after_blank:
