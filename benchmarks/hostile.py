@@ -4,7 +4,7 @@ ends in a traceback, a hang, a lost input or a wrong status.
 
     .venv/bin/python benchmarks/hostile.py [--subprocess] [--only AREA] [--list]
 
-Areas: encodings, sizes, nesting, numbers, regexes (rule sets), usage, zips, symlinks,
+Areas: encodings, sizes, blanks, nesting, numbers, regexes (rule sets), usage, zips, symlinks,
 permissions, batch (tables), signals, stores (corrupt results.sqlite), web (HTML/XSS, CSRF,
 413, API misuse, overrun).
 
@@ -19,6 +19,8 @@ How each kind of case runs
 What counts
     traceback   "Traceback" in any output, or a 500 from the web app;
     hang        no answer within the case's limit (60 s; 120 s for a batch);
+    slow        a "blanks" case (long runs of spaces or tabs where headings are looked for) taking 5 s
+                more than a check of the plain chat in the same run: more is a pattern backtracking;
     lost input  a batch input missing from results.csv and errors.csv, a batch failure of the
                 input's own making classed ``internal``, or content silently dropped (exit 0
                 with fewer messages than sent);
@@ -55,6 +57,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 CLI_TIMEOUT = 60.0
+SLOW = 5.0  # seconds a "blanks" case may take beyond the plain chat's check, measured in the same run
+BASELINE: list[float] = []  # the plain chat's check, in seconds
 BATCH_TIMEOUT = 120.0
 
 CHAT = ("Agent: Hello, you're through to Sam at Brightwave. How can I help today?\n"
@@ -71,9 +75,10 @@ TURNS = 7
 class Result:
     area: str
     name: str
-    problem: str | None = None  # traceback | hang | lost | status
+    problem: str | None = None  # traceback | hang | slow | lost | status
     detail: str = ""
     parse_area: bool = False
+    seconds: float | None = None  # how long the case took, where its time is judged
 
 
 @dataclass
@@ -88,8 +93,9 @@ class Run:
 RESULTS: list[Result] = []
 
 
-def record(area: str, name: str, problem: str | None = None, detail: str = "", parse_area: bool = False) -> None:
-    RESULTS.append(Result(area, name, problem, detail[:300], parse_area))
+def record(area: str, name: str, problem: str | None = None, detail: str = "", parse_area: bool = False,
+           seconds: float | None = None) -> None:
+    RESULTS.append(Result(area, name, problem, detail[:300], parse_area, seconds))
 
 
 # ---------------------------------------------------------------- running the CLI
@@ -156,11 +162,13 @@ class Cli:
 
 
 def judge_cli(area: str, name: str, run: Run, codes: set[int], *, one_line: bool = True, turns: int | None = None,
-              must_not: tuple[bytes, ...] = (), parse_area: bool = False) -> None:
+              must_not: tuple[bytes, ...] = (), parse_area: bool = False, max_seconds: float | None = None) -> None:
     """codes: the exit codes the documentation allows; one_line: an error is one line on stderr."""
     text = run.out + run.err
     if run.hung:
         return record(area, name, "hang", f"no answer in {run.seconds:.0f} s", parse_area)
+    if max_seconds is not None and run.seconds > max_seconds + BASELINE[0]:
+        return record(area, name, "slow", f"{run.seconds:.1f} s (the plain chat {BASELINE[0]:.1f} s)", parse_area)
     if b"Traceback" in text:
         return record(area, name, "traceback", run.err.decode(errors="replace")[-300:], parse_area)
     if run.code not in codes:
@@ -178,7 +186,7 @@ def judge_cli(area: str, name: str, run: Run, codes: set[int], *, one_line: bool
             return record(area, name, "status", "exit 0 without report JSON", parse_area)
         if got != turns:
             return record(area, name, "lost", f"{got} messages read of {turns} sent (exit 0)", parse_area)
-    record(area, name, None, parse_area=parse_area)
+    record(area, name, None, parse_area=parse_area, seconds=run.seconds if max_seconds is not None else None)
 
 
 # ---------------------------------------------------------------- transcripts
@@ -244,6 +252,24 @@ def check_cases() -> list[tuple[str, str, bytes, str, set[int], dict]]:
         ("sizes", "one 50,000-character word", ("Agent: " + "a" * 50_000 + "\nCustomer: hi\n").encode(), ".txt", {2}, {}),
         ("sizes", "JSON with 5,000 messages", json.dumps({"messages": [{"role": "agent", "text": "hi"}] * 5000}).encode(),
          ".json", {2}, {}),
+        # blanks: runs of spaces or tabs on lines the readers test for headings, dates and system lines
+        ("blanks", "a line of 20,000 spaces", CHAT.replace("Customer: AB1", " " * 20_000 + "\nCustomer: AB1").encode(),
+         ".txt", {0}, {"turns": TURNS, "max_seconds": SLOW, "parse_area": True}),
+        ("blanks", "a line of 20,000 tabs", CHAT.replace("Customer: AB1", "\t" * 20_000 + "x\nCustomer: AB1").encode(),
+         ".txt", ok, {"max_seconds": SLOW, "parse_area": True}),
+        ("blanks", "'Response', 1,500 spaces, 'x'", ("Response" + " " * 1500 + "x\n" + CHAT).encode(), ".txt", ok,
+         {"max_seconds": SLOW, "parse_area": True}),
+        ("blanks", "20 padded reply headings under a rating",
+         ("★★★★☆\nGreat service\n" + ("Reply from A" + " " * 186 + " 1\n") * 20 + "Thanks for the review.\n").encode(),
+         ".txt", ok, {"max_seconds": SLOW, "parse_area": True}),
+        ("blanks", "200 padded post headings", (("Jo " + " " * 150 + "@x\n") * 200 + CHAT).encode(), ".txt", ok,
+         {"max_seconds": SLOW, "parse_area": True}),
+        ("blanks", "200 padded dots", ((" " * 190 + "·\n") * 200 + CHAT).encode(), ".txt", ok,
+         {"max_seconds": SLOW, "parse_area": True}),
+        ("blanks", "50 padded action headings", (("Jo replied" + " " * 180 + ")\n") * 50 + CHAT).encode(), ".txt", ok,
+         {"max_seconds": SLOW, "parse_area": True}),
+        ("blanks", "a name, 2,000 spaces, a colon", CHAT.replace("Customer: AB1", "Jo" + " " * 2000 + ":x\nCustomer: AB1").encode(),
+         ".txt", ok, {"max_seconds": SLOW, "parse_area": True}),
         # nesting
         ("nesting", "JSON nested 100,000 deep", ("[" * 100_000 + "]" * 100_000).encode(), ".json", {2},
          {"parse_area": True}),
@@ -294,6 +320,9 @@ def run_check_cases(cli: Cli, work: Path, only: str | None) -> None:
         if only and only != area:
             continue
         path = work / f"case{len(RESULTS)}{suffix}"
+        if "max_seconds" in opts and not BASELINE:
+            path.write_bytes(CHAT.encode())
+            BASELINE.append(cli.run(["check", str(path), "--format", "json"]).seconds)
         path.write_bytes(data)
         run = cli.run(["check", str(path), "--format", "json"])
         judge_cli(area, name, run, codes, **opts)
@@ -916,7 +945,7 @@ def main() -> int:
             ("signals", lambda: run_signal_cases(work)),
             ("web", lambda: run_web_cases(work)),
         ]
-        cli_areas = {"encodings", "sizes", "nesting", "numbers"}
+        cli_areas = {"encodings", "sizes", "blanks", "nesting", "numbers"}
         for name, fn in groups:
             if only and not (only == name or (name == "check" and only in cli_areas)):
                 continue
@@ -926,22 +955,23 @@ def main() -> int:
     failed = [r for r in RESULTS if r.problem]
     for r in RESULTS if args.list else failed:
         mark = "ok  " if not r.problem else f"{r.problem.upper():9}"
-        print(f"{mark} [{r.area}]{' [parse]' if r.parse_area else ''} {r.name}{': ' + r.detail if r.problem else ''}")
+        took = f" ({r.seconds:.1f} s)" if r.seconds is not None else ""
+        print(f"{mark} [{r.area}]{' [parse]' if r.parse_area else ''} {r.name}{took}{': ' + r.detail if r.problem else ''}")
     by_area: dict[str, int] = {}
     for r in RESULTS:
         by_area[r.area] = by_area.get(r.area, 0) + 1
     print()
     print(f"{len(RESULTS)} cases in {time.monotonic() - started:.0f} s: "
           + ", ".join(f"{a} {n}" for a, n in sorted(by_area.items())))
-    counts = {k: sum(1 for r in failed if r.problem == k) for k in ("traceback", "hang", "lost", "status")}
+    counts = {k: sum(1 for r in failed if r.problem == k) for k in ("traceback", "hang", "slow", "lost", "status")}
     parse_only = [r for r in failed if r.parse_area]
-    print(f"tracebacks {counts['traceback']}, hangs {counts['hang']}, lost inputs {counts['lost']}, "
+    print(f"tracebacks {counts['traceback']}, hangs {counts['hang']}, slow {counts['slow']}, lost inputs {counts['lost']}, "
           f"wrong statuses {counts['status']}")
     if parse_only:
         print(f"of which in checker/parse (fixed on the parse branch): {len(parse_only)}")
     rest = [r for r in failed if not r.parse_area]
     print("outside checker/parse: " + ", ".join(f"{k} {sum(1 for r in rest if r.problem == k)}"
-                                                  for k in ("traceback", "hang", "lost", "status")))
+                                                  for k in ("traceback", "hang", "slow", "lost", "status")))
     return 1 if failed else 0
 
 

@@ -90,9 +90,21 @@ def split_lines(text: str, base: int = 0) -> list[Line]:
 
 _SPACES = re.compile(r"\s+")
 # a speaker label, heading, header or date line is short: longer lines are message text, and the
-# line-shape patterns are never run on them (a pasted line of thousands of spaces or tabs would
-# make some of them backtrack for seconds)
+# line-shape patterns are never run on them
 MAX_HEADING_CHARS = 200
+_BLANK_RUN = re.compile(r"[^\S\n]{3,}")
+
+
+@lru_cache(maxsize=8192)
+def heading_shape(text: str) -> str | None:
+    """A line as the line-shape patterns (speaker headings, dates, system lines, titles) see it:
+    trimmed, every run of blanks cut to two (two still part columns, "Name (Org)   Public reply"),
+    or None when it is too long to be a heading. Those patterns give blanks room in several
+    places; on a pasted run of thousands of spaces or tabs each split of the run is a way to
+    try, and the match took seconds to minutes. With runs of at most two and lines of at most
+    200 characters there are few ways left. Nothing takes offsets from these matches."""
+    t = _BLANK_RUN.sub("  ", text.strip())
+    return t if len(t) <= MAX_HEADING_CHARS else None
 
 
 @lru_cache(maxsize=4096)

@@ -7,14 +7,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .common import SYSTEM_LINE, Line, role_of
+from .common import SYSTEM_LINE, Line, heading_shape, role_of
 
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?"
-_CLOCK = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?"
+_CLOCK = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?(?:[ \t]+(?:GMT|BST|UTC|CET|CEST|[+-]\d{2}:?\d{2}))?"  # "08:12 GMT"
 DATE_WORDS = rf"(?:{WEEKDAY}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?:\s+\d{{4}})?|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?)"
 DATE_NUM = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\d{1,2}\.\d{4})"
 ANY_DATE = rf"(?:{DATE_WORDS}|{DATE_NUM}|today|yesterday)"
+# how long ago, as review sites print it ("3 weeks ago", "an hour ago") and, shorter, social apps ("2h", "5 mins", "now")
+AGO = r"(?:(?:\d{1,3}|an?)[ \t]+(?:sec(?:ond)?|min(?:ute)?|hour|day|week|month|year)s?[ \t]+ago)"
+POST_AGE = rf"(?:{AGO}|\d{{1,2}}[ \t]?[smhdw]|\d{{1,2}}[ \t]+(?:sec|min|hour|day|week)s?|(?:just[ \t]+)?now)"
 
 # A date and/or time alone on a line ("5 March 2026 at 14:32", "Thu 6 Mar", "Today 10:02").
 DATE_LINE = re.compile(
@@ -80,21 +83,22 @@ SYSTEM_WORDS = re.compile(
 
 @lru_cache(maxsize=8192)
 def is_system_line(text: str) -> bool:
-    if len(text) > 300 or not SYSTEM_WORDS.search(text):
+    t = heading_shape(text)
+    if t is None or not SYSTEM_WORDS.search(t):
         return False  # every system line names its event; the cheap test spares the full patterns
-    return bool(SYSTEM_LINE.match(text) or MORE_SYSTEM.match(text))
+    return bool(SYSTEM_LINE.match(t) or MORE_SYSTEM.match(t))
 
 
 @lru_cache(maxsize=8192)
 def is_date_line(text: str) -> bool:
-    t = text.strip()
+    t = heading_shape(text)
     return bool(t) and bool(re.search(r"\d|today|yesterday", t, re.I)) and bool(DATE_LINE.match(t))
 
 
 @lru_cache(maxsize=8192)
 def is_header_line(text: str) -> bool:
     """A title, date or field line of the kind chat tools print above a transcript."""
-    t = text.strip()
+    t = heading_shape(text)
     if not t:
         return False
     if is_date_line(t) or is_system_line(t) or SEPARATOR.match(t):
@@ -160,4 +164,5 @@ WHEN = rf"(?:{ANY_DATE},?\s*(?:at\s+)?)?{_CLOCK}"
 
 @lru_cache(maxsize=8192)
 def is_time_line(text: str) -> bool:
-    return bool(TIME_ONLY.match(text.strip())) if text.strip() else False
+    t = heading_shape(text)
+    return bool(t) and bool(TIME_ONLY.match(t))

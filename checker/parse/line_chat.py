@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .common import HEADER_LINE, LABEL, MAX_HEADING_CHARS, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP_WRAPPED, Line, clean_time, leading_time, \
-    rejected_label, role_of, speaker_key
+from .common import HEADER_LINE, LABEL, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP_WRAPPED, Line, clean_time, heading_shape, \
+    leading_time, rejected_label, role_of, speaker_key
 from .headers import is_date_line, is_system_line, leading_headers
 from .reading import Message, Reading
 
@@ -39,13 +39,14 @@ def _candidate(text: str):
     m = SPEAKER_LINE.match(text) or PHONE_LINE.match(text)
     if m is not None and (not rejected_label(m) or _stamped_name(m)):
         return m, "line"
-    m = HEADER_LINE.match(text) if len(text) <= MAX_HEADING_CHARS else None
+    shape = heading_shape(text)
+    m = HEADER_LINE.match(shape) if shape else None
     if m is None or rejected_label(m):
         return None
     # a bare word alone on a line is a header only with a time or a role attached
     if not (m.group("ts1") or m.group("ts2") or m.group("hint") or role_of(m.group("label"))):
         return None
-    if not text.rstrip().endswith(":") and not (m.group("ts1") or m.group("ts2")) and not m.group("hint"):
+    if not shape.endswith(":") and not (m.group("ts1") or m.group("ts2")) and not m.group("hint"):
         return None
     return m, "header"
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from .common import MAX_HEADING_CHARS, Line
-from .headers import ANY_DATE, is_date_line, is_time_line
+from .common import Line, heading_shape
+from .headers import AGO, ANY_DATE, is_date_line, is_time_line
 from .reading import Message, Reading
 
 RATING = re.compile(
@@ -22,7 +22,7 @@ RATING = re.compile(
     r"|\d(?:\.\d)?[ \t]*(?:/|out of)[ \t]*5(?:[ \t]+stars?)?|\d[ \t]+stars?(?:[ \t].*)?)[ \t]*$",
     re.IGNORECASE,
 )
-WHEN = rf"(?:{ANY_DATE}|\d+[ \t]+(?:minute|hour|day|week|month|year)s?[ \t]+ago|an?[ \t]+(?:hour|day|week|month|year)[ \t]+ago)"
+WHEN = rf"(?:{ANY_DATE}|{AGO})"
 REPLY_HEADING = re.compile(
     rf"^[ \t]*(?:(?:reply|response|answer|comment)[ \t]+from[ \t]+(?P<who>[^\n]{{1,60}}?)"
     rf"|(?P<role>(?:developer|owner|company|business|management|seller|host)(?:'s|’s)?[ \t]+(?:response|reply))"
@@ -45,7 +45,8 @@ DETAIL = re.compile(
 
 def _reply_heading(text: str, after_review: bool) -> tuple[str, str | None] | None:
     """(the business as the heading names it, when) for a reply's heading line."""
-    if len(text) > MAX_HEADING_CHARS:
+    text = heading_shape(text)
+    if not text:
         return None
     m = REPLY_HEADING.match(text)
     if m:
@@ -59,11 +60,13 @@ def _reply_heading(text: str, after_review: bool) -> tuple[str, str | None] | No
 
 
 def _rating(text: str) -> bool:
-    return len(text) <= MAX_HEADING_CHARS and RATING.match(text) is not None
+    shape = heading_shape(text)
+    return bool(shape) and RATING.match(shape) is not None
 
 
 def _detail(text: str) -> bool:
-    return len(text) <= MAX_HEADING_CHARS and DETAIL.match(text) is not None
+    shape = heading_shape(text)
+    return bool(shape) and DETAIL.match(shape) is not None
 
 
 def read(text: str, lines: list[Line]) -> Reading | None:

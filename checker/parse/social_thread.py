@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import re
 
-from .common import MAX_HEADING_CHARS, SPEAKER_LINE, Line, clean_time, speaker_key
-from .headers import ANY_DATE, is_date_line, is_system_line, is_time_line
+from .common import SPEAKER_LINE, Line, clean_time, heading_shape, speaker_key
+from .headers import ANY_DATE, POST_AGE, is_date_line, is_system_line, is_time_line
 from .reading import Message, Reading
 
 HANDLE = r"@[A-Za-z0-9_]{1,30}(?:\.[A-Za-z0-9_-]+)*(?:@[A-Za-z0-9.-]+)?"
 # "· 12 Mar", "· 2h", "· 9 Mar 2026", "· Mar 12, 2026", "· now"
-AGO = r"(?:\d{1,2}\s?[smhdw]|\d{1,2}\s+(?:sec|min|hour|day|week)s?(?:\s+ago)?|now|just now)"
 POST_HEADER = re.compile(
     rf"^[ \t]*(?:(?P<name>[^@\n.?!:]{{1,60}}?)[ \t]+)?\(?(?P<handle>{HANDLE})\)?"
-    rf"(?:[ \t]*[·•|-][ \t]*(?P<when>{ANY_DATE}|{AGO})(?:[ \t,]+\d{{1,2}}[:.]\d{{2}})?)?[ \t]*$",
+    rf"(?:[ \t]*[·•|-][ \t]*(?P<when>{ANY_DATE}|{POST_AGE})(?:[ \t,]+\d{{1,2}}[:.]\d{{2}})?)?[ \t]*$",
     re.IGNORECASE,
 )
 REPLYING_TO = re.compile(rf"^[ \t]*(?:replying|in reply)[ \t]+to[ \t]+{HANDLE}", re.IGNORECASE)
@@ -29,8 +28,9 @@ DIRECT_MESSAGES = re.compile(r"\b(?:direct messages?|DMs?|private messages?)\b",
 
 
 def _header(text: str):
-    if len(text) > MAX_HEADING_CHARS:
-        return None
+    text = heading_shape(text)
+    if not text or "@" not in text:
+        return None  # every post heading carries the author's @handle
     m = POST_HEADER.match(text)
     if m is None or REPLYING_TO.match(text):
         return None
@@ -48,10 +48,11 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     if len(heads) < 2 or not any(m.group("when") for m in heads.values()):
         return None
     authors: dict[str, str] = {}  # handle key or display-name key -> display name
-    for m in heads.values():
+    for m in sorted(heads.values(), key=lambda m: not (m.group("name") or "").strip()):
+        # posts that print the display name first: a later "@Handle · 2h" keeps the name found
         display = (m.group("name") or "").strip() or m.group("handle")
-        authors[speaker_key(m.group("handle"))] = display
-        authors[speaker_key(display)] = display
+        authors.setdefault(speaker_key(m.group("handle")), display)
+        authors.setdefault(speaker_key(display), display)
     if len({speaker_key(m.group("handle")) for m in heads.values()}) < 2:
         return None
     first = min(heads)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from ..vocabulary import SALUTATIONS, SIGN_OFF_LINE
-from .common import EMAIL_HEADER, MAX_HEADING_CHARS, Line, role_of
+from .common import EMAIL_HEADER, Line, heading_shape, role_of
 from .email_thread import SIGNATURE_NAME
 from .headers import SEPARATOR, is_date_line, is_header_line
 from .reading import Message, Reading
@@ -43,7 +43,6 @@ EVENT = re.compile(
     r"[ \t]*(?P<when>[^\n]*?\d[^\n]*?)?(?:[ \t]{2,}(?P<name>[^\n]+?))?[ \t]*$",
     re.IGNORECASE,
 )
-TIME_ZONE = re.compile(r"[ \t]+(?:GMT|BST|UTC|CET|CEST|[+-]\d{2}:?\d{2})[ \t]*$", re.IGNORECASE)
 NOTE_WORDS = re.compile(r"\bnote\b", re.IGNORECASE)
 CHANNEL = re.compile(r"\b(?:channel|origin|source|received via)\s*:\s*(?P<value>[^·•|\n]+)", re.IGNORECASE)
 # letter conventions in a block: a salutation line ending in a comma ("Dear Amir,"), or a sign-off
@@ -62,11 +61,6 @@ def letter_conventions(lines: list[Line]) -> bool:
     return False
 
 
-def _dated(text: str) -> bool:
-    """A date (and time) alone on a line, a time zone after it allowed ("Nov 11, 2024, 08:12 GMT")."""
-    return len(text) <= MAX_HEADING_CHARS and is_date_line(TIME_ZONE.sub("", text))
-
-
 def _next_text(lines: list[Line], i: int) -> tuple[int, str]:
     j = i + 1
     while j < len(lines) and not lines[j].text.strip():
@@ -78,8 +72,8 @@ def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
     """The block heading on line ``i``: speaker, hint, time, role, whether it is a note, and the
     lines it takes up (a date on the next line belongs to it). Names alone and one-line headings
     count only as a block's first line; action and event headings anywhere after a blank line."""
-    t = lines[i].text
-    if len(t) > MAX_HEADING_CHARS:
+    t = heading_shape(lines[i].text)
+    if not t:
         return None
     after_blank = i == 0 or not lines[i - 1].text.strip() or bool(SEPARATOR.match(lines[i - 1].text))
     m = EVENT.match(t)
@@ -92,7 +86,7 @@ def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
     if m and (first_in_block or after_blank) and len(m.group("name").split()) <= 5:
         uses, when = [i], m.group("when")
         j, nxt = _next_text(lines, i)
-        if not when and _dated(nxt):
+        if not when and is_date_line(nxt):
             uses.append(j)
             when = nxt.strip()
         hint = m.group("hint")
@@ -109,7 +103,7 @@ def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
     m = NAME_ALONE.match(t)
     if m:
         j, nxt = _next_text(lines, i)
-        if _dated(nxt):
+        if is_date_line(nxt):
             hint = m.group("hint")
             return {"speaker": m.group("name").strip(), "hint": hint, "time": nxt.strip(),
                     "role": role_of(hint) or role_of(m.group("name")), "note": False, "uses": [i, j], "from_header": False}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker.parse.headers import is_date_line, is_header_line, is_system_line
+from checker.parse.common import MAX_HEADING_CHARS, heading_shape
+from checker.parse.headers import is_date_line, is_header_line, is_system_line, is_time_line
 
 
 @pytest.mark.parametrize("line", [
@@ -46,6 +47,30 @@ def test_sentences_about_waits_are_not_system_lines(line):
 
 
 @pytest.mark.parametrize("line", ["5 March 2026 at 14:32", "Thu 6 Mar", "Yesterday 19:45", "14/04/2026",
-                                  "Mon, 3 Mar 2025 at 7:41 PM"])
+                                  "Mon, 3 Mar 2025 at 7:41 PM", "Nov 11, 2024, 08:12 GMT", "2 May 2026 14:03 +01:00"])
 def test_date_lines(line):
     assert is_date_line(line)
+
+
+def test_a_time_zone_follows_a_time_not_a_word():
+    assert is_time_line("08:12 BST")
+    assert not is_date_line("Meet at 08:12 GMT")
+
+
+def test_heading_shape_trims_and_cuts_runs_of_blanks_to_two():
+    assert heading_shape("  Sam\t\t\t(Agent)      12:03  ") == "Sam  (Agent)  12:03"
+    assert heading_shape("Nadia (Tidewell)   Public reply") == "Nadia (Tidewell)  Public reply"  # two still part columns
+    assert heading_shape("a b") == "a b"
+
+
+def test_heading_shape_is_none_for_a_line_too_long_to_be_a_heading():
+    assert heading_shape("word " * 60) is None
+    assert heading_shape("Sam" + " " * 5000 + "12:03") == "Sam  12:03"  # blanks do not count against the length
+
+
+@pytest.mark.parametrize("line, system", [
+    (" " * 3000 + "Sam joined the chat", True), ("Sam" + "\t" * 3000 + "joined the chat", True),
+    (" " * 20_000, False), ("x " * 150 + "joined the chat", False),
+])
+def test_system_lines_padded_with_blanks(line, system):
+    assert is_system_line(line) is system

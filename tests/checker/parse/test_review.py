@@ -61,3 +61,11 @@ def test_owner_and_developer_headings():
 
 def test_a_rating_alone_is_no_review_page():
     assert parse_transcript("Agent: How would you rate us?\nCustomer: 5 stars\nAgent: Thank you!").format == "line chat"
+
+
+@pytest.mark.parametrize("when", ["a minute ago", "an hour ago", "2 weeks ago", "14 Jan 2026"])
+def test_reply_headings_dated_as_sites_print_them(when):
+    text = TRUSTPILOT.replace("Reply from Lakeside Lettings\n14 Jan 2026", "Reply from Lakeside Lettings · " + when)
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent"]
+    assert conversation.turns[1].speaker == "Lakeside Lettings"

@@ -61,3 +61,16 @@ def test_handle_labels_are_speakers_in_line_chats():
 def test_one_post_or_one_author_is_no_thread():
     one = "Sunil Varma @sunilv_82 · 3 Feb\n@NorthgateWater no water since 6am\n"
     assert parse_transcript(one + "\nAgent: Sorry Sunil, a crew is on the way.").format != "social thread"
+
+
+def test_a_post_headed_by_the_handle_alone_keeps_the_authors_name():
+    text = THREAD.replace("Northgate Water @NorthgateWater · 3 Feb\nReplying to @sunilv_82\nWe're", "@NorthgateWater · 2h\nWe're")
+    conversation = parse_transcript(text, agent="Northgate Water")
+    assert [t.speaker for t in conversation.turns] == ["Sunil Varma", "Northgate Water"] * 2
+    assert [t.role for t in conversation.turns] == ["customer", "agent"] * 2
+
+
+def test_post_ages_as_apps_print_them():
+    for age in ("2h", "5 mins", "now", "an hour ago", "3 days ago"):
+        text = THREAD.replace("· 3 Feb", "· " + age)
+        assert parse_transcript(text, agent="@NorthgateWater").format == "social thread", age
