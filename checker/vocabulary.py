@@ -47,3 +47,9 @@ SIGN_OFF_LINE = re.compile(rf"^[ \t]*{SIGN_OFFS}[ \t]*[,.!]?[ \t]*$", re.IGNOREC
 SIGN_OFF_WITH_NAME = re.compile(rf"^[ \t]*({SIGN_OFFS})[ \t]*,[ \t]*([A-Z][\w'’-]+.*)$", re.IGNORECASE)
 # a line that starts with a sign-off ("Thanks", "Kind regards, Sam")
 STARTS_WITH_SIGN_OFF = re.compile(rf"^[ \t]*{SIGN_OFFS}\b", re.IGNORECASE)
+
+# a system line that hands the chat to an agent: someone joining, a transfer, a chat picked up or
+# accepted. The role finder takes such a speaker for a second agent; the wait rule starts the
+# customer's wait again from it (a typing notice, a queue position or a bot's "Still there?" does not)
+HANDOVER_LINE = re.compile(r"\b(?:transferr?(?:ed|ing)?|joined|entered|picked up|accepted|now (?:chatting|connected|speaking) (?:with|to))\b",
+                           re.IGNORECASE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ..errors import SpeakerError
+from ..vocabulary import HANDOVER_LINE
 from .common import role_of, speaker_key
 from .reading import Message
 
@@ -82,8 +83,13 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
     if agent:
         chosen = match_speaker(agent, speakers)
         if chosen is None and all(stated(k) for k in speakers) and any(stated(k) == "agent" for k in speakers):
-            # the format itself says who is who (a review's reply, a JSON role): nothing to choose
-            return {k: stated(k) for k in speakers}, None
+            if all(speakers[k][0].role for k in speakers):
+                # the format itself says who is who (a review's reply, a JSON role): nothing to choose
+                return {k: stated(k) for k in speakers}, None
+            # every label is a role word ("Agent:", "Customer:"): the labels decide, and the user hears
+            # that the name they gave was not used (a cohort's batch may name one learner for all files)
+            return {k: stated(k) for k in speakers}, (f"no speaker is called {agent!r} (speakers found: {', '.join(names)}); "
+                                                     "the roles the labels state were used")
         if chosen is None:
             raise SpeakerError(f"no speaker called {agent!r}; speakers found: {', '.join(names)}", names, source=src)
         unstated = [k for k in speakers if not stated(k)]
@@ -137,7 +143,7 @@ def _colleague(key: str, raw: list[Message]) -> bool:
     for m in raw:
         if m.system:
             line = " ".join(ln.text for ln in m.lines).lower()
-            if key in line and re.search(r"transfer|joined|picked up|accepted", line):
+            if key in line and HANDOVER_LINE.search(line):
                 return True
     return False
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ...model import Finding
+from ...vocabulary import HANDOVER_LINE
 from ..base import Rule, register, spec
 
 
@@ -17,11 +18,11 @@ class WaitRule(Rule):
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         # the customer waits from their first message since the agent last wrote ("hello?" sent
         # after seven silent minutes does not restart the clock); an agent joining or a transfer
-        # (a timed system line) starts it again, for the new agent
+        # (a timed system line that hands the chat over) starts it again, for the new agent
         waiting_since = None
         for turn in ctx.turns:
             if turn.role == "system":
-                if waiting_since is not None and turn.seconds is not None:
+                if waiting_since is not None and turn.seconds is not None and HANDOVER_LINE.search(turn.text):
                     waiting_since = turn.seconds
                 continue
             if turn.role == "customer":

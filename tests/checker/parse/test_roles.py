@@ -74,3 +74,16 @@ def test_an_assistant_manager_is_no_bot():
 
     assert not BOT_INTRODUCTION.search("Hi, I'm Assistant Manager Jo Reed and I'll look into this.")
     assert BOT_INTRODUCTION.search("Hi, I'm Nora, Northgate's virtual assistant.")
+
+
+def test_a_name_given_for_role_word_labels_is_not_used_and_the_user_is_told():
+    conversation = parse_transcript("Agent: Hello, how can I help?\nCustomer: My order is late.\n", agent="Sam")
+    assert [t.role for t in conversation.turns] == ["agent", "customer"]
+    assert any("no speaker is called 'Sam'" in w for w in conversation.warnings)
+
+
+def test_a_name_given_where_the_format_states_the_roles_needs_no_warning():
+    text = '{"messages": [{"role": "agent", "text": "Hello, how can I help?"}, {"role": "customer", "text": "Late order."}]}'
+    conversation = parse_transcript(text, agent="Sam")
+    assert [t.role for t in conversation.turns] == ["agent", "customer"]
+    assert not any("Sam" in w for w in conversation.warnings)

@@ -35,3 +35,12 @@ def test_wait_starts_again_when_an_agent_joins(checker):
     text = ("[10:02] Customer: Where is my parcel?\n[10:09] System: Sam joined the chat\n"
             "[10:10] Sam (Agent): Hi, sorry for the wait. Let me check.")
     assert run_rule(rule, text, checker.nlp) == []
+
+
+def test_a_system_line_that_hands_nothing_over_does_not_restart_the_wait(checker):
+    # a bot's nudge while the agent is silent is not an agent joining: the customer waited eight minutes
+    rule = make_rule(checker.nlp, type="wait", criterion="channel_conventions", message="The customer waited {minutes} minutes.")
+    text = ("[10:01] Sam (Agent): Hi, how can I help?\n[10:02] Customer: Where is my parcel?\n"
+            "[10:08] System: Your position in the queue: 1\n[10:10] Sam (Agent): It arrives tomorrow.")
+    (f,) = run_rule(rule, text, checker.nlp)
+    assert f.turn == 3 and "8 minutes" in f.message
