@@ -10,6 +10,7 @@ from typing import Any, Iterator
 from ...model import Finding
 from ..base import Rule, register, spec, str_list
 from ..matching import compile_regex, run_regex
+from ..names import customer_names
 
 
 @register("notes")
@@ -48,11 +49,15 @@ _WORD = re.compile(r"[a-z][a-z'-]{2,}")
 
 def _names_customer_topic(ctx: Any, notes: str, at_least: int = 2) -> bool:
     """Do the notes name at least ``at_least`` of the things the customer wrote about: the nouns of
-    the customer's messages (as written or as lemma), found among the notes' words?"""
+    the customer's messages (as written or as lemma), found among the notes' words? People's names
+    are no topic: notes that name the customer ("Called Mrs Okafor") record who, not what."""
+    names = {w.lower() for speaker in ctx.conversation.speakers for w in speaker.split()}
+    names |= {w.lower() for w in customer_names(ctx.conversation)}
     topics: set[str] = set()
     for turn in ctx.customer_turns:
         for tok in ctx.doc(turn):
-            if tok.pos_ in ("NOUN", "PROPN") and not tok.is_stop and len(tok.text) > 2:
+            if tok.pos_ in ("NOUN", "PROPN") and not tok.is_stop and len(tok.text) > 2 \
+                    and tok.ent_type_ != "PERSON" and tok.lower_ not in names:
                 topics.update({tok.lower_, tok.lemma_.lower()})
     words = set(_WORD.findall(notes.lower()))
     words |= {w[:-1] for w in words if w.endswith("s")}  # a plural in the notes names the same thing: "sofas"

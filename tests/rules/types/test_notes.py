@@ -29,3 +29,14 @@ def test_notes_naming_what_the_customer_wrote_about_record_the_issue(checker):
     other = text.replace("Boiler pressure loss, radiators cold.", "Standard call.")
     (f,) = run_rule(rule, other, checker.nlp)
     assert f.status == "partly" and "issue" in f.message
+
+
+def test_the_customers_name_in_the_notes_is_no_topic(checker):
+    # "Mrs Okafor" and the boiler: one thing the customer wrote about, and who she is
+    rule = make_rule(checker.nlp, type="notes", criterion="record_keeping", parts=PARTS, topic_parts=["issue"],
+                     message="Your notes do not record the {part}.")
+    text = ("Customer: Hello, this is Adaeze Okafor. The boiler in the flat has no pressure again.\n"
+            "Agent: I'm sorry, Mrs Okafor. I've booked an engineer for Friday.\n\n"
+            "CRM notes:\nCall from Adaeze Okafor about boiler. Booked engineer. Outcome: visit Fri AM.")
+    (f,) = run_rule(rule, text, checker.nlp)
+    assert f.status == "partly" and "issue" in f.message
