@@ -489,6 +489,7 @@ def _real_object(tok) -> bool:
         and not (tok.tag_ == "PRP" and tok.lower_ in ("you", "me", "us", "him", "her", "them"))
 
 
+_SUBJECT_CONJUNCTS = ("ADJ", "NOUN", "PROPN", "NUM", "PRON")  # words a subject's "and" may join
 _OPENERS = {"sorry", "thanks", "thank", "hi", "hello", "ok", "okay", "great", "lovely", "perfect", "apologies", "no"}
 
 
@@ -559,8 +560,9 @@ def run_on(doc, words) -> Iterator[RawIssue]:
             continue
         if prev.lower_ in ("today", "now", "tomorrow", "yesterday") and len(before) < 3:
             continue
-        if any(t.tag_ == "CC" for t in doc[left.i: subj.i]):
-            continue  # "…went out twice and three callbacks never came": the parse drew the "and" into the subject
+        if any(t.tag_ == "CC" and t.head.pos_ not in _SUBJECT_CONJUNCTS for t in doc[left.i: subj.i]):
+            continue  # "…went out twice and three callbacks never came": the parse drew "twice and" into the subject
+            # ("…the delay the red and blue parcels were held" joins two of the subject's own words: still a run-on)
         if _in_fronted_subordinate(prev, verb):
             continue  # "As soon as it's back I'll send it": a comma may be left out after an opening clause
         seen.add(left.i)

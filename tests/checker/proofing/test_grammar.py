@@ -23,6 +23,7 @@ def found():
     ("We dont charge for that.", "dont", "don't", "grammar.contractions"),
     ("The parcel should of arrived.", "of", "have", "grammar.confusables"),
     ("Sorry for the delay the parcel was held at customs.", "delay the", "delay. The", "grammar.run_on"),
+    ("Sorry about the wait the large and small boxes were sent separately.", "wait the", "wait. The", "grammar.run_on"),
     ("I will send you email tomorrow.", "email", "an email", "grammar.missing_words"),
     ("I'll get back you by Friday.", "back you", "back to you", "grammar.missing_words"),
     ("The engineer has went to the wrong address.", "went", "gone", "grammar.word_forms"),
