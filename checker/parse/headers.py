@@ -116,6 +116,8 @@ def is_header_line(text: str) -> bool:
         return bool(value) and bool(NAME_VALUE.match(value)) and not GREETING_VALUE.match(value) \
             and len(value.split()) <= 5
     m = KEY_VALUE.match(t)
+    if m and not re.match(r"[ \t]*[:#]", t[m.end("key"):]) and len(m.group("value").split()) > 8:
+        m = None  # "Unit 7 – Resolving customer queries: live chat observation": a title, judged as one below
     if m:
         value = m.group("value").strip()
         key = m.group("key").lower()
@@ -144,15 +146,21 @@ def is_header_line(text: str) -> bool:
     return False
 
 
+# the brief a learner pastes above a transcript: "Scenario: …", "Task: …", a paragraph long
+BRIEF_LINE = re.compile(r"^[ \t]*(?:scenario|task|context|background|brief|instructions?|(?:the[ \t]+)?situation)[ \t]*:[ \t]*\S",
+                        re.IGNORECASE)
+
+
 def leading_headers(lines: list[Line], limit: int = 10) -> set[int]:
-    """Indices of the header lines at the top of the text (titles, dates, "Agent: Name")."""
+    """Indices of the header lines at the top of the text (titles, dates, "Agent: Name", a
+    scenario the learner pasted above the chat)."""
     found: set[int] = set()
     for i, line in enumerate(lines):
         if len(found) >= limit:
             break
         if not line.text.strip() or is_system_line(line.text):
             continue  # system lines stay system messages
-        if is_header_line(line.text):
+        if is_header_line(line.text) or BRIEF_LINE.match(line.text):
             found.add(i)
             continue
         break

@@ -178,6 +178,9 @@ def assign_email_roles(messages: list[Message], agent: str | None, src: str) -> 
         wants = {w for w in (agent.strip().lower(), re.sub(r"\s*[(\[][^)\]]*[)\]]\s*$", "", agent).strip().lower()) if w}
         matches = [i for i, m in enumerate(messages)
                    if any(w in m.speaker.lower() or w in m.address.lower() or w == (m.hint or "").strip().lower() for w in wants)]
+        if not matches:  # the full name given, the first name shown ("Bethany Walsh" signs as "Bethany")
+            firsts = {w.split()[0] for w in wants}
+            matches = [i for i, m in enumerate(messages) if m.speaker and speaker_key(m.speaker).split()[0] in firsts]
         if not matches:
             senders = tuple(dict.fromkeys(m.speaker or m.address or "unknown" for m in messages))
             raise SpeakerError(f"no sender called {agent!r}; senders found: {', '.join(senders)}", senders, source=src)

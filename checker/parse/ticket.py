@@ -68,10 +68,40 @@ def _next_text(lines: list[Line], i: int) -> tuple[int, str]:
     return (j, lines[j].text) if j < len(lines) else (j, "")
 
 
+def _found(speaker: str, hint: str | None, time: str | None, uses: list[int], *, role: str | None = None,
+           note: bool = False, from_header: bool = False) -> dict:
+    """A heading as the reader uses it. ``role``: an event's direction, which an event heading
+    (``from_header``) alone decides; other headings take the role word in the hint or the name."""
+    speaker = (speaker or "").strip()
+    return {"speaker": speaker, "hint": hint, "time": (time or "").strip() or None,
+            "role": role if from_header else (role_of(hint) or role_of(speaker)),
+            "note": note, "uses": uses, "from_header": from_header}
+
+
+# a heading of fields: "== Grace Okafor | Mon 9 Mar 2026 07:58 | via email ==", "Sam Reed · 2 Mar 2026 10:20 ·
+# Public reply": a name, a date, and perhaps what the entry is, between optional fences
+FENCE = re.compile(r"^[=#*~_-]{2,}[ \t]*|[ \t]*[=#*~_-]{2,}$")
+FIELD_SPLIT = re.compile(r"[ \t]+[|·•][ \t]+")
+FIELD_ACTION = re.compile(rf"^(?:{ACTION}|(?:via|by)[ \t]+[\w -]{{1,20}}|(?:public|private|internal)[ \t]+(?:reply|note|comment|message)"
+                          rf"|(?:inbound|outbound|incoming|outgoing)(?:[ \t]+[\w-]+)?)$", re.IGNORECASE)
+
+
+def _field_heading(t: str) -> tuple[re.Match, str, str] | None:
+    fields = FIELD_SPLIT.split(FENCE.sub("", t).strip())
+    if not 2 <= len(fields) <= 4:
+        return None
+    name = NAME_ALONE.match(fields[0])
+    dates = [f for f in fields[1:] if is_date_line(f)]
+    actions = [f for f in fields[1:] if FIELD_ACTION.match(f.strip())]
+    if name is None or len(dates) != 1 or len(dates) + len(actions) != len(fields) - 1:
+        return None
+    return name, dates[0], (actions[0] if actions else "")
+
+
 def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
     """The block heading on line ``i``: speaker, hint, time, role, whether it is a note, and the
     lines it takes up (a date on the next line belongs to it). Names alone and one-line headings
-    count only as a block's first line; action and event headings anywhere after a blank line."""
+    count only as a block's first line; action, field and event headings anywhere after a blank line."""
     t = heading_shape(lines[i].text)
     if not t:
         return None
@@ -80,8 +110,7 @@ def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
     if m and after_blank:
         event = m.group("event").lower()
         role = None if "note" in event else ("customer" if re.search(r"received|\bin\b|inbound|incoming", event) else "agent")
-        return {"speaker": (m.group("name") or "").strip(), "hint": None, "time": (m.group("when") or "").strip() or None,
-                "role": role, "note": "note" in event, "uses": [i], "from_header": True}
+        return _found(m.group("name"), None, m.group("when"), [i], role=role, note="note" in event, from_header=True)
     m = ACTION_HEADING.match(t)
     if m and (first_in_block or after_blank) and len(m.group("name").split()) <= 5:
         uses, when = [i], m.group("when")
@@ -89,24 +118,23 @@ def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
         if not when and is_date_line(nxt):
             uses.append(j)
             when = nxt.strip()
-        hint = m.group("hint")
-        return {"speaker": m.group("name").strip(), "hint": hint, "time": when, "role": role_of(hint) or role_of(m.group("name")),
-                "note": bool(NOTE_WORDS.search(m.group("action"))) and not re.search(r"public", m.group("action"), re.I),
-                "uses": uses, "from_header": False}
+        note = bool(NOTE_WORDS.search(m.group("action"))) and not re.search(r"public", m.group("action"), re.I)
+        return _found(m.group("name"), m.group("hint"), when, uses, note=note)
+    fields = _field_heading(t) if (first_in_block or after_blank) else None
+    if fields:
+        name, when, action = fields
+        return _found(name.group("name"), name.group("hint"), when, [i],
+                      note=bool(NOTE_WORDS.search(action)) and not re.search(r"public", action, re.I))
     if not first_in_block:
         return None
     m = HEADING.match(t)
     if m and len(m.group("name").split()) <= 5:
-        hint = m.group("hint")
-        return {"speaker": m.group("name").strip(), "hint": hint, "time": m.group("when").strip(),
-                "role": role_of(hint) or role_of(m.group("name")), "note": False, "uses": [i], "from_header": False}
+        return _found(m.group("name"), m.group("hint"), m.group("when"), [i])
     m = NAME_ALONE.match(t)
     if m:
         j, nxt = _next_text(lines, i)
         if is_date_line(nxt):
-            hint = m.group("hint")
-            return {"speaker": m.group("name").strip(), "hint": hint, "time": nxt.strip(),
-                    "role": role_of(hint) or role_of(m.group("name")), "note": False, "uses": [i, j], "from_header": False}
+            return _found(m.group("name"), m.group("hint"), nxt, [i, j])
     return None
 
 

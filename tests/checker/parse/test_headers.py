@@ -74,3 +74,16 @@ def test_heading_shape_is_none_for_a_line_too_long_to_be_a_heading():
 ])
 def test_system_lines_padded_with_blanks(line, system):
     assert is_system_line(line) is system
+
+
+def test_a_pasted_brief_above_a_chat_is_header_not_a_message():
+    from checker.parse import parse_transcript
+    text = ("Unit 4 – Handling customer queries: web chat role play (simulated)\n"
+            "Scenario: A customer's new sofa has arrived with a torn cushion and she wants to know her options before the weekend.\n"
+            "Learner: Ola Bankole\n----------\n\n"
+            "Ola: Hello, you're through to Ola at Fenwick Furniture. How can I help?\n"
+            "Rita: My sofa came today and a cushion is torn.\n"
+            "Ola: I'm sorry, that's not what you want from a new sofa. Is it the seat or a back cushion?\n")
+    conversation = parse_transcript(text, agent="Ola")
+    assert [t.speaker for t in conversation.turns] == ["Ola", "Rita", "Ola"]
+    assert not any("not read" in w for w in conversation.warnings)

@@ -87,3 +87,12 @@ def test_a_name_given_where_the_format_states_the_roles_needs_no_warning():
     conversation = parse_transcript(text, agent="Sam")
     assert [t.role for t in conversation.turns] == ["agent", "customer"]
     assert not any("Sam" in w for w in conversation.warnings)
+
+
+def test_the_full_name_given_finds_the_sender_who_signs_with_the_first():
+    text = ("From: Hana <care@shop.example.co.uk>\nSubject: RE: Refund\n\nHi Mo,\n\nIt went back to your card today.\n\n"
+            "Kind regards,\nHana\n\n-----Original Message-----\nFrom: Mo Reid <mo@example.com>\nSubject: Refund\n\n"
+            "Hello, where is my refund?\nMo\n")
+    conversation = parse_transcript(text, agent="Hana Kowalski")
+    assert [t.role for t in conversation.turns if t.role != "system"][-1] == "agent"
+    assert conversation.agent.startswith("Hana")

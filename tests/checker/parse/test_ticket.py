@@ -121,3 +121,14 @@ def test_case_timeline_events_with_the_sender_in_from_lines():
     assert conversation.channel == "email"
     assert conversation.notes == "Job loss, 30-day hold applied, plan call due 10/03."
     assert "From:" not in conversation.turns[1].text and conversation.turns[1].text.startswith("Dear Mr Grant")
+
+
+def test_headings_of_fields_between_fences():
+    text = ("Harbourside Homes - Repairs\nTicket HH-2201\n\n"
+            "== Joan Pryce | Tue 3 Mar 2026 08:10 | via email ==\n\nThe boiler has no pressure again.\n\nJoan\n\n"
+            "== Dev Mistry | Tue 3 Mar 2026 09:45 | Public reply ==\n\nHi Joan,\n\nI'm sorry it's gone again. An engineer "
+            "will call you by 5pm today.\n\nThanks,\nDev\n\n"
+            "== Dev Mistry | Tue 3 Mar 2026 09:47 | Internal note ==\n\nSecond loss of pressure this month.\n")
+    conversation = parse_transcript(text, agent="Dev Mistry")
+    assert [(t.role, t.speaker) for t in conversation.turns] == [("customer", "Joan Pryce"), ("agent", "Dev Mistry")]
+    assert "Second loss of pressure" in conversation.notes
