@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from ..vocabulary import SALUTATION_LINE, SIGN_OFF_LINE
 from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, UNDERSCORE_RULE, WROTE_LINE, Line
-from .headers import SEPARATOR
+from .headers import BRIEF_LINE, SEPARATOR, is_header_line
 from .reading import Message, Reading, line_index
 
 
@@ -39,6 +39,9 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     body = "\n".join(ln.text for m in mails for ln in m.lines)
     if not structured and not (SALUTATION_LINE.search(body) or SIGN_OFF_LINE.search(body)):
         return None
+    if sum(1 for m in mails[1:] if m.headers) >= 2 and _is_brief(mails[0]):
+        meta |= {index(ln.start) for ln in mails[0].lines}
+        mails = mails[1:]
     chronological = _oldest_first(mails)
     ordered = mails if chronological else mails[::-1]
     messages = []
@@ -56,6 +59,19 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     return Reading(family="email thread (oldest first)" if chronological else "email thread",
                    channel="email", messages=tuple(messages), meta=frozenset(meta), weak=not structured,
                    warnings=tuple(warnings), prior=0.0, evidence={"headers": mails[0].headers})
+
+
+def _is_brief(mail: _Mail) -> bool:
+    """Text above a thread's first header block, with no headers, salutation or sign-off of its
+    own and a title, field or brief line in it ("TASK 2 – Written communication", "Learner: Sophie
+    Grant", "Scenario: …", a webmail's "4 messages"): the task a learner pasted above the emails,
+    or the page's title, not a message."""
+    if mail.headers:
+        return False
+    body = "\n".join(ln.text for ln in mail.lines)
+    if SALUTATION_LINE.search(body) or SIGN_OFF_LINE.search(body):
+        return False
+    return any(ln.text.strip() and (is_header_line(ln.text) or BRIEF_LINE.match(ln.text)) for ln in mail.lines)
 
 
 def _structure_lines(lines: list[Line]) -> set[int]:
@@ -79,6 +95,7 @@ def _structure_lines(lines: list[Line]) -> set[int]:
 
 
 QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+SENDER_LINE = re.compile(r"^[ \t]*(?P<sender>[^<>:\n]{1,60}?[ \t]*<[^<>\s@]+@[^<>\s]+>)(?:[ \t]{2,}(?P<date>\S[^<>\n]{4,40}?))?[ \t]*$")
 
 
 REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw)\s*:", re.IGNORECASE)
@@ -161,6 +178,19 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
             current = _Mail(headers=headers, lines=[])
             _set_sender(current, headers.get("from", ""))
             messages.append(current)
+            continue
+        webmail = SENDER_LINE.match(t)
+        if webmail and i + 1 < n and EMAIL_HEADER.match(lines[i + 1].text) \
+                and (i == 0 or not lines[i - 1].text.strip() or SEPARATOR.match(lines[i - 1].text)):
+            # a webmail print: "Name <address>   date" over "To: …", with no "From:"
+            headers, i = _read_headers(lines, i + 1)
+            headers = {"from": webmail.group("sender"), **({"date": webmail.group("date")} if webmail.group("date") else {}), **headers}
+            if current.lines or current.headers:
+                current = _Mail(headers=headers, lines=[])
+                messages.append(current)
+            else:
+                current.headers = headers
+            _set_sender(current, headers["from"])
             continue
         if EMAIL_HEADER.match(t) and t.strip().lower().startswith("from") and _header_follows(lines, i + 1) \
                 and (i == 0 or not lines[i - 1].text.strip() or SEPARATOR.match(lines[i - 1].text)) and current.lines:

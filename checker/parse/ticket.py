@@ -78,10 +78,10 @@ def _found(speaker: str, hint: str | None, time: str | None, uses: list[int], *,
             "note": note, "uses": uses, "from_header": from_header}
 
 
-# a heading of fields: "== Grace Okafor | Mon 9 Mar 2026 07:58 | via email ==", "Sam Reed · 2 Mar 2026 10:20 ·
-# Public reply": a name, a date, and perhaps what the entry is, between optional fences
+# a heading of fields: "== Grace Okafor | Mon 9 Mar 2026 07:58 | via email ==", "Sam Reed - 2 Mar 2026 10:20 -
+# Internal note": a name, a date, and perhaps what the entry is, between optional fences
 FENCE = re.compile(r"^[=#*~_-]{2,}[ \t]*|[ \t]*[=#*~_-]{2,}$")
-FIELD_SPLIT = re.compile(r"[ \t]+[|·•][ \t]+")
+FIELD_SPLIT = re.compile(r"[ \t]+[|·•—–-][ \t]+")
 FIELD_ACTION = re.compile(rf"^(?:{ACTION}|(?:via|by)[ \t]+[\w -]{{1,20}}|(?:public|private|internal)[ \t]+(?:reply|note|comment|message)"
                           rf"|(?:inbound|outbound|incoming|outgoing)(?:[ \t]+[\w-]+)?)$", re.IGNORECASE)
 

@@ -65,3 +65,27 @@ def test_oldest_first_without_dates_is_ordered_by_reply_subjects():
     conversation = parse_transcript(text)
     assert [t.role for t in conversation.turns] == ["customer", "agent"]
     assert conversation.turns[1].speaker == "Lantern Lighting"
+
+
+def test_a_webmail_print_with_sender_lines_and_no_from_headers():
+    text = ("Mail - Refund for the blue kettle\n\nCare Team <care@kettles.example.co.uk>\n\n2 messages\n"
+            "----------------------------------------\n"
+            "Mo Reid <mo@example.com>                 Tue, 3 Mar 2026 at 09:14\nTo: care@kettles.example.co.uk\n\n"
+            "Hello,\nWhere is my refund for the blue kettle?\nMo\n\n"
+            "----------------------------------------\n"
+            "Hana Kowalski <care@kettles.example.co.uk>    Tue, 3 Mar 2026 at 11:02\nTo: Mo Reid <mo@example.com>\n\n"
+            "Hi Mo,\n\nThe refund went back to your card today.\n\nKind regards,\nHana\n")
+    conversation = parse_transcript(text, agent="Hana Kowalski")
+    assert [(t.role, t.speaker) for t in conversation.turns] == [("customer", "Mo Reid"), ("agent", "Hana Kowalski")]
+    assert conversation.turns[0].time == "Tue, 3 Mar 2026 at 09:14"
+
+
+def test_a_task_brief_above_an_oldest_first_thread_is_no_message():
+    text = ("TASK 3 – Written communication (email)\nRead the email below and reply as the shop's customer adviser.\n"
+            "Learner: Hana Kowalski\n\n==========\n\n"
+            "From: Mo Reid <mo@example.com>\nTo: care@kettles.example.co.uk\nDate: Tue, 3 Mar 2026 09:14\nSubject: Refund\n\n"
+            "Hello,\nWhere is my refund?\nMo\n\n----------\n\n"
+            "From: Hana Kowalski <care@kettles.example.co.uk>\nTo: Mo Reid <mo@example.com>\nDate: Tue, 3 Mar 2026 11:02\n"
+            "Subject: RE: Refund\n\nHi Mo,\n\nIt went back to your card today.\n\nKind regards,\nHana\n")
+    conversation = parse_transcript(text)
+    assert [(t.role, t.speaker) for t in conversation.turns] == [("customer", "Mo Reid"), ("agent", "Hana Kowalski")]

@@ -87,3 +87,16 @@ def test_a_pasted_brief_above_a_chat_is_header_not_a_message():
     conversation = parse_transcript(text, agent="Ola")
     assert [t.speaker for t in conversation.turns] == ["Ola", "Rita", "Ola"]
     assert not any("not read" in w for w in conversation.warnings)
+
+
+@pytest.mark.parametrize("line", ["Marcus  14:31", "Sunil 10:02", "Janet 9:15", "Augustine 12:00", "Octavia 08:30", "Monica 17:45"])
+def test_a_name_that_begins_like_a_month_or_a_day_is_no_date(line):
+    assert not is_date_line(line)
+
+
+def test_the_first_message_headed_by_such_a_name_is_read():
+    from checker.parse import parse_transcript
+    text = ("Marcus  14:31\nHi, you're through to Marcus. How can I help?\n\nJo  14:32\nMy router light is red.\n\n"
+            "Marcus  14:33\nSorry about that, Jo. Is it the broadband light?\n\nJo  14:33\nYes\n")
+    conversation = parse_transcript(text, agent="Marcus")
+    assert [t.speaker for t in conversation.turns] == ["Marcus", "Jo", "Marcus", "Jo"]

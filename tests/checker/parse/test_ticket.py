@@ -132,3 +132,14 @@ def test_headings_of_fields_between_fences():
     conversation = parse_transcript(text, agent="Dev Mistry")
     assert [(t.role, t.speaker) for t in conversation.turns] == [("customer", "Joan Pryce"), ("agent", "Dev Mistry")]
     assert "Second loss of pressure" in conversation.notes
+
+
+def test_headings_of_fields_parted_by_dashes():
+    text = ("Ticket #5120: Refund for a cancelled class\nRequester: Joan Pryce <joan@example.com>\n\n"
+            "----------\nJoan Pryce - 4 Mar 2026 08:12\n\nMy class was cancelled and I have not had my money back.\n\n"
+            "----------\nDev Mistry - 4 Mar 2026 10:41 - Public reply\n\nHi Joan,\n\nSorry about that. The refund went "
+            "today.\n\nThanks,\nDev\n\n----------\nDev Mistry - 4 Mar 2026 10:44 - Internal note\n\nRefunded £12.\n")
+    conversation = parse_transcript(text)
+    assert [(t.role, t.speaker, t.time) for t in conversation.turns] == [
+        ("customer", "Joan Pryce", "4 Mar 2026 08:12"), ("agent", "Dev Mistry", "4 Mar 2026 10:41")]
+    assert conversation.notes.strip() == "Refunded £12."
