@@ -130,7 +130,8 @@ class Context:
                 spans = phrase_set.find(seg.doc, negation=negation,
                                         text=self._doc_text(seg) if getattr(phrase_set, "needs_text", True) else None)
                 if getattr(phrase_set, "acts", None):
-                    act_spans = self._act_spans(seg.turn.index, phrase_set.acts, getattr(phrase_set, "act_items", frozenset()))
+                    act_spans = self._act_spans(seg.turn.index, phrase_set.acts, getattr(phrase_set, "act_items", frozenset()),
+                                                getattr(phrase_set, "act_needs", frozenset()))
                     if negation:  # "I can't verify you, but…": the act's sentence is negated at its root
                         act_spans = [sp for sp in act_spans if not _root_negated(seg.doc, sp)]
                     spans = _merge(spans, act_spans)
@@ -150,13 +151,16 @@ class Context:
             texts[seg.turn.index] = seg.doc.text
         return texts[seg.turn.index]
 
-    def _act_spans(self, turn: int, names: frozenset[str], items: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    def _act_spans(self, turn: int, names: frozenset[str], items: frozenset[str] = frozenset(),
+                   needs: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
         """Where the acts ``names`` are in a turn; an act that names items (what an identity
-        request asks for) only when one of them is in ``items`` (when given)."""
+        request asks for) only when one of them is in ``items`` (when given); only acts whose
+        sentence has every structure in ``needs``."""
         spans = []
         where = self.__dict__.setdefault("_act_at", {})
         for act in self.acts:
-            if act.turn == turn and act.name in names and not (items and act.items and not items & set(act.items)):
+            if act.turn == turn and act.name in names and not (items and act.items and not items & set(act.items)) \
+                    and needs <= set(act.features):
                 found = where.setdefault((turn, act.local), [])
                 if act not in found:
                     found.append(act)

@@ -245,6 +245,11 @@ class Finding:
         }
 
 
+# the structures an act's sentence may have that depend on it alone (the act files' ``needs``
+# without new_data/old_data, which look back at the conversation): recorded on every Act
+ACT_FEATURES = ("verb", "when_or_reference", "identifier")
+
+
 @dataclass(frozen=True)
 class Act:
     """A dialogue act on one sentence (or a pattern's tokens) of one turn.
@@ -266,11 +271,15 @@ class Act:
     # what the act names, where that matters: the identifiers an identity_request asks for
     # ("postcode", "date of birth"), the item a sensitive_request asks for ("PIN")
     items: tuple[str, ...] = ()
+    # what the act's sentence has, of the structures an act file's ``needs`` names: ``verb``,
+    # ``when_or_reference``, ``identifier``. A rule can ask for more than the act does ("an
+    # expectation with a time or reference in it")
+    features: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "turn": self.turn, "start": self.start, "end": self.end,
                 "confidence": round(self.confidence, 3), "source": self.source, "evidence": self.evidence,
-                "items": list(self.items)}
+                "items": list(self.items), "features": list(self.features)}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
-from ..model import Act, ActedConversation, AnalysedConversation, Turn
+from ..model import ACT_FEATURES, Act, ActedConversation, AnalysedConversation, Turn
 from ..parse.email_thread import SIGNATURE_NAME
 from ..vocabulary import SIGN_OFF_LINE, SIGN_OFF_WITH_NAME, alternation, phrases
 from .definitions import ActDefinition, ActExamples, load_definitions
@@ -244,7 +244,7 @@ class ActRecogniser:
              evidence: str) -> Act:
         turn = unit.turn
         return Act(d.name, turn.index, turn.to_source(start), turn.to_source(end), float(confidence), source,
-                   evidence, (start, end))
+                   evidence, (start, end), features=tuple(n for n in ACT_FEATURES if _has(n, unit)))
 
     def _pattern_act(self, d: ActDefinition, unit: Unit, hits: list[tuple[int, int]]) -> Act | None:
         if not hits:

@@ -25,7 +25,7 @@ class PhraseSet:
     def __init__(self, nlp: Any, phrases: Iterable[str] = (), patterns: Iterable[str] = (),
                  exceptions: Iterable[str] = (), exception_patterns: Iterable[str] = (), key: str = "phrases",
                  lemmas: bool = True, acts: Iterable[str] = (), exception_acts: Iterable[str] = (),
-                 act_items: Iterable[str] = ()):
+                 act_items: Iterable[str] = (), act_needs: Iterable[str] = ()):
         from spacy.matcher import PhraseMatcher
 
         # dialogue acts (checker/acts) that also count as a match: the evaluator adds their spans
@@ -33,6 +33,8 @@ class PhraseSet:
         # an act that names what it asks for (an identity request's identifiers) counts only when it
         # asks for one of these; empty: every such act counts
         self.act_items = frozenset(i.lower() for i in act_items)
+        # an act counts only when its sentence has these (Act.features: "when_or_reference"…)
+        self.act_needs = frozenset(act_needs)
         self.exception_acts = frozenset(exception_acts)  # a match overlapping one of these does not count
 
         self.phrases = tuple(p for p in phrases if p.strip())

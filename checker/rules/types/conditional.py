@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ...model import STATUSES, Finding
+from ...model import ACT_FEATURES, STATUSES, Finding
 from ..base import SCOPES, Rule, register, spec, str_list
 from ..matching import PhraseSet, sentence_position
 
@@ -46,6 +46,10 @@ class ConditionalRule(Rule):
     then_partial_acts: tuple[str, ...] = str_list("dialogue acts that only partly satisfy the rule")
     then_exception_acts: tuple[str, ...] = str_list("a response in a sentence that also carries one of these acts does not count (an apology inside a lecture)")
     also_acts: tuple[str, ...] = str_list("dialogue acts that must also appear for full credit")
+    also_act_needs: tuple[str, ...] = field(default=(), metadata=spec(
+        "str_list", "an act in also_acts counts only when its sentence has these: when_or_reference (a time, date, "
+        "duration or reference), verb, identifier ('our team will be in touch' sets no expectation a customer can hold "
+        "anyone to; 'will call you by Friday' does)", choices=ACT_FEATURES, needs=("also_acts",)))
     when_scope: str = field(default="customer_turns", metadata=spec(str, "where triggers are looked for", SCOPES))
     then: tuple[str, ...] = str_list("what the agent must say")
     then_patterns: tuple[str, ...] = str_list("regular expressions for what the agent must say")
@@ -74,8 +78,9 @@ class ConditionalRule(Rule):
         object.__setattr__(self, "_partial", PhraseSet(nlp, self.then_partial, self.then_partial_patterns,
                                                         acts=self.then_partial_acts, exception_acts=self.then_exception_acts))
         object.__setattr__(self, "_also", PhraseSet(nlp, self.also, self.also_patterns, acts=self.also_acts,
-                                                     exception_acts=self.also_exception_acts))
-        object.__setattr__(self, "_also_any", PhraseSet(nlp, self.also, self.also_patterns, acts=self.also_acts)
+                                                     exception_acts=self.also_exception_acts, act_needs=self.also_act_needs))
+        object.__setattr__(self, "_also_any", PhraseSet(nlp, self.also, self.also_patterns, acts=self.also_acts,
+                                                         act_needs=self.also_act_needs)
                            if self.also_exception_acts else None)
         object.__setattr__(self, "_implied", PhraseSet(nlp, (), (), acts=self.implied_by_acts))
 

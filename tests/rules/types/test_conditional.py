@@ -114,3 +114,16 @@ def test_conditional_also_on_the_next_line_is_not_the_responses_own_sentence(che
             "Agent: I've passed your complaint to the relevant team\n"
             "A refund of £12 has been issued to your card and should reach you within 5 days")
     assert statuses(run_rule(rule, text, checker.nlp, acts=checker, channel="email")) == ["partly"]
+
+
+@pytest.mark.parametrize("reply, expected", [
+    # an expectation with nothing to hold anyone to
+    ("I've passed your complaint on. A manager will be in touch about the next steps.", ["partly"]),
+    # a time makes it one
+    ("I've passed your complaint on. A manager will be in touch by Friday about the next steps.", ["met"]),
+])
+def test_conditional_also_act_needs_a_time_or_reference(checker, reply, expected):
+    rule = make_rule(checker.nlp, type="conditional", when=["complaint"], then=["passed your complaint"],
+                     also_acts=["expectation"], also_act_needs=["when_or_reference"], within=3)
+    text = f"Agent: Hi\nCustomer: I want to make a complaint about the missed delivery.\nAgent: {reply}"
+    assert statuses(run_rule(rule, text, checker.nlp, acts=checker)) == expected
