@@ -13,9 +13,14 @@ from typing import Any, Callable, Iterable
 
 from .budget import check_time
 from .model import Act, ActedConversation, AnalysedConversation, Finding, Turn
+from .parse.common import EMAIL_HEADER
 from .vocabulary import SALUTATION_LINE, SIGN_OFF_LINE, SIGN_OFF_WITH_NAME
 
 # a sign-off "name" that is a department, not a person
+# a sign-off by its shape, whatever its words ("With warm wishes,", "Take care,"): a short line ending
+# in a comma, a name on the next line, near the end of the email
+_SIGN_OFF_SHAPE = re.compile(r"^[ \t]*[A-Z][^\W\d_]*(?:[ \t]+[^\W\d_]+){0,4}[ \t]*,[ \t]*$")
+_NAME_LINE = re.compile(r"^[ \t]*[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3}[ \t]*$")
 _TEAM = re.compile(r"\b(?:team|services?|support|department|customer|customers|desk|centre|center|helpline|office)\b", re.I)
 
 
@@ -266,6 +271,9 @@ def split_email(text: str) -> EmailParts:
         offsets.append(pos)
         pos += len(line) + 1
     content = [i for i, line in enumerate(lines) if line.strip()]
+    # header lines a learner's reply starts with ("Subject: RE: …") come before the salutation
+    while len(content) > 1 and EMAIL_HEADER.match(lines[content[0]]):
+        content = content[1:]
     if not content:
         return EmailParts((0, 0), (0, 0), (0, 0), False, 0)
     first = content[0]
@@ -282,6 +290,12 @@ def split_email(text: str) -> EmailParts:
         if SIGN_OFF_LINE.match(lines[i]):
             signoff_line = i
             break
+    if signoff_line is None:
+        tail = [i for i in content[-8:] if i > body_start_line]
+        for i, nxt in zip(tail, tail[1:]):
+            if _SIGN_OFF_SHAPE.match(lines[i]) and _NAME_LINE.match(lines[nxt]) and not SALUTATION_LINE.match(lines[i]):
+                signoff_line = i
+                break
     has_name = False
     body_end = len(text)
     if signoff_line is not None:

@@ -1,6 +1,8 @@
 """The evaluation context: which act a finding names when one sentence carries several."""
 from types import SimpleNamespace
 
+import pytest
+
 from checker.evaluate import Context
 from checker.parse import parse_transcript
 from ruletools import make_rule
@@ -22,3 +24,23 @@ def test_a_finding_names_the_act_its_rule_looked_for(checker):
     second = list(change.evaluate(ctx))
     assert [f.act for f in first] == ["escalation"]
     assert [f.act for f in second] == ["account_action"]
+
+
+def test_email_parts_skip_the_header_lines_a_reply_starts_with():
+    from checker.evaluate import split_email
+
+    text = "Subject: RE: Please stop\n\nDear Ingrid,\n\nThe reminders are off.\n\nKind regards,\nNiamh"
+    parts = split_email(text)
+    assert text[slice(*parts.salutation)] == "Dear Ingrid,"
+
+
+@pytest.mark.parametrize("close", ["With warm wishes,", "Take care,", "All good wishes,", "Speak soon,"])
+def test_a_sign_off_is_known_by_its_shape_whatever_its_words(close):
+    from checker.evaluate import split_email
+
+    text = f"Dear Ruth,\n\nThe direct debit is cancelled.\n\n{close}\n\nGwen Pritchard\nSupporter Care Team"
+    parts = split_email(text)
+    assert text[parts.signoff[0]:].startswith(close) and parts.signoff_has_name
+    # a comma line in the body, with no name under it, is no sign-off
+    body = "Dear Ruth,\n\nIn short,\nthe debit is cancelled and the refund is on its way.\n\nGwen"
+    assert split_email(body).signoff == (len(body), len(body))
