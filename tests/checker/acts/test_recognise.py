@@ -153,8 +153,8 @@ def test_two_encoder_threads_give_the_same_vectors():
 
 # -- what an act needs, whatever recognised it ------------------------------------------------
 
-def _acts_of(checker, text, speaker="agent"):
-    conversation = parse_transcript(text)
+def _acts_of(checker, text, speaker="agent", agent=None):
+    conversation = parse_transcript(text, agent=agent)
     return checker.acts(checker.analyse(conversation)).acts
 
 
@@ -177,6 +177,14 @@ def test_disclosure_needs_new_data(checker):
     names = [(a.turn, a.name) for a in _acts_of(checker, text)]
     assert (1, "disclosure") not in names
     assert (2, "disclosure") in names
+
+
+def test_the_customers_own_name_is_no_new_data(checker):
+    """Greeting the customer by the name the transcript shows for them discloses nothing."""
+    text = ("Margaret Ellery: You took my £96 direct debit twice on 2 March.\n"
+            "Northmere Energy: Hi Margaret, so your £96 payment went out twice on 2 March.\n")
+    names = [(a.turn, a.name) for a in _acts_of(checker, text, agent="Northmere Energy")]
+    assert (1, "disclosure") not in names
 
 
 def test_escalation_needs_a_verb(checker):
