@@ -395,13 +395,30 @@ def _third_person(verb: str) -> str:
     return verb + "s"
 
 
+# nouns for a group of people that British English lets take a plural verb ("the council have
+# written to you"): one vocabulary, used only to stop that counting as an agreement error
+_COLLECTIVE = frozenset("""team staff crew council committee board government management department office depot
+warehouse branch store shop company firm business bank society family police club group couple public union
+service surgery practice school college university hospital airline landlord agency partnership""".split())
+
+
+def _clause_of_two(det) -> bool:
+    """"Thanks, that matches.": a pronoun and a verb the parser read as a determiner and a noun,
+    alone between punctuation."""
+    noun = det.head
+    before = det.doc[det.i - 1] if det.i > 0 else None
+    after = _nxt(noun)
+    return noun.i == det.i + 1 and (before is None or before.is_punct) and (after is None or after.is_punct)
+
+
 @check("agreement")
 def agreement(doc, words) -> Iterator[RawIssue]:
     """'we was', 'the engineer are', 'this items': the verb or determiner must match its subject."""
     for tok in doc:
         if tok.lower_ in ("this", "that") and tok.dep_ == "det" and tok.head.tag_ == "NNS" and tok.head.lower_.endswith("s") \
                 and all(t.tag_ in ("JJ", "NN") for t in doc[tok.i + 1: tok.head.i]) and tok.head.i > tok.i \
-                and tok.head.lower_ not in ("news", "series", "means", "species", "lots", "thanks", "savings", "premises", "sales", "customs", "goods"):
+                and tok.head.lower_ not in ("news", "series", "means", "species", "lots", "thanks", "savings", "premises", "sales", "customs", "goods") \
+                and not _clause_of_two(tok):
             yield _issue("grammar.agreement", [tok], _case(tok.text, "these" if tok.lower_ == "this" else "those"),
                          "With a plural noun, use 'these' or 'those'.")
             continue
@@ -419,6 +436,8 @@ def agreement(doc, words) -> Iterator[RawIssue]:
         if tok.lower_ in ("was", "were") and tok.tag_ != "VBD":
             continue
         host = tok.head if tok.dep_ in ("aux", "auxpass") else tok
+        if tok is host and any(c.tag_ == "MD" for c in host.children):
+            continue  # "Should any part of it require…": a modal's verb takes its bare form
         subjects = [c for c in host.children if c.dep_ in ("nsubj", "nsubjpass")]
         if len(subjects) != 1:
             continue
@@ -432,6 +451,10 @@ def agreement(doc, words) -> Iterator[RawIssue]:
         want = _subject_number(subj)
         if want is None:
             continue
+        if want == "sg" and number == "pl" and subj.lemma_.lower() in _COLLECTIVE:
+            continue  # British English: "the depot have confirmed", "the team are looking into it"
+        if want == "pl" and number == "sg" and any(c.dep_ == "nummod" for c in subj.children) and host.lemma_ == "be":
+            continue  # an amount as one thing: "three trips to the locker is maddening", "five days is too long"
         if subj.pos_ == "PROPN" or subj.left_edge.tag_ == "VBG" or (doc[tok.sent.start].tag_ == "VBG" and doc[tok.sent.start].i < subj.i) or any(t.is_punct or t.tag_ == "CC" for t in doc[subj.i + 1: tok.i]):
             continue  # a name ("Leeds is"), or the subject is in another clause
         if tok.lower_ == "thank" or (words is not None and subj.text[:1].isupper() and words.known_as_written(subj.text)

@@ -18,6 +18,7 @@ def found():
 @pytest.mark.parametrize("text, wrong, right, rule", [
     ("We was unable to deliver your parcel.", "was", "were", "grammar.agreement"),
     ("The engineer are coming tomorrow.", "are", "is", "grammar.agreement"),
+    ("The parcels is in the depot.", "is", "are", "grammar.agreement"),
     ("I will call you on monday.", "monday", "Monday", "grammar.capitals"),
     ("I have sent the Invoice to you.", "Invoice", "invoice", "grammar.capitals"),
     ("We dont charge for that.", "dont", "don't", "grammar.contractions"),
@@ -56,6 +57,11 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     "Once the engineer has been we'll close the case.",
     # the parser draws "twice and three" into the second subject: still one sentence
     "So the payment went out twice and two promised calls never came.",
+    # a modal's bare verb; a group noun with a plural verb; an amount as one thing; "that" as a pronoun
+    "Should any part of this letter require clarification, please ask.",
+    "The warehouse have confirmed your sofa missed this morning's van.",
+    "Four calls to the helpline in one morning is exhausting, I know.",
+    "Thanks, that matches.",
 ])
 def test_correct_british_sentences_are_left_alone(found, text):
     assert found(text) == []
