@@ -14,13 +14,13 @@ from typing import Any, Callable, Iterable
 from .budget import check_time
 from .model import Act, ActedConversation, AnalysedConversation, Finding, Turn
 from .parse.common import EMAIL_HEADER
+from .parse.email_thread import SIGNATURE_NAME
 from .vocabulary import SALUTATION_LINE, SIGN_OFF_LINE, SIGN_OFF_WITH_NAME
 
 # a sign-off "name" that is a department, not a person
 # a sign-off by its shape, whatever its words ("With warm wishes,", "Take care,"): a short line ending
 # in a comma, a name on the next line, near the end of the email
 _SIGN_OFF_SHAPE = re.compile(r"^[ \t]*[A-Z][^\W\d_]*(?:[ \t]+[^\W\d_]+){0,4}[ \t]*,[ \t]*$")
-_NAME_LINE = re.compile(r"^[ \t]*[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3}[ \t]*$")
 _TEAM = re.compile(r"\b(?:team|services?|support|department|customer|customers|desk|centre|center|helpline|office)\b", re.I)
 
 
@@ -293,7 +293,7 @@ def split_email(text: str) -> EmailParts:
     if signoff_line is None:
         tail = [i for i in content[-8:] if i > body_start_line]
         for i, nxt in zip(tail, tail[1:]):
-            if _SIGN_OFF_SHAPE.match(lines[i]) and _NAME_LINE.match(lines[nxt]) and not SALUTATION_LINE.match(lines[i]):
+            if _SIGN_OFF_SHAPE.match(lines[i]) and SIGNATURE_NAME.match(lines[nxt]) and not SALUTATION_LINE.match(lines[i]):
                 signoff_line = i
                 break
     has_name = False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .common import ROLE_HINT, Line, clean_time, heading_shape, role_of, speaker_key
+from .common import ROLE_HINT, Line, clean_time, match_heading, role_of, speaker_key
 from .headers import GREETING_VALUE, WHEN, is_date_line, is_header_line, is_system_line, is_time_line, leading_headers
 from .reading import Message, Reading
 
@@ -26,8 +26,7 @@ def _key(m: re.Match) -> str:
 
 
 def _label(text: str):
-    shape = heading_shape(text)
-    m = LABEL_ALONE.match(shape) if shape else None
+    m = match_heading(LABEL_ALONE, text)
     if not m:
         return None
     label = m.group("label").strip()

@@ -107,6 +107,12 @@ def heading_shape(text: str) -> str | None:
     return t if len(t) <= MAX_HEADING_CHARS else None
 
 
+def match_heading(pattern: re.Pattern, text: str) -> re.Match | None:
+    """``pattern`` matched on the line's heading shape; None for a line too long to be a heading."""
+    shape = heading_shape(text)
+    return pattern.match(shape) if shape else None
+
+
 @lru_cache(maxsize=4096)
 def speaker_key(label: str) -> str:
     return _SPACES.sub(" ", label.strip().strip(".")).lower()

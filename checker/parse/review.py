@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .common import Line, heading_shape
+from .common import Line, heading_shape, match_heading
 from .headers import AGO, ANY_DATE, is_date_line, is_time_line
 from .reading import Message, Reading
 
@@ -60,13 +60,11 @@ def _reply_heading(text: str, after_review: bool) -> tuple[str, str | None] | No
 
 
 def _rating(text: str) -> bool:
-    shape = heading_shape(text)
-    return bool(shape) and RATING.match(shape) is not None
+    return match_heading(RATING, text) is not None
 
 
 def _detail(text: str) -> bool:
-    shape = heading_shape(text)
-    return bool(shape) and DETAIL.match(shape) is not None
+    return match_heading(DETAIL, text) is not None
 
 
 def read(text: str, lines: list[Line]) -> Reading | None:

@@ -86,6 +86,11 @@ FIELD_ACTION = re.compile(rf"^(?:{ACTION}|(?:via|by)[ \t]+[\w -]{{1,20}}|(?:publ
                           rf"|(?:inbound|outbound|incoming|outgoing)(?:[ \t]+[\w-]+)?)$", re.IGNORECASE)
 
 
+def _is_note(action: str) -> bool:
+    """"added a private note", "Internal note": the entry is the case's notes; a "public" note is a reply."""
+    return bool(NOTE_WORDS.search(action)) and not re.search(r"public", action, re.I)
+
+
 def _field_heading(t: str) -> tuple[re.Match, str, str] | None:
     fields = FIELD_SPLIT.split(FENCE.sub("", t).strip())
     if not 2 <= len(fields) <= 4:
@@ -118,13 +123,11 @@ def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
         if not when and is_date_line(nxt):
             uses.append(j)
             when = nxt.strip()
-        note = bool(NOTE_WORDS.search(m.group("action"))) and not re.search(r"public", m.group("action"), re.I)
-        return _found(m.group("name"), m.group("hint"), when, uses, note=note)
+        return _found(m.group("name"), m.group("hint"), when, uses, note=_is_note(m.group("action")))
     fields = _field_heading(t) if (first_in_block or after_blank) else None
     if fields:
         name, when, action = fields
-        return _found(name.group("name"), name.group("hint"), when, [i],
-                      note=bool(NOTE_WORDS.search(action)) and not re.search(r"public", action, re.I))
+        return _found(name.group("name"), name.group("hint"), when, [i], note=_is_note(action))
     if not first_in_block:
         return None
     m = HEADING.match(t)
