@@ -1,21 +1,41 @@
 """Block chats: the speaker's name on a line of its own, the message below it.
 
 Live-chat exports (name line, time line, message), Teams/Slack copies (``Sam  10:02 AM`` with the
-message beneath), Messenger copies (the name alone on a line). A name counts as a speaker when it
-heads at least two blocks or carries a time; a message runs until the next speaker's name.
+message beneath), Messenger copies (the name alone on a line), and posts and direct messages
+copied from social apps and pages: a display name with its @handle (``Dan Whitfield @dan_w``, or
+the handle on the next line), a page's lower-case user name (``hollowayandfinch``), a company
+name with "&". A name counts as a speaker when it heads at least two blocks or carries a time; a
+message runs until the next speaker's name.
+
+Around the words the apps print their own lines: under the name a handle, "·", a date,
+"Replying to @…"; anywhere "Like · Reply · 3d", "Seen", "2,318 Views" (``headers.is_chrome_line``).
+Those are read as the message's heading, never its text. A time alone on the line straight after
+a message's text is when it was sent (Messenger and DM copies print it there); a time set apart by
+blank lines, or on the line above a name, heads the next message.
 """
 from __future__ import annotations
 
 import re
 
 from .common import ROLE_HINT, Line, clean_time, match_heading, role_of, speaker_key
-from .headers import GREETING_VALUE, WHEN, is_date_line, is_header_line, is_system_line, is_time_line, leading_headers
+from .headers import (FRAMED_TITLE, GREETING_VALUE, TITLE_WORDS, WHEN, is_chrome_line, is_date_line, is_header_line,
+                      is_system_line, is_time_line, leading_headers)
 from .reading import Message, Reading
+from ..vocabulary import SIGN_OFF_LINE
 
-NAME = r"(?:[^\W\d_][\w.'’&/-]*(?:[ \t]+[^\W\d_][\w.'’&/-]*){0,4}?|\+?\d[\d ]{6,14}\d)"
+_WORD = r"(?:[^\W\d_][\w.'’&/-]*|&)"  # "Harbour & Vale Bank": a lone "&" joins a company's name
+NAME = rf"(?:{_WORD}(?:[ \t]+{_WORD}){{0,4}}?|\+?\d[\d ]{{6,14}}\d)"
+HANDLE = r"@[A-Za-z0-9_]{1,30}"
 LABEL_ALONE = re.compile(
-    rf"^[ \t]*(?P<label>{NAME}){ROLE_HINT}?(?:[ \t]*[-–|·•,]?[ \t]*(?P<ts>{WHEN}))?[ \t]*:?[ \t]*$", re.IGNORECASE
+    rf"^[ \t]*(?P<label>{NAME})(?:[ \t]+\(?(?P<handle>{HANDLE})\)?)?{ROLE_HINT}?"
+    rf"(?:[ \t]*[-–|·•,]?[ \t]*(?P<ts>{WHEN}))?[ \t]*:?[ \t]*$", re.IGNORECASE
 )
+PHONE_ALONE = re.compile(r"^[ \t]*\+?\d[\d ()-]{6,18}\d[ \t]*$")  # the number under a contact's name in an SMS copy
+HANDLE_ALONE = re.compile(rf"^[ \t]*{HANDLE}[ \t]*$")
+REPLYING_TO = re.compile(rf"^[ \t]*(?:replying|in reply)[ \t]+to[ \t]+{HANDLE}", re.IGNORECASE)
+# a social app's user name as its speaker line: one lower-case token, long or with a digit, "_" or
+# "." in it ("hollowayandfinch", "jo_m82"); a speaker only when it heads two blocks or more
+USER_NAME = re.compile(r"^(?=[a-z0-9._]*[a-z])(?:[a-z][a-z0-9]{7,29}|[a-z0-9]*[0-9._][a-z0-9._]*)$")
 
 YOU_SENT = re.compile(r"^you(?:\s+(?:sent|replied|wrote|said))?$", re.IGNORECASE)  # Messenger's own side
 
@@ -32,13 +52,71 @@ def _label(text: str):
     label = m.group("label").strip()
     if GREETING_VALUE.match(label) or re.search(r"[.?!,]$", label):
         return None
-    if YOU_SENT.match(label):
+    if YOU_SENT.match(label) or _user_name(m):
         return m
     words = label.split()
-    titled = all(w[:1].isupper() or w[:1].isdigit() or w.lower() in ("at", "of", "the", "and", "de", "van") for w in words)
+    titled = all(w[:1].isupper() or w[:1].isdigit() or w.lower() in ("at", "of", "the", "and", "de", "van", "&") for w in words)
     if not (titled or role_of(label) or m.group("hint") or m.group("ts")):
         return None
     return m
+
+
+def _user_name(m: re.Match) -> bool:
+    label = m.group("label").strip()
+    return bool(USER_NAME.match(label)) and not SIGN_OFF_LINE.match(label) and not label.startswith("thank")
+
+
+def _heading(text: str) -> bool:
+    """A line an app prints with a message and nobody wrote: its @handle, "Replying to @…",
+    "Like · Reply · 3d", "Seen", a date or time."""
+    return bool(HANDLE_ALONE.match(text) or REPLYING_TO.match(text) or is_chrome_line(text)
+                or is_time_line(text) or is_date_line(text))
+
+
+def _time_in(text: str) -> str | None:
+    """The clock time in a heading line ("5:51 PM · Dec 7, 2026", "Fri 16:41"), if any."""
+    m = re.search(WHEN, text, re.IGNORECASE)
+    return clean_time(m.group(0)) if m and re.search(r"\d[:.]\d", m.group(0)) else None
+
+
+def _nothing_said(message: dict | None) -> bool:
+    return message is not None and not any(ln.text.strip() for ln in message["lines"])
+
+
+def _is_clock_line(text: str) -> bool:
+    """A time alone, or a day or date with a time ("Fri 16:41", "7 Dec, 09:14")."""
+    return is_time_line(text) or (is_date_line(text) and _time_in(text) is not None)
+
+
+RANK_LINES = 3
+RANK_TITLE = re.compile(r"^[ \t]*[A-Z][\w'’&-]*(?:[ \t]+[A-Z][\w'’&-]*){0,4}(?:[ \t]+\([^()\n]{1,30}\))?[ \t]*$")
+
+
+def _rank_lines(lines: list[Line], label: int) -> int | None:
+    """Forums print the author's rank or team and post count between the name and the date
+    ("Community Team (Staff)", "Member · Posts: 38"): when a date or time comes within
+    ``RANK_LINES`` short lines under the name, its index, else None."""
+    for j in range(label + 1, min(len(lines), label + 2 + RANK_LINES)):
+        t = lines[j].text
+        if not t.strip():
+            return None
+        if j > label + 1 and (is_date_line(t) or is_time_line(t)):
+            return j
+        if not (is_header_line(t) or RANK_TITLE.match(t)):
+            return None
+    return None
+
+
+def _title_between_blanks(lines: list[Line], i: int) -> bool:
+    """"--- Messages ---", or a short title such as "Messages" alone between blank lines, where a
+    public thread carries on in direct messages."""
+    t = lines[i].text
+    if FRAMED_TITLE.match(t):
+        return True
+    before = lines[i - 1].text if i > 0 else ""
+    after = lines[i + 1].text if i + 1 < len(lines) else ""
+    return (not before.strip() and not after.strip() and len(t.split()) <= 3 and bool(TITLE_WORDS.search(t))
+            and is_header_line(t))
 
 
 def read(text: str, lines: list[Line]) -> Reading | None:
@@ -53,17 +131,33 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         if not nxt.strip():
             continue  # a name heads a message, so something follows it directly
         m = _label(line.text)
-        if m is None:
-            continue
+        if m is None or (i > 0 and SIGN_OFF_LINE.match(lines[i - 1].text)):
+            continue  # a name under "Thanks," or "Kind regards" signs a message off
         cands[i] = m
-        if is_time_line(nxt):
-            timed.add(i)  # the time on the line below the name
+        if is_time_line(nxt) or (i > 0 and is_time_line(lines[i - 1].text)):
+            timed.add(i)  # the time on the line below the name, or above it (Messenger and phone copies)
         key = _key(m)
         counts[key] = counts.get(key, 0) + 1
 
+    ranks: dict[int, int] = {}  # a forum post's name line -> the date line under its rank lines
+    ranked_to = -1
+    for i in sorted(cands):
+        if i <= ranked_to:
+            m = cands.pop(i)  # a forum's "Community Team (Staff)" under the author's name: a rank, not a speaker
+            counts[_key(m)] -= 1
+            continue
+        rank = _rank_lines(lines, i)
+        following = next((j for j in range(rank + 1, len(lines)) if lines[j].text.strip()), None) if rank else None
+        if rank and following is not None and following not in cands:
+            ranks[i] = rank  # the post's words follow the date; a one-line message ("Gemma Lowry") does not
+            timed.add(i)
+            ranked_to = rank
+
     def accepted(i: int, m: re.Match) -> bool:
         key = _key(m)
-        return counts[key] >= 2 or i in timed or bool(m.group("ts") or m.group("hint") or role_of(key))
+        if _user_name(m):
+            return counts[key] >= 2
+        return counts[key] >= 2 or i in timed or bool(m.group("ts") or m.group("hint") or m.group("handle") or role_of(key))
 
     accepted_keys = {_key(m) for i, m in cands.items() if accepted(i, m)}
     if not accepted_keys:
@@ -73,39 +167,93 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     messages: list[dict] = []
     meta: set[int] = set(headers)
     current: dict | None = None
-    expect_time = False
+    in_heading = False  # straight under a name: its handle, "·", date, time, "Replying to"
+    loose_time: str | None = None  # a time set apart by blank lines: it heads the next message
+    skip_to = -1
+
+    def starts_message(j: int) -> bool:
+        m = cands.get(j)
+        return m is not None and _key(m) in accepted_keys
+
+    def _last_before_next(j: int) -> bool:
+        """Nothing but blank lines between line j and the next message (or the end)."""
+        following = next((k for k in range(j + 1, len(lines)) if lines[k].text.strip()), None)
+        return following is None or starts_message(following) or (following + 1 < len(lines) and starts_message(following + 1)
+                                                                   and _is_clock_line(lines[following].text))
+
+    def _header_time_above(j: int) -> str | None:
+        """The time closing the header block straight above the first message ("MON 14:12")."""
+        p = next((k for k in range(j - 1, -1, -1) if lines[k].text.strip()), None)
+        return _time_in(lines[p].text) if p is not None and p in headers and _is_clock_line(lines[p].text) else None
+
     for i, line in enumerate(lines):
         if i in headers:
             continue
         t = line.text
-        m = cands.get(i)
-        if m is not None and _key(m) in accepted_keys:
+        if starts_message(i):
+            m = cands[i]
             above = lines[i - 1].text if i > 0 else ""
             # Messenger and Instagram copies print the time on the line above the name
-            time = clean_time(m.group("ts")) or (clean_time(above) if above.strip() and is_time_line(above) else None)
-            current = {"speaker": "You" if _key(m) == "you" else m.group("label").strip(), "hint": m.group("hint"), "time": time,
+            time = (clean_time(m.group("ts")) or (clean_time(above) if above.strip() and is_time_line(above) else None)
+                    or loose_time or _header_time_above(i))
+            current = {"speaker": "You" if _key(m) == "you" else m.group("label").strip(),
+                       "hint": m.group("hint") or m.group("handle"), "time": time,
                        "line_number": i + 1, "lines": [], "system": False}
             messages.append(current)
             meta.add(i)
-            expect_time = True
+            in_heading, loose_time = True, None
+            rank = ranks.get(i)
+            if rank:
+                meta.update(range(i + 1, rank + 1))  # "Community Team (Staff)", "Member · Posts: 38", then the date
+                current["time"] = current["time"] or _time_in(lines[rank].text)
+                skip_to = rank
             continue
-        if expect_time and is_time_line(t):
-            current["time"] = current["time"] or clean_time(t)
+        if i <= skip_to:
+            continue
+        if not t.strip():
+            if current is not None:
+                current["lines"].append(line)
+            continue
+        only_words = _nothing_said(current) and _last_before_next(i)  # "Shannon Kelly" over "08/07/1995": her answer
+        if in_heading and _heading(t) and not only_words:
             meta.add(i)
-            expect_time = False
+            if is_time_line(t) or is_date_line(t) or is_chrome_line(t):
+                current["time"] = current["time"] or _time_in(t)
+            elif HANDLE_ALONE.match(t):
+                current["hint"] = current["hint"] or t.strip()
             continue
-        expect_time = False
-        if t.strip() and is_system_line(t):
+        in_heading = False
+        if is_system_line(t):
             messages.append({"speaker": "System", "hint": None, "time": None, "line_number": i + 1,
                              "lines": [line], "system": True})
             current = None
             continue
-        if t.strip() and (current is None or not lines[i - 1].text.strip()) and (is_date_line(t) or
-                                                                                (current is None and is_header_line(t))):
+        after_text = current is not None and bool(lines[i - 1].text.strip()) and (i - 1) not in meta
+        if _is_clock_line(t) and after_text and not starts_message(i + 1):
+            meta.add(i)  # the time printed under a message's text: when it was sent
+            current["time"] = current["time"] or clean_time(t)
+            continue
+        if is_chrome_line(t) or (not after_text and not only_words and (is_date_line(t) or is_time_line(t))):
+            meta.add(i)
+            if not after_text and _is_clock_line(t):
+                loose_time = _time_in(t)
+            continue
+        if (current is None and is_header_line(t)) or (current is not None and _title_between_blanks(lines, i)):
             meta.add(i)
             continue
         if current is not None:
             current["lines"].append(line)
+            loose_time = None
+    first_said = next((m for m in messages if not m["system"]), None)
+    if first_said is not None and first_said is messages[0]:
+        said = [ln for ln in first_said["lines"] if ln.text.strip()]
+        if said and all(is_header_line(ln.text) or PHONE_ALONE.match(ln.text) for ln in said) and len(messages) > 2:
+            # a profile name over the app's title at the top of a copy ("hollowayandfinch" over
+            # "Holloway & Finch · Instagram", "Swiftdrop" over its number and "Text Message · SMS"):
+            # a heading, not a message
+            meta.update(i for i, ln in enumerate(lines) if ln in said)
+            meta.add(first_said["line_number"] - 1)
+            messages.remove(first_said)
     speaking = [m for m in messages if not m["system"] and any(ln.text.strip() for ln in m["lines"])]
     if not speaking:
         return None

@@ -15,7 +15,7 @@ MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
 WEEKDAY = r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b\.?,?"
 _CLOCK = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?(?:[ \t]+(?:GMT|BST|UTC|CET|CEST|[+-]\d{2}:?\d{2}))?"  # "08:12 GMT"
 DATE_WORDS = rf"(?:{WEEKDAY}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?:\s+\d{{4}})?|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?)"
-DATE_NUM = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\d{1,2}\.\d{4})"
+DATE_NUM = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}-\d{1,2}-\d{4})"
 ANY_DATE = rf"(?:{DATE_WORDS}|{DATE_NUM}|today|yesterday)"
 # how long ago, as review sites print it ("3 weeks ago", "an hour ago") and, shorter, social apps ("2h", "5 mins", "now")
 AGO = r"(?:(?:\d{1,3}|an?)[ \t]+(?:sec(?:ond)?|min(?:ute)?|hour|day|week|month|year)s?[ \t]+ago)"
@@ -146,6 +146,49 @@ def is_header_line(text: str) -> bool:
     if len(words) <= 12 and not re.search(r"[.?!,]$", t) and (TITLE_WORDS.search(t) or re.search(r"\s[-–—|·:]\s", t)):
         return True
     return False
+
+
+# What a social app or page prints around a post or message that nobody wrote: reactions and
+# their counts, "Like · Reply · 3d", "Seen", "2,318 Views", "09:02 · 07/12/2026 · 1.1K Views",
+# "Most relevant", a lone "·". A line is such chrome when every field of it (parted by "·", "•",
+# "|" or a run of spaces) is one of these and at least one is a word or an age, not a bare number.
+CHROME_WORD = re.compile(
+    r"^(?:like|likes|liked|love|reply|replies|share|shares|comment|comments|react|edited|seen|delivered|read|sent|"
+    r"follow|following|author|top fan|most relevant|newest|all comments|top comments|view (?:\d+ )?(?:more )?replies|"
+    r"hide|report|translate|see translation|pinned|retweet|repost|quote|bookmark|views?)$",
+    re.IGNORECASE,
+)
+CHROME_COUNT = re.compile(
+    r"^[^\w\s]{0,6}\s*[\d.,]+[kKmM]?\s*(?:views?|likes?|comments?|shares?|replies|reposts?|retweets?|quotes?|"
+    r"bookmarks?|reactions?)?$",
+    re.IGNORECASE,
+)
+_CHROME_FIELDS = re.compile(r"\s*[·•|]\s*|\s{2,}")
+
+
+@lru_cache(maxsize=8192)
+def is_chrome_line(text: str) -> bool:
+    t = heading_shape(text)
+    if t is None or not t or len(t) > 80:
+        return False
+    if t in ("·", "•"):
+        return True
+    fields = [f for f in _CHROME_FIELDS.split(t) if f]
+    if not fields:
+        return False
+    worded = False
+    for f in fields:
+        if CHROME_WORD.match(f) or re.fullmatch(POST_AGE, f, re.IGNORECASE):
+            worded = True
+        elif CHROME_COUNT.match(f):
+            worded = worded or not f[:1].isdigit() or bool(re.search(r"[a-z]", f, re.IGNORECASE))
+        elif not (is_date_line(f) or is_time_line(f)):
+            return False
+    return worded or "·" in t or "•" in t  # a date or time with the app's dot: "4 December at 10:00 ·"
+
+
+# a title framed by rules inside a thread: "--- Messages ---", "==== Direct messages ===="
+FRAMED_TITLE = re.compile(r"^[ \t]*[-=_*~#]{2,}[ \t]*[^\W\d_][\w '’&/-]{0,40}?[ \t]*[-=_*~#]{2,}[ \t]*$")
 
 
 # the brief a learner pastes above a transcript: "Scenario: …", "Task: …", a paragraph long

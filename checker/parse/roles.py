@@ -99,6 +99,13 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
             roles[key] = "agent" if key == chosen or key in helpers else ("system" if hinted == "system" else
                                                          "agent" if hinted == "agent" and _colleague(key, raw) else "customer")
         return roles, None
+    copier = _copier_sounds_like_customer(speakers)
+    if copier is not None:
+        own, other = copier
+        roles = {k: ("system" if stated(k) == "system" else "customer" if k == own else "agent" if k == other
+                     else stated(k) or "customer") for k in speakers}
+        return roles, (f"'{speakers[other][0].speaker}' was taken to be you (the agent) from {EVIDENCE}: the copy's "
+                       f"own side ('{speakers[own][0].speaker}') writes as the customer; if that is wrong, say which speaker you are")
     for key in speakers:
         if stated(key):
             roles[key] = stated(key)
@@ -121,6 +128,30 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
             return roles, (f"'{speakers[best][0].speaker}' was taken to be you (the agent) from {EVIDENCE}; "
                            "if that is wrong, say which speaker you are")
     raise SpeakerError(no_agent_message(names), names, source=src)
+
+
+# the side of a copy that is the copier's own ("You sent", "Me" in a phone's SMS or DM copy): the
+# agent in a chat tool's console, but on a phone it may be the customer
+OWN_SIDE = frozenset({"you", "me"})
+OWN_SIDE_MARGIN = 2
+
+
+def _copier_is_customer_key(speakers: dict[str, list[Message]]) -> str | None:
+    own = [k for k in speakers if k in OWN_SIDE and not speakers[k][0].role and not role_of(speakers[k][0].hint)]
+    return own[0] if len(own) == 1 else None
+
+
+def _copier_sounds_like_customer(speakers: dict[str, list[Message]]) -> tuple[str, str] | None:
+    """(own side, the other speaker) when the copy's own side ("You", "Me") is one of two speakers
+    and the other one writes clearly more like an agent (asks for account details, offers help,
+    introduces themself, names the organisation): a customer's phone copy of a chat with a business."""
+    own = _copier_is_customer_key(speakers)
+    others = [k for k in speakers if k != own and role_of(k) != "system" and not introduces_a_bot(speakers[k])]
+    if own is None or len(others) != 1 or role_of(others[0]) or any(m.role for m in speakers[others[0]]):
+        return None
+    other = others[0]
+    theirs, mine = agent_score(speakers[other]), agent_score(speakers[own])
+    return (own, other) if theirs > 0 and theirs >= mine + OWN_SIDE_MARGIN else None
 
 
 def _second_agents(learner: str, keys: list[str], scores: dict[str, float], raw: list[Message]) -> set[str]:
@@ -159,7 +190,7 @@ def match_speaker(agent: str, speakers: dict[str, list[Message]]) -> str | None:
         if key.split()[0] == want or want.split()[0] == key or key.split()[0] == bare:
             return key
     for key, ms in speakers.items():  # a social post's @handle, written beside the display name
-        if any(m.hint and speaker_key(m.hint) == want for m in ms):
+        if any(m.hint and speaker_key(m.hint).lstrip("@") == want.lstrip("@") for m in ms):
             return key
     roles = [k for k, ms in speakers.items() if role_of(ms[0].hint) == role_of(want) and role_of(want)]
     return roles[0] if len(roles) == 1 else None

@@ -21,9 +21,14 @@ from .roles import assign_chat_roles, no_agent_message
 
 MAX_DEPTH = 20
 MAX_DIGITS = 30
-LIST_KEYS = ("messages", "transcript", "conversation", "turns", "chat", "items", "entries", "history")
+LIST_KEYS = ("messages", "transcript", "conversation", "turns", "chat", "items", "entries", "history", "posts", "tweets",
+             "comments", "replies", "thread")
+# a social export's list of who took part: each entry maps a user name or handle to the name shown
+PARTICIPANT_KEYS = ("participants", "users", "people", "members", "authors")
+HANDLE_KEYS = ("screen_name", "username", "user_name", "handle", "user_id", "id")
 TEXT_KEYS = ("text", "body", "content", "message", "msg", "value")
-SPEAKER_KEYS = ("speaker", "sender_name", "name", "author", "sender", "from", "user", "display_name", "participant")
+SPEAKER_KEYS = ("speaker", "sender_name", "name", "author", "sender", "from", "user", "display_name", "participant",
+                "screen_name", "username", "user_name", "handle")
 TIME_KEYS = ("time", "timestamp", "timestamp_ms", "created_at", "sent_at", "date")
 ROLE_KEYS = ("role", "type", "sender_type", "author_type", "direction")
 SHAPE = 'JSON must be {"channel": "chat", "messages": [{"role": …, "text": …}]} (or "author"/"body", "sender"/"content")'
@@ -138,6 +143,41 @@ def _time_of(item: dict) -> str | None:
     return str(value) if value is not None else None
 
 
+def _message_list(data: dict) -> list | None:
+    """Under a key no list names: the longest top-level list whose entries are objects with a
+    message's text, when there is one."""
+    lists = [v for v in data.values()
+             if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)
+             and sum(1 for i in v if isinstance(_first(i, TEXT_KEYS), str)) >= max(1, len(v) // 2)]
+    return max(lists, key=len) if lists else None
+
+
+def _display_names(data: dict) -> dict[str, str]:
+    """User name or handle (lower case, no "@") -> the name shown, from a ``participants`` list."""
+    shown: dict[str, str] = {}
+    for key in PARTICIPANT_KEYS:
+        people = data.get(key)
+        if not isinstance(people, list):
+            continue
+        for person in people:
+            if not isinstance(person, dict):
+                continue
+            name = _first(person, ("display_name", "name", "full_name"))
+            if not isinstance(name, str) or not name.strip():
+                continue
+            for handle_key in HANDLE_KEYS:
+                handle = person.get(handle_key)
+                if isinstance(handle, (str, int)) and not isinstance(handle, bool) and str(handle).strip():
+                    shown.setdefault(str(handle).lstrip("@").lower(), " ".join(name.split()))
+    return shown
+
+
+def _handle_of(item: dict) -> str | None:
+    """The message's user name or handle when its speaker is shown by another name (``--agent`` may name either)."""
+    handle = _first(item, ("screen_name", "username", "user_name", "handle"))
+    return "@" + handle.lstrip("@") if isinstance(handle, str) and handle.strip() else None
+
+
 def _newest_first(messages: list) -> bool:
     """Every message has a Unix time and they run from the newest to the oldest (Facebook's and
     Instagram's own exports do)."""
@@ -154,7 +194,10 @@ def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversa
         raise InputError(SHAPE, source=src)
     messages = next((data[k] for k in LIST_KEYS if isinstance(data.get(k), list)), None)
     if messages is None:
+        messages = _message_list(data)
+    if messages is None:
         raise InputError(SHAPE, source=src)
+    shown = _display_names(data)
     if not messages:
         raise InputError("the JSON has no messages", source=src)
     ch = _channel(data.get("channel", "chat")) if channel == "auto" else channel
@@ -182,6 +225,8 @@ def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversa
             raw_role = raw_role or "agent"
         raw_role = str(raw_role or "").strip()
         stated = role_of(raw_role) or {"outbound": "agent", "inbound": "customer"}.get(raw_role.lower())
+        if isinstance(who, str) and who.lstrip("@").lower() in shown:
+            who = shown[who.lstrip("@").lower()]  # "SkyvaleHelp" is shown as "Skyvale Airways Support"
         speaker = str(who or raw_role.capitalize() or "Unknown")
         if raw_role and stated is None and not who:
             raise InputError(f"message {k} has role {raw_role!r}: use agent, customer or system", source=src)
@@ -197,8 +242,9 @@ def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversa
         rows.append((speaker, stated, body, start, pos, item))
     source, bad = replace_unencodable("".join(parts))
     warnings.extend(bad)
-    candidates = [Message(speaker=sp, lines=(Line(source[s:e], s),), role=stated, system=stated == "system")
-                  for sp, stated, _, s, e, _ in rows]
+    candidates = [Message(speaker=sp, lines=(Line(source[s:e], s),), role=stated, system=stated == "system",
+                          hint=_handle_of(item))
+                  for sp, stated, _, s, e, item in rows]
     roles_by_key: dict[str, str] = {}
     if agent or any(r[1] is None for r in rows):
         try:

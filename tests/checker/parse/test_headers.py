@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from checker.parse.common import MAX_HEADING_CHARS, heading_shape
-from checker.parse.headers import is_date_line, is_header_line, is_system_line, is_time_line
+from checker.parse.headers import is_chrome_line, is_date_line, is_header_line, is_system_line, is_time_line
 
 
 @pytest.mark.parametrize("line", [
@@ -100,3 +100,14 @@ def test_the_first_message_headed_by_such_a_name_is_read():
             "Marcus  14:33\nSorry about that, Jo. Is it the broadband light?\n\nJo  14:33\nYes\n")
     conversation = parse_transcript(text, agent="Marcus")
     assert [t.speaker for t in conversation.turns] == ["Marcus", "Jo", "Marcus", "Jo"]
+
+
+@pytest.mark.parametrize("line", ["Like · Reply · 3d", "5h  Like  Reply", "·", "2,318 Views", "Seen", "Most relevant",
+                                  "10:02 · 07/03/2026 · 1.1K Views", "👍❤️ 36    12 comments    4 shares", "4 March at 10:00 ·"])
+def test_chrome_lines(line):
+    assert is_chrome_line(line)
+
+
+@pytest.mark.parametrize("line", ["214", "5520-33817", "yes", "read it", "Reply to this please", "ok thanks", "Fri 16:41"])
+def test_words_and_bare_numbers_are_not_chrome(line):
+    assert not is_chrome_line(line)  # an order number or a date alone may be a customer's whole answer

@@ -103,3 +103,22 @@ def test_agent_notes_under_other_keys(extra):
     data = {"messages": [{"role": "customer", "text": "Can I move my booking?"}, {"role": "agent", "text": "Done, it's Friday now."}],
             **extra}
     assert parse_transcript(json.dumps(data)).notes == "Rebooked for Friday."
+
+
+def test_a_social_export_under_its_own_keys_with_display_names_from_its_participants():
+    data = {"platform": "x",
+            "participants": [{"screen_name": "mo_patel", "display_name": "Mo Patel"},
+                             {"screen_name": "BrightBusHelp", "display_name": "Bright Bus Support"}],
+            "posts": [{"screen_name": "mo_patel", "created_at": "2026-03-02T08:01:00Z",
+                       "text": "@BrightBusHelp the 7:40 never came, again"},
+                      {"screen_name": "BrightBusHelp", "created_at": "2026-03-02T08:20:00Z",
+                       "text": "@mo_patel Sorry Mo, that's a rotten start. Which stop were you waiting at?"}]}
+    conversation = parse_transcript(json.dumps(data), agent="BrightBusHelp")  # the handle names the learner
+    assert [(t.speaker, t.role) for t in conversation.turns] == [("Mo Patel", "customer"), ("Bright Bus Support", "agent")]
+    assert parse_transcript(json.dumps(data), agent="Bright Bus Support").turns[1].role == "agent"
+
+
+def test_a_list_of_messages_under_a_key_no_reader_names():
+    data = {"export": "v2", "records": [{"from": "Customer", "body": "Is my parcel lost?"},
+                                        {"from": "Agent", "body": "Let me check that for you."}]}
+    assert [t.role for t in parse_transcript(json.dumps(data)).turns] == ["customer", "agent"]

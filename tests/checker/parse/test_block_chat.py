@@ -1,0 +1,217 @@
+"""Block chats copied from social apps and pages: names over messages, with the apps' own lines around them."""
+from __future__ import annotations
+
+from checker.parse import parse_transcript
+
+X_WEB_COPY = """Post
+
+Priya Natt
+@priyanatt
+Three weeks waiting for a refund on a cancelled flight @Skyhopper. Nobody answers the phone.
+8:14 AM · Mar 3, 2026
+·
+4,102 Views
+
+Skyhopper Support
+@SkyhopperHelp
+·
+Mar 3
+Replying to @priyanatt
+Hi Priya, three weeks is far too long to wait for your money. Could you send us a DM so we can look at the booking? ^LT
+
+Priya Natt
+@priyanatt
+·
+Mar 3
+done
+
+--- Messages ---
+
+Priya Natt @priyanatt
+booking SK88120, flight was 14 Feb
+8:31 AM
+
+Skyhopper Support @SkyhopperHelp
+Thanks Priya. Can you confirm the email address on the booking?
+8:33 AM
+"""
+
+
+def test_x_web_copy_names_handles_dates_and_views_are_headings():
+    conversation = parse_transcript(X_WEB_COPY, agent="@SkyhopperHelp")
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "customer", "agent"]
+    assert conversation.turns[0].text.endswith("Nobody answers the phone.")  # no time, "·" or Views in the post
+    assert conversation.turns[1].text.startswith("Hi Priya, three weeks")  # no handle, date or "Replying to"
+    assert conversation.turns[2].text == "done"  # "--- Messages ---" is the thread's, not Priya's
+    assert conversation.turns[3].text == "booking SK88120, flight was 14 Feb"
+    assert conversation.turns[3].time == "8:31 AM"  # the time printed under a direct message's text
+    assert conversation.turns[4].time == "8:33 AM"
+
+
+MESSENGER_COPY = """Messenger · Fern & Able Insurance
+Conversation with Sadia Kaur
+
+TUE 10:02
+
+Sadia Kaur
+hi my claim for the burst pipe has gone quiet
+
+TUE 10:09
+
+Fern & Able Insurance
+Hello Sadia, I'm sorry it's gone quiet. Could you give me the claim reference and your postcode?
+
+Sadia Kaur
+FA-55310, LS6 2QT
+
+Fern & Able Insurance
+Thank you, Sadia. I can see the claim, and the loss adjuster's report came in yesterday.
+"""
+
+
+def test_a_company_name_with_an_ampersand_is_a_speaker_and_a_time_between_blank_lines_heads_the_next_message():
+    conversation = parse_transcript(MESSENGER_COPY, agent="Fern & Able Insurance")
+    assert [(t.speaker, t.role) for t in conversation.turns] == [
+        ("Sadia Kaur", "customer"), ("Fern & Able Insurance", "agent"), ("Sadia Kaur", "customer"),
+        ("Fern & Able Insurance", "agent")]
+    assert conversation.turns[0].time == "10:02"  # the time closing the header block
+    assert conversation.turns[1].time == "10:09"
+
+
+INSTAGRAM_COPY = """pipandpeony.florist
+Pip & Peony · Instagram
+
+You sent
+hello, the bouquet for my mum's birthday never arrived yesterday
+You sent
+order 44120
+
+14:05
+
+pipandpeony.florist
+Oh no, I'm so sorry it missed her birthday. Can I take the delivery postcode to check the order?
+
+You sent
+DN4 8RS
+
+pipandpeony.florist
+Thank you. The driver marked it as delivered to a neighbour at number 12. I've arranged a fresh bouquet for tomorrow morning at no cost.
+Seen
+"""
+
+
+def test_a_customers_phone_copy_the_user_name_is_the_business_and_you_is_the_customer():
+    conversation = parse_transcript(INSTAGRAM_COPY)
+    assert [t.speaker for t in conversation.turns] == ["You", "You", "pipandpeony.florist", "You", "pipandpeony.florist"]
+    assert [t.role for t in conversation.turns] == ["customer", "customer", "agent", "customer", "agent"]
+    assert not conversation.turns[-1].text.endswith("Seen")
+    assert any("was taken to be you (the agent)" in w for w in conversation.warnings)
+
+
+def test_you_is_still_the_agent_in_an_agents_console_copy():
+    text = ("You\nHello, you're through to Kara at Westway Water. How can I help?\n\n"
+            "Rob Hale\nmy water meter reading looks wrong\n\n"
+            "You\nSorry to hear that, Rob. Could I take your account number and postcode?\n\n"
+            "Rob Hale\nWW-22019, CF10 3AT\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["agent", "customer", "agent", "customer"]
+
+
+FACEBOOK_COMMENTS = """Harbourside Leisure
+2 March at 09:00 ·
+Our pool reopens on Monday after the refit!
+
+Most relevant
+
+Tom Ashby
+My direct debit came out for February and the pool was shut all month.
+Like · Reply · 2d
+
+    Harbourside Leisure
+    Hi Tom, sorry about that. Please message us your membership number and we'll refund February. Lucy
+    Like · Reply · 2d
+
+    Tom Ashby
+    Sent it over now
+    1d  Like  Reply
+"""
+
+
+def test_like_and_reply_lines_are_the_pages_own_not_anyones_words():
+    conversation = parse_transcript(FACEBOOK_COMMENTS, agent="Harbourside Leisure")
+    texts = [t.text for t in conversation.turns]
+    assert not any("Like" in t or "Most relevant" in t or "2 March" in t for t in texts)
+    assert texts[-1] == "Sent it over now"
+    assert texts[1] == "My direct debit came out for February and the pool was shut all month."
+
+
+FORUM = """Kiln Community › Printers › Paper jam after the 2.3 update
+
+inkyfingers
+Member · Posts: 12
+03-02-2026 07:40 PM
+
+Since the 2.3 update my printer jams on every second page. Anyone else?
+
+Quillmaker
+Member · Posts: 830
+03-02-2026 08:02 PM
+
+Same on mine.
+
+KilnSam
+Community Team (Staff)
+04-02-2026 09:15 AM
+
+Hi @inkyfingers, sorry about the jams. Which model do you have? I've passed this thread to our firmware team.
+
+Thanks,
+Sam
+Kiln Community Team
+
+inkyfingers
+Member · Posts: 13
+04-02-2026 10:01 AM
+
+It's the K200. Thanks Sam
+"""
+
+
+def test_a_forum_posts_rank_and_date_are_its_heading_and_a_signature_name_is_no_speaker():
+    conversation = parse_transcript(FORUM, agent="KilnSam")
+    assert [t.speaker for t in conversation.turns] == ["inkyfingers", "Quillmaker", "KilnSam", "inkyfingers"]
+    assert conversation.turns[2].text.startswith("Hi @inkyfingers")
+    assert conversation.turns[2].text.rstrip().endswith("Kiln Community Team")  # the signature stays in the post
+    assert conversation.turns[2].time == "04-02-2026 09:15 AM"
+    assert "Member" not in conversation.turns[0].text
+
+
+def test_an_answer_that_is_a_date_is_the_message_not_its_heading():
+    text = ("10:02\nLeah\nCan you confirm your date of birth please?\n\n"
+            "10:03\nMarek Nowak\n12/03/1988\n\n"
+            "10:04\nLeah\nThanks Marek, that matches.\n")
+    conversation = parse_transcript(text, agent="Leah")
+    assert [t.text for t in conversation.turns] == ["Can you confirm your date of birth please?", "12/03/1988",
+                                                    "Thanks Marek, that matches."]
+
+
+SMS_COPY = """Parcelpoint
++44 7700 900311
+Text Message · SMS
+Sat 7 Mar
+
+Me 09:40
+my parcel says delivered but it isn't here
+
+Parcelpoint 09:42
+Hi, it's Ana at Parcelpoint. Sorry about that. Can you confirm the delivery postcode?
+
+Me 09:43
+B12 9QA
+"""
+
+
+def test_the_contact_at_the_top_of_an_sms_copy_is_a_heading_and_me_can_be_the_customer():
+    conversation = parse_transcript(SMS_COPY)
+    assert [(t.speaker, t.role) for t in conversation.turns] == [
+        ("Me", "customer"), ("Parcelpoint", "agent"), ("Me", "customer")]
