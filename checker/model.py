@@ -247,7 +247,7 @@ class Finding:
 
 # the structures an act's sentence may have that depend on it alone (the act files' ``needs``
 # without new_data/old_data, which look back at the conversation): recorded on every Act
-ACT_FEATURES = ("verb", "when_or_reference", "identifier")
+ACT_FEATURES = ("verb", "when_or_reference", "identifier", "personal_data")
 
 
 @dataclass(frozen=True)

@@ -67,10 +67,29 @@ class PatternMatcher:
         return found
 
 
+QUESTION_WORDS = {"what", "which", "where", "when", "how", "who", "whats", "wots", "wat"}
+QUESTION_AUXES = {"can", "could", "would", "will", "may", "do", "did", "shall", "is", "are"}
+QUESTION_SUBJECTS = {"you", "u", "i", "we", "ya"}
+
+
+def is_question(sent: Any) -> bool:
+    """A question by its mark or, where chat and text-speak leave the mark off, by its shape: it
+    opens with a question word ("whats the long number on your card") or an auxiliary before its
+    subject ("can you send me the code")."""
+    if sent.text.rstrip().endswith("?"):
+        return True
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    if not words:
+        return False
+    first = words[0].lower_
+    if first in QUESTION_WORDS and len(words) > 2:
+        return True
+    return first in QUESTION_AUXES and len(words) > 2 and words[1].lower_ in QUESTION_SUBJECTS
+
+
 def is_request(sent: Any) -> bool:
     """A question, an imperative, or a sentence built on a request verb ("I'll need…", "pop … in")."""
-    text = sent.text.strip()
-    if text.endswith("?"):
+    if is_question(sent):
         return True
     root = sent.root
     if root.lemma_.lower() in REQUEST_VERBS:
@@ -107,7 +126,7 @@ def sensitive_request(sent: Any, hits: list[tuple[int, int]]) -> tuple[int, int]
             lemma = "be" if verb.lower_ in ("s", "'s", "’s") else verb.lemma_.lower()
             if _negated(verb):
                 continue
-            if lemma == "be" and (any(n.pos_ in ("ADP", "ADJ") for n in path) or "?" not in sent.text):
+            if lemma == "be" and (any(n.pos_ in ("ADP", "ADJ") for n in path) or not is_question(sent)):
                 continue  # "be careful with your card details", "the CVV is the three digits on the back"
                 # (unlike "what's the PIN for your card?")
             if lemma != "be" and _third_party(verb, {t.i for t in phrase}):
@@ -118,7 +137,7 @@ def sensitive_request(sent: Any, hits: list[tuple[int, int]]) -> tuple[int, int]
                 continue
             if lemma in GIVING_VERBS and _subject_is_agent(verb):
                 continue  # "we'll send you your PIN"
-            if verb.tag_ in ("VBD", "VBN") and not sent.text.rstrip().endswith("?"):
+            if verb.tag_ in ("VBD", "VBN") and not is_question(sent):
                 continue  # something already done ("you must have entered the wrong card number")
             if item.root.dep_.startswith("nsubj") and item.root.head.i == verb.i and lemma != "be":
                 continue  # the item does something ("the password got shared"): nothing is asked for

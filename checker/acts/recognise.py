@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from ..model import ACT_FEATURES, Act, ActedConversation, AnalysedConversation, Turn
+from ..parse.common import EMAIL_HEADER
 from ..parse.email_thread import SIGNATURE_NAME
 from ..vocabulary import SIGN_OFF_LINE, SIGN_OFF_WITH_NAME, alternation, phrases
 from .definitions import ActDefinition, ActExamples, load_definitions
@@ -66,6 +67,7 @@ class Before:
     customer: frozenset[str]
     everyone: frozenset[str]
     known: bool
+    customer_digits: frozenset[str] = frozenset()  # every run of digits the customer wrote, spaces removed
 
 
 NOTHING_BEFORE = Before(frozenset(), frozenset(), False)
@@ -170,15 +172,19 @@ class ActRecogniser:
         # Ellery addresses her, it discloses nothing
         names = {w.lower() for t in turns for w in re.findall(r"[^\W\d_][\w'’-]*", t.speaker)} if gate_position else set()
         customer_words: set[str] = set(names)
+        customer_digits: set[str] = set()
         all_words: set[str] = set(names)
         for t in turns:
             units.extend(units_of(t, analysed.docs[t.index]))
-            said_before[t.index] = Before(frozenset(customer_words), frozenset(all_words), gate_position)
+            said_before[t.index] = Before(frozenset(customer_words), frozenset(all_words), gate_position,
+                                          frozenset(customer_digits))
             if gate_position:  # sentences measured one by one share no context
                 words = [tok.lower_ for tok in analysed.docs[t.index]]
                 all_words.update(words)
                 if t.role == "customer":
                     customer_words.update(words)
+                    customer_words.update(w.lower() for w in re.findall(r"\S+@\S+", t.text))
+                    customer_digits.update(_digits(m) for m in re.findall(r"\+?\d[\d\s-]{5,}\d", t.text))
         # each unit, then the clauses of the units that split: one batch for the encoder
         pieces: list[tuple[Unit, int, int]] = [(u, u.start, u.end) for u in units]
         for u in units:
@@ -209,7 +215,10 @@ class ActRecogniser:
                 if d.speaker != role or not self._gate(d, unit, per_speaker[role], conversation.channel, gate_position,
                                                         said_before.get(unit.turn.index, NOTHING_BEFORE)):
                     continue
+                before = said_before.get(unit.turn.index, NOTHING_BEFORE)
                 act = self._pattern_act(d, unit, pattern_hits.get(d.name, []))
+                if act is None and d.name == "disclosure":
+                    act = self._personal_data_act(d, unit, before)
                 if act is None and vectors is not None and d.meaning:
                     col = column.get(d.name)
                     threshold = d.threshold if d.threshold is not None or col is None else float(self.classifier.thresholds[col])
@@ -219,6 +228,7 @@ class ActRecogniser:
                         if act is not None:
                             break
                 if act is not None:
+                    act = replace(act, features=tuple(n for n in ACT_FEATURES if _has(n, unit, before)))
                     if d.name == "identity_request":
                         act = _with_identifiers(act, unit)
                     acts.append(act)
@@ -247,7 +257,18 @@ class ActRecogniser:
              evidence: str) -> Act:
         turn = unit.turn
         return Act(d.name, turn.index, turn.to_source(start), turn.to_source(end), float(confidence), source,
-                   evidence, (start, end), features=tuple(n for n in ACT_FEATURES if _has(n, unit)))
+                   evidence, (start, end))
+
+    def _personal_data_act(self, d: ActDefinition, unit: Unit, before: Before) -> Act | None:
+        """A disclosure by its structure: the sentence states a contact detail of a person (a
+        mobile number, a personal email address, a postcode) that the customer has not given in
+        this conversation ("We've got 07700 900118 for her"). However it is worded, it discloses."""
+        found = personal_data(unit, before)
+        if found is None:
+            return None
+        a, b = found
+        return self._act(d, unit, a, b, 1.0, "structure",
+                         f"states a person's contact detail the customer had not given: '{unit.turn.text[a:b]}'")
 
     def _pattern_act(self, d: ActDefinition, unit: Unit, hits: list[tuple[int, int]]) -> Act | None:
         if not hits:
@@ -310,6 +331,8 @@ def _has(need: str, unit: Unit, said_before: Before = NOTHING_BEFORE) -> bool:
     """
     if need == "identifier":
         return IDENTIFIERS.search(unit.text) is not None
+    if need == "personal_data":
+        return personal_data(unit, said_before) is not None
     tokens = [t for t in unit.span if unit.start <= t.idx < unit.end]
     if need == "verb":
         return any(t.pos_ in ("VERB", "AUX") for t in tokens)
@@ -325,6 +348,68 @@ def _has(need: str, unit: Unit, said_before: Before = NOTHING_BEFORE) -> bool:
         if any(c.isdigit() for c in t.text) and not t.text.startswith(("[", "{", "<")):
             return True
     return False
+
+
+# a person's contact details, by shape: a UK mobile number, an email address, a postcode
+PERSONAL_DATA = re.compile(
+    r"(?<![\w+])(?:(?:\+44\s?|0)7\d{3}[\s-]?\d{3}[\s-]?\d{3})(?!\w)"
+    r"|(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b"
+)
+# an organisation's own address is not a person's ("email complaints@…", "help@…")
+ROLE_MAILBOX = re.compile(
+    r"^(?:help|support|info|enquir(?:y|ies)|customer\w*|service\w*|complaints?|contact|hello|team|bookings?|sales|"
+    r"accounts?|billing|claims?|care|admin|office|noreply|no-reply|reply|returns|orders?|feedback|press|lettings|"
+    r"repairs|reception|appointments|hr|jobs|careers|privacy|dpo|data\w*|security|fraud|web|online|digital)\b",
+    re.IGNORECASE,
+)
+
+
+# where the detail is how to reach the organisation: "email us at …", "text me on …", "contact the team at …"
+ORG_CONTACT = re.compile(
+    r"\b(?:e-?mail|text|call|ring|phone|write\s+to|contact|message|reach|whatsapp|dm)\s+(?:us|me|the\s+\w+(?:\s+\w+)?\s+(?:team|office|department))\b"
+    r"|\b(?:us|me)\s+(?:at|on)\b"
+    r"|\b(?:e-?mail|contact|write\s+to|message|reach|copy\s+in|cc)\s+[A-Za-z0-9._%+-]+@",  # "please email claims@…"
+    re.IGNORECASE,
+)
+
+
+def personal_data(unit: Unit, said_before: Before = NOTHING_BEFORE) -> tuple[int, int] | None:
+    """(start, end) in the turn of the first contact detail of a person in the unit that the
+    customer has not said before, or None. Only within a conversation (``said_before.known``);
+    never in an email's header lines ("To: Jo Bell <jo@…>") or where the detail is how to reach
+    the organisation ("email us at …")."""
+    if not said_before.known or EMAIL_HEADER.match(unit.text) or ORG_CONTACT.search(unit.text):
+        return None
+    for m in PERSONAL_DATA.finditer(unit.text):
+        value = m.group(0)
+        if "@" in value and (ROLE_MAILBOX.match(value) or _customer_sends_to(unit, unit.start + m.start())):
+            continue
+        words = [w for w in re.split(r"[\s-]+", value.lower()) if w]
+        digits = _digits(value)
+        if all(w in said_before.customer for w in words) or ("@" not in value and digits in said_before.customer_digits):
+            continue  # the customer's own words read back
+        return unit.start + m.start(), unit.start + m.end()
+    return None
+
+
+# "… email photographs of the badge to" / "you can send it to": something is to be sent to the address
+_SENT_TO = re.compile(r"\b(?:e-?mail|send|forward|post|write|submit|return|reply|upload)\b[^.?!]{0,80}?\bto\s+$", re.IGNORECASE)
+# … by the agent or the organisation ("I'll send it to the email we've got, x@…"), not the customer
+_WE_SEND = re.compile(r"\b(?:i|we)(?:'ll|’ll|'ve|’ve|'m|’m|\s+will|\s+can|\s+have|\s+shall|\s+am|\s+are)?(?:\s+\w+){0,2}\s+$",
+                      re.IGNORECASE)
+
+
+def _customer_sends_to(unit: Unit, at: int) -> bool:
+    """Is the address where the customer is told to send something ("Please email photographs of
+    the badge to x@…", "you can send it to x@…"), not where the agent sends it?"""
+    before = unit.turn.text[unit.start:at]
+    m = _SENT_TO.search(before)
+    return m is not None and not _WE_SEND.search(before[:m.start()])
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
 
 
 def _with_identifiers(act: Act, unit: Unit) -> Act:

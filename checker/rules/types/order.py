@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ...model import STATUSES, Finding
+from ...model import ACT_FEATURES, STATUSES, Finding
 from ..base import SCOPES, Rule, register, spec, str_list
 from ..matching import PhraseSet, only_intended, only_promised, sentence_position
 
@@ -29,6 +29,10 @@ class OrderRule(Rule):
     first_act_items: tuple[str, ...] = str_list("an act in first_acts that names what it asks for (an identity request's identifiers) counts as A only when it asks for one of these; asking for others only is a weaker A when first_partial_acts names the act")
     first_partial_acts: tuple[str, ...] = str_list("weaker forms of A as dialogue acts")
     then_acts: tuple[str, ...] = str_list("B as dialogue acts")
+    then_act_needs: tuple[str, ...] = field(default=(), metadata=spec(
+        "str_list", "an act in then_acts counts as B only when its sentence has these: personal_data (a person's "
+        "mobile number, email address or postcode the customer had not given), when_or_reference, verb, identifier",
+        choices=ACT_FEATURES, needs=("then_acts",)))
     then_context_acts: tuple[str, ...] = str_list(
         "customer acts of which one must occur somewhere in the conversation for B to count (identity: an "
         "account, order or booking of someone's came up); not applied to a transcript with no customer "
@@ -58,7 +62,7 @@ class OrderRule(Rule):
         object.__setattr__(self, "_partial", PhraseSet(nlp, self.first_partial, self.first_partial_patterns,
                                                         self.first_exceptions, acts=self.first_partial_acts))
         object.__setattr__(self, "_then", PhraseSet(nlp, self.then, self.then_patterns, self.then_exceptions,
-                                                     acts=self.then_acts))
+                                                     acts=self.then_acts, act_needs=self.then_act_needs))
 
     def _first_anywhere(self, ctx: Any) -> bool:
         """Does A occur anywhere in the conversation? (A weaker A does not let a promise wait: the

@@ -90,3 +90,22 @@ def test_account_matter_pattern_reads_a_possessive_before_a_record(checker, text
     a record the organisation keeps."""
     by_pattern = [a for a in _acts(checker, text, speaker="customer") if a.name == "account_matter" and a.source == "pattern"]
     assert bool(by_pattern) == found, text
+
+
+@pytest.mark.parametrize("text", [
+    "whats the long number on ur card pls",
+    "what is the security code on the back",
+    "can you send me your online banking password",
+])
+def test_a_question_without_its_question_mark_still_asks(checker, text):
+    """Chat and text-speak leave the mark off: the question's shape says it asks."""
+    assert [a for a in _acts(checker, text) if a.name == "sensitive_request"]
+
+
+@pytest.mark.parametrize("text", [
+    "how do you reset your PIN if you forget it",
+    "when did you last change your password",
+    "what is the CVV used for",
+])
+def test_a_question_about_the_item_is_not_a_request_for_it(checker, text):
+    assert not [a for a in _acts(checker, text) if a.name == "sensitive_request"]

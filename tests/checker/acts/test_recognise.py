@@ -251,3 +251,29 @@ def test_an_email_signature_carries_no_acts_but_its_placeholders(checker):
     assert {"escalation", "placeholder", "sign_off"} <= names
     assert any(a.name == "placeholder" and acted.conversation.source[a.start:a.end] == "[Agent Name]"
                for a in acted.acts)
+
+
+def _disclosures(checker, agent_text, customer_text="Can you help me with my account?"):
+    conversation = parse_transcript(f"Customer: {customer_text}\nAgent: {agent_text}")
+    acted = checker.acts(checker.analyse(conversation))
+    return [(a.source, conversation.source[a.start:a.end], a.features) for a in acted.acts if a.name == "disclosure"]
+
+
+@pytest.mark.parametrize("text, detail", [
+    ("We've got 07700 900118 for him.", "07700 900118"),
+    ("Sure, I'll send it to the address on file, marta.k82@example.com.", "marta.k82@example.com"),
+    ("Is the postcode on the account still YO10 4RP?", "YO10 4RP"),
+])
+def test_a_persons_contact_detail_the_customer_never_gave_is_a_disclosure_by_its_structure(checker, text, detail):
+    found = [d for d in _disclosures(checker, text) if d[0] == "structure"]
+    assert found and found[0][1] == detail and "personal_data" in found[0][2]
+
+
+@pytest.mark.parametrize("agent, customer", [
+    ("Thanks, I'll text the code to 07700 900451 now.", "Please text it to 07700 900451"),
+    ("Please email photographs of the damage to claims.north@example.com.", "How do I send the photos?"),
+    ("You can email us at repairs@example.com or ring us.", "How do I report a repair?"),
+    ("If you'd like to complain, please email customer.relations@example.com.", "Who do I complain to?"),
+])
+def test_the_customers_own_detail_or_the_organisations_address_discloses_nothing(checker, agent, customer):
+    assert not [d for d in _disclosures(checker, agent, customer) if d[0] == "structure"]
