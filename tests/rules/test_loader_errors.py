@@ -113,7 +113,7 @@ CENTRE_CASES = [
     ("missing-required", "extends: default\nnew_rules:\n  - id: tone.house_style\n    type: phrase\n    criterion: tone\n", 1,
      ["missing key 'message'"]),
     ("unknown-type", "extends: default\nnew_rules:\n  - id: tone.house_style\n    type: phrasse\n", 4,
-     ["unknown rule type 'phrasse'", "expected one of: conditional"]),
+     ["unknown rule type 'phrasse'", "expected one of: acronym, conditional"]),
     ("not-a-mapping", "- extends: default\n", 1,
      ["a centre rule set must be a mapping of keys to values"]),
     ("malformed-yaml", "extends: default\nrules:\n  tone.jargon: {level: error\ndisable: []\n", 4,
