@@ -14,6 +14,7 @@ from textstat.textstat import textstatistics
 
 from .budget import check_time
 from .errors import LimitError
+from .parse.email_thread import signature_start
 from .model import AnalysedConversation, Conversation, ProofIssue, Proofreading, Readability, Sentence
 from .proofing import ProofOutput, Proofreader
 from .proofing.layers import LAYERS
@@ -86,25 +87,63 @@ def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | Non
             check_time("analysing the messages")
     docs = tuple(docs)
     agent = [(t, d) for t, d in zip(turns, docs) if t.role == "agent"]
+    boilerplate = boilerplate_of(conversation)
 
     sentences = []
     for turn, doc in agent:
         for sent in doc.sents:
             for start, end in _lines_of(sent):
+                if _inside(boilerplate, turn.index, start):
+                    continue
                 words = sum(1 for tok in sent if start <= tok.idx < end and not (tok.is_punct or tok.is_space))
                 if words:
                     sentences.append(Sentence(turn.index, turn.to_source(start), turn.to_source(end), words))
 
-    readability = _readability([t.text for t, _ in agent], sentences, [d for _, d in agent])
+    readability = _readability([_without(boilerplate, t) for t, _ in agent], sentences, [d for _, d in agent])
     if proofreader is None or not agent:
         raw = None
     else:
         raw = _wait(pending) if pending is not None else proofreader.check(agent_texts)
         check_time("proofreading")
     customer_names = _capitalised_by_customer(turns, docs)
-    proofreading = _proofread(conversation, agent, proofreader, raw, accepted_words, customer_names)
+    proofreading = _proofread(conversation, agent, proofreader, raw, accepted_words, customer_names, boilerplate)
     return AnalysedConversation(conversation, docs, proofreading, readability, tuple(sentences),
-                                model=model_name or getattr(nlp, "meta", {}).get("name", ""))
+                                model=model_name or getattr(nlp, "meta", {}).get("name", ""), boilerplate=boilerplate)
+
+
+BOILERPLATE_WORDS = 25
+_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+
+
+def boilerplate_of(conversation: Conversation) -> tuple[tuple[int, int, int], ...]:
+    """(turn, start, end) of each paragraph of more than ``BOILERPLATE_WORDS`` words below an agent
+    email's sign-off: below "Kind regards, / Sam Patel" come the job title, contact lines and, in
+    many organisations, a legal disclaimer or confidentiality notice that the learner did not
+    write. Short signature lines are not boilerplate (a placeholder or a typo there is the learner's)."""
+    if conversation.channel != "email":
+        return ()
+    found = []
+    for turn in conversation.turns:
+        if turn.role != "agent":
+            continue
+        start = signature_start(turn)
+        for m in _PARAGRAPH.finditer(turn.text, min(start, len(turn.text))):
+            if len(m.group(0).split()) > BOILERPLATE_WORDS:
+                found.append((turn.index, m.start(), m.end()))
+    return tuple(found)
+
+
+def _inside(boilerplate, turn: int, offset: int) -> bool:
+    return any(t == turn and s <= offset < e for t, s, e in boilerplate)
+
+
+def _without(boilerplate, turn) -> str:
+    """The turn's text with its boilerplate paragraphs left out."""
+    text = turn.text
+    for t, s, e in sorted(boilerplate, key=lambda b: -b[1]):
+        if t == turn.index:
+            text = text[:s] + text[e:]
+    return text
 
 
 _NEW_LINE_STARTS = re.compile(r"\n\s*(?=[^\sa-z])")
@@ -158,7 +197,8 @@ def _readability(texts: list[str], sentences: list[Sentence], docs: list[Any]) -
 
 
 def _proofread(conversation: Conversation, agent, proofreader: Proofreader | None, output: ProofOutput | None,
-               accepted_words: frozenset[str], customer_names: frozenset[str] = frozenset()) -> Proofreading:
+               accepted_words: frozenset[str], customer_names: frozenset[str] = frozenset(),
+               boilerplate: tuple[tuple[int, int, int], ...] = ()) -> Proofreading:
     if proofreader is None or output is None:
         return Proofreading(backend="none" if proofreader is None else proofreader.name, issues=())
     names = _conversation_names(conversation) | {w.lower() for w in accepted_words}
@@ -166,7 +206,7 @@ def _proofread(conversation: Conversation, agent, proofreader: Proofreader | Non
     for (turn, doc), raw_issues in zip(agent, output.issues):
         # the British dictionary and the grammar checks join the backend's issues, one a span
         for raw in LAYERS.review(doc, raw_issues):
-            if _is_false_alarm(raw, doc, names):
+            if _is_false_alarm(raw, doc, names) or _inside(boilerplate, turn.index, raw.start):
                 continue
             if raw.rule == "grammar.capitals" and raw.text in customer_names:
                 continue  # the customer's own name for a thing ("an Apple Pencil"), kept by the agent

@@ -110,6 +110,21 @@ class Context:
     def _whole(self, turn: Turn) -> Segment:
         return Segment(turn, self.doc(turn), 0, len(turn.text))
 
+    def _own_words(self, turn: Turn) -> list[Segment]:
+        """The agent's message without the company boilerplate below an email's sign-off (a legal
+        disclaimer is nobody's tone or spelling): one segment, or the pieces around it."""
+        cut = sorted((s, e) for t, s, e in getattr(self.analysed, "boilerplate", ()) if t == turn.index)
+        if not cut:
+            return [self._whole(turn)]
+        pieces, last = [], 0
+        for s, e in cut:
+            if s > last:
+                pieces.append(Segment(turn, self.doc(turn), last, s))
+            last = max(last, e)
+        if last < len(turn.text):
+            pieces.append(Segment(turn, self.doc(turn), last, len(turn.text)))
+        return pieces
+
     def email_parts(self, turn: Turn) -> EmailParts:
         cache = self.__dict__.setdefault("_email_parts", {})
         if turn.index not in cache:
@@ -253,9 +268,9 @@ def _merge(spans: list[tuple[int, int]], extra: list[tuple[int, int]]) -> list[t
 # The one registry of scopes: what the loader accepts (``checker.rules.base.SCOPES``) is exactly
 # what can be resolved here. A new scope is a new entry.
 SCOPES: dict[str, Callable[[Context], list[Segment]]] = {
-    "agent_turns": lambda ctx: [ctx._whole(t) for t in ctx.agent_turns],
-    "first_agent_turn": lambda ctx: [ctx._whole(ctx.agent_turns[0])] if ctx.agent_turns else [],
-    "last_agent_turn": lambda ctx: [ctx._whole(ctx.agent_turns[-1])] if ctx.agent_turns else [],
+    "agent_turns": lambda ctx: [s for t in ctx.agent_turns for s in ctx._own_words(t)],
+    "first_agent_turn": lambda ctx: ctx._own_words(ctx.agent_turns[0]) if ctx.agent_turns else [],
+    "last_agent_turn": lambda ctx: ctx._own_words(ctx.agent_turns[-1]) if ctx.agent_turns else [],
     "customer_turns": lambda ctx: [ctx._whole(t) for t in ctx.customer_turns],
     "all_turns": lambda ctx: [ctx._whole(t) for t in ctx.turns if t.role != "system"],
     "email_salutation": lambda ctx: ctx._email_part("salutation"),

@@ -193,6 +193,10 @@ class AnalysedConversation:
     readability: Readability
     sentences: tuple[Sentence, ...]
     model: str
+    # company boilerplate in the agent's emails, not the learner's writing: (turn, start, end) in
+    # the turn's text of each long paragraph below the sign-off (a legal disclaimer, a
+    # confidentiality notice); proofreading, readability and the agent's scopes leave it out
+    boilerplate: tuple[tuple[int, int, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = self.conversation.to_dict()

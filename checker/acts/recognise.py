@@ -23,8 +23,8 @@ from typing import Any, Mapping, Sequence
 
 from ..model import ACT_FEATURES, Act, ActedConversation, AnalysedConversation, Turn
 from ..parse.common import EMAIL_HEADER
-from ..parse.email_thread import SIGNATURE_NAME
-from ..vocabulary import SIGN_OFF_LINE, SIGN_OFF_WITH_NAME, alternation, phrases
+from ..parse.email_thread import signature_start
+from ..vocabulary import alternation, phrases
 from .definitions import ActDefinition, ActExamples, load_definitions
 from .encoder import EncoderStatus, load_encoder
 from .meaning import CLOSE, ExampleIndex, load_classifier
@@ -40,7 +40,6 @@ EMAIL_CLOSING_UNITS = 4
 # nobody on; "If you have received this email in error…" blames nobody), so only these acts are
 # looked for there (a placeholder left in a signature is still one)
 SIGNATURE_ACTS = frozenset({"sign_off", "placeholder"})
-_LINE = re.compile(r"[^\n]+")
 
 
 @dataclass(frozen=True)
@@ -418,22 +417,6 @@ def _with_identifiers(act: Act, unit: Unit) -> Act:
     if not found:
         return act
     return replace(act, items=tuple(found), evidence=f"{act.evidence}; asks for {', '.join(found)}")
-
-
-def signature_start(turn: Turn) -> int:
-    """Where an email's signature starts in ``turn.text``: the end of its last sign-off line, one
-    that ends in a comma or has a name under it ("Kind regards," / "Thanks\nSam Patel") or names
-    the sender itself ("Kind regards, Sam"); past the end when it has none. A body line "Thank
-    you." followed by more of the letter is no sign-off."""
-    start = len(turn.text) + 1
-    lines = list(_LINE.finditer(turn.text))
-    for i, m in enumerate(lines):
-        line = m.group(0)
-        after = next((n.group(0) for n in lines[i + 1:] if n.group(0).strip()), "")
-        if SIGN_OFF_WITH_NAME.match(line) or (SIGN_OFF_LINE.match(line) and (
-                line.rstrip().endswith(",") or SIGNATURE_NAME.match(after))):
-            start = m.end()
-    return start
 
 
 def _in_position(position: str, unit: Unit, speaker_turns: list[int], channel: str) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from email.utils import parseaddr
 
 from dataclasses import replace
 
-from ..vocabulary import SALUTATION_LINE, SIGN_OFF_LINE
+from ..vocabulary import SALUTATION_LINE, SIGN_OFF_LINE, SIGN_OFF_WITH_NAME
 from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, UNDERSCORE_RULE, WROTE_LINE, Line
 from .headers import BRIEF_LINE, SEPARATOR, is_header_line
 from .reading import Message, Reading, line_index
@@ -39,7 +40,8 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     body = "\n".join(ln.text for m in mails for ln in m.lines)
     if not structured and not (SALUTATION_LINE.search(body) or SIGN_OFF_LINE.search(body)):
         return None
-    if sum(1 for m in mails[1:] if m.headers) >= 2 and _is_brief(mails[0]):
+    headed = sum(1 for m in mails[1:] if m.headers)
+    if (headed >= 2 and _is_brief(mails[0])) or (headed == 1 and _is_title(mails[0])):
         meta |= {index(ln.start) for ln in mails[0].lines}
         mails = mails[1:]
     chronological = _oldest_first(mails)
@@ -74,6 +76,14 @@ def _is_brief(mail: _Mail) -> bool:
     return any(ln.text.strip() and (is_header_line(ln.text) or BRIEF_LINE.match(ln.text)) for ln in mail.lines)
 
 
+def _is_title(mail: _Mail) -> bool:
+    """Only a page's title lines above the one headed message (a webmail page's subject and its
+    "Inbox" label): every line of it a title, none of it a sentence."""
+    said = [ln.text for ln in mail.lines if ln.text.strip()]
+    return bool(said) and len(said) <= 3 and not mail.headers and all(is_header_line(t) or len(t.split()) <= 10 and not re.search(r"[.?!,]$", t)
+                                                                      for t in said) and _is_brief(mail)
+
+
 def _structure_lines(lines: list[Line]) -> set[int]:
     """Header, separator and "On … wrote:" lines at any quoting depth, and lines that hold only
     quote marks: read as the thread's structure, not as anyone's words."""
@@ -95,6 +105,7 @@ def _structure_lines(lines: list[Line]) -> set[int]:
 
 
 QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+WEBMAIL_TO = re.compile(r"^[ \t]*to[ \t]+(?P<to>(?:me|[^\W\d_][\w'’.-]*)(?:,[ \t]*[^\W\d_][\w'’.-]*){0,5})[ \t]*$")
 SENDER_LINE = re.compile(r"^[ \t]*(?P<sender>[^<>:\n]{1,60}?[ \t]*<[^<>\s@]+@[^<>\s]+>)(?:[ \t]{2,}(?P<date>\S[^<>\n]{4,40}?))?[ \t]*$")
 
 
@@ -180,10 +191,15 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
             messages.append(current)
             continue
         webmail = SENDER_LINE.match(t)
-        if webmail and i + 1 < n and EMAIL_HEADER.match(lines[i + 1].text) \
+        if webmail and i + 1 < n and (EMAIL_HEADER.match(lines[i + 1].text) or WEBMAIL_TO.match(lines[i + 1].text)) \
                 and (i == 0 or not lines[i - 1].text.strip() or SEPARATOR.match(lines[i - 1].text)):
-            # a webmail print: "Name <address>   date" over "To: …", with no "From:"
-            headers, i = _read_headers(lines, i + 1)
+            # a webmail print: "Name <address>   date" over "To: …" (Gmail's page: "to me", "to
+            # Folake"), with no "From:"
+            to = WEBMAIL_TO.match(lines[i + 1].text)
+            if to:
+                headers, i = {"to": to.group("to")}, i + 2
+            else:
+                headers, i = _read_headers(lines, i + 1)
             headers = {"from": webmail.group("sender"), **({"date": webmail.group("date")} if webmail.group("date") else {}), **headers}
             if current.lines or current.headers:
                 current = _Mail(headers=headers, lines=[])
@@ -337,3 +353,19 @@ def _set_sender(msg: _Mail, value: str) -> None:
     msg.address = address if "@" in address else ""
     if not msg.sender and msg.address:
         msg.sender = msg.address
+
+
+def signature_start(turn: Any) -> int:
+    """Where an email's signature starts in ``turn.text``: the end of its last sign-off line, one
+    that ends in a comma or has a name under it ("Kind regards," / "Thanks\nSam Patel") or names
+    the sender itself ("Kind regards, Sam"); past the end when it has none. A body line "Thank
+    you." followed by more of the letter is no sign-off."""
+    start = len(turn.text) + 1
+    lines = list(re.finditer(r"[^\n]+", turn.text))
+    for i, m in enumerate(lines):
+        line = m.group(0)
+        after = next((n.group(0) for n in lines[i + 1:] if n.group(0).strip()), "")
+        if SIGN_OFF_WITH_NAME.match(line) or (SIGN_OFF_LINE.match(line) and (
+                line.rstrip().endswith(",") or SIGNATURE_NAME.match(after))):
+            start = m.end()
+    return start

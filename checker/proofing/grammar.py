@@ -635,6 +635,8 @@ def _bare_count_noun(tok, words) -> bool:
         return False  # "order LK-209117", "platform 4": a noun named by what follows
     if words is not None and not (words.known(low) and words.known(_plural(low))):
         return False  # no plural: not countable (or not a word we are sure of)
+    if words is not None and _action_noun(low, words):
+        return False  # "need approval", "on arrival": the act of a verb, used without an article like "confirmation"
     for c in tok.children:
         if c.dep_ in ("det", "poss", "nummod", "quantmod", "predet", "conj", "cc", "appos") or c.tag_ in ("CD", "PRP$", "DT", "POS"):
             return False
@@ -658,6 +660,18 @@ def _bare_count_noun(tok, words) -> bool:
     if nxt is not None and nxt.lower_ in ("to", "of") and tok.dep_ == "pobj":
         return False  # "with reference to", "on behalf of"
     return True
+
+
+def _action_noun(low: str, words) -> bool:
+    """A noun made from a verb with -al (approval, arrival, removal, renewal, referral, refusal):
+    like the -tion and -ment nouns, it names the act and reads well without an article."""
+    if not low.endswith("al") or len(low) < 6:
+        return False
+    stem = low[:-2]
+    verbs = (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else None)  # approve, renew, refer
+    # a verb: its past tense is a word too ("approved", "renewed", "referred"; not "animed", "origined")
+    return any(words.known(v) and (words.known(v + "d") if v.endswith("e") else words.known(v + "ed") or words.known(v + v[-1] + "ed"))
+               for v in verbs if v)
 
 
 def _article_place(tok):

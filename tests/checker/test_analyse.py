@@ -93,3 +93,38 @@ def test_analyse_keeps_the_customers_capitalised_names(checker):
                             "Agent: Could you tell me what colour the Pencil case is?")
     issues = [i for i in checker.analyse(conv).proofreading.issues if i.rule == "grammar.capitals"]
     assert not issues
+
+
+DISCLAIMER_EMAIL = """From: Ana Ruiz <ana@example.com>
+To: Tidewell Water <help@example.com>
+Subject: Meter reading
+
+Hello, my bill looks far too high this quarter.
+
+From: Tidewell Water <help@example.com>
+To: Ana Ruiz <ana@example.com>
+Subject: RE: Meter reading
+
+Dear Ms Ruiz,
+
+Thank you for your email. I've checked the reading and booked a meter test for Monday.
+
+Kind regards,
+Joel Hart
+Customer Care Team
+
+IMPORTANT NOTICE: This email and any attachments are confidential and intended solely for the addressee. If you have received it in error, please notify the sender immediately and delete it; any unauthorized use, disclosure or copying is prohibited.
+"""
+
+
+def test_a_legal_disclaimer_below_the_sign_off_is_not_the_learners_writing(checker):
+    conversation = parse_transcript(DISCLAIMER_EMAIL, agent="Tidewell Water")
+    analysed = analyse(conversation, checker.nlp, checker.proofreader)
+    agent = conversation.turns[-1]
+    ((turn, start, end),) = analysed.boilerplate
+    assert turn == agent.index and agent.text[start:end].startswith("IMPORTANT NOTICE")
+    assert not [i for i in analysed.proofreading.issues if "unauthorized" in i.text]  # its US spelling is not hers
+    assert analysed.readability.longest_sentence_words < 25
+    report = checker.check(conversation)
+    assert not [f for f in report.findings if f.quote in ("IMPORTANT NOTICE", "unauthorized")]
+    assert [r.status for r in report.criteria if r.id == "tone"] == ["met"]

@@ -47,7 +47,7 @@ CENTRE_CASES = [
     ("unknown-key-in-criterion", "extends: default\ncriteria:\n  tone:\n    wieght: 2\n", 4,
      ["criteria → tone: unknown key 'wieght'", "did you mean 'weight'?"]),
     ("unknown-key-in-new-rule", NEW_RULE + "        colour: red\n", 9,
-     ["new_rules → tone.house_style: unknown key 'colour' for a phrase rule", "allowed: acts, channels"]),
+     ["new_rules → tone.house_style: unknown key 'colour' for a phrase rule", "allowed: acts, addressed, channels"]),
     ("wrong-type-pass-score", "extends: default\npass_score: high\n", 2,
      ["key 'pass_score' must be a number from 0 to 100, not 'high'"]),
     ("wrong-type-pass-score-range", "extends: default\npass_score: 120\n", 2,

@@ -89,3 +89,31 @@ def test_a_task_brief_above_an_oldest_first_thread_is_no_message():
             "Subject: RE: Refund\n\nHi Mo,\n\nIt went back to your card today.\n\nKind regards,\nHana\n")
     conversation = parse_transcript(text)
     assert [(t.role, t.speaker) for t in conversation.turns] == [("customer", "Mo Reid"), ("agent", "Hana Kowalski")]
+
+
+GMAIL_PAGE = """Re: Your boiler service
+Inbox
+
+Tom Reid (Hearthside Heating) <office@example.com>        Wed 4 Mar, 09:40
+to Ama
+
+Dear Ms Boateng,
+
+Thank you for confirming your postcode. I've booked the service for Friday 13 March between 8am and noon.
+
+Kind regards,
+
+Tom Reid
+
+
+On Tue, 3 Mar 2026 at 18:02, Ama Boateng <ama.b@example.com> wrote:
+
+> Hello, can I book my annual boiler service please? Postcode LE2 7HB.
+"""
+
+
+def test_a_gmail_page_subject_inbox_sender_and_to_line_are_not_the_reply():
+    conversation = parse_transcript(GMAIL_PAGE, agent="Tom Reid")
+    assert [t.role for t in conversation.turns] == ["customer", "agent"]
+    assert conversation.turns[1].text.startswith("Dear Ms Boateng,")  # no subject, "Inbox" or "to Ama" above it
+    assert conversation.turns[1].time == "Wed 4 Mar, 09:40"

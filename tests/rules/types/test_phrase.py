@@ -43,3 +43,10 @@ def test_phrase_finding_status_and_offsets(checker):
     text = "Agent: Please calm down.\nCustomer: ok"
     (f,) = problems(run_rule(rule, text, checker.nlp))
     assert (f.status, f.level, text[f.start:f.end]) == ("not_met", "error", "calm down")
+
+
+def test_an_addressed_phrase_counts_only_when_said_to_the_customer(checker):
+    rule = make_rule(checker.nlp, type="phrase", phrases=["settle down", "calm down"], addressed=True)
+    assert [f.quote for f in run_rule(rule, "Agent: Please calm down so I can help.", checker.nlp)] == ["calm down"]
+    assert [f.quote for f in run_rule(rule, "Agent: You need to settle down first.", checker.nlp)] == ["settle down"]
+    assert run_rule(rule, "Agent: Let me know whether the fan noise has settled down.", checker.nlp) == []
