@@ -8,6 +8,7 @@ hang a check.
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Iterable
 
@@ -210,6 +211,18 @@ def sentence_position(seg: Any, start: int) -> tuple[int, int] | None:
     if token is None or len(token) == 0:
         return None
     try:
-        return seg.turn.index, token[0].sent.start
+        sent = token[0].sent
     except ValueError:  # no sentence boundaries: the message is one sentence
         return seg.turn.index, 0
+    # a new line that starts with anything but a lower-case word starts a sentence of its own,
+    # however the parser joined the lines ("Thanks,\nKai\n\nP.S. Does that make sense?")
+    text = seg.doc.text
+    breaks = [m.end() for m in _NEW_LINE_STARTS.finditer(text, sent.start_char, start + 1) if m.end() <= start]
+    if breaks:
+        piece = seg.doc.char_span(breaks[-1], breaks[-1] + 1, alignment_mode="expand")
+        if piece is not None and len(piece):
+            return seg.turn.index, piece[0].i
+    return seg.turn.index, sent.start
+
+
+_NEW_LINE_STARTS = re.compile(r"\n\s*(?=[^\sa-z])")

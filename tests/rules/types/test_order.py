@@ -24,6 +24,15 @@ def test_order_same_sentence_counts_as_in_order(checker):
     assert statuses(run_rule(rule, text, checker.nlp)) == ["met"]
 
 
+def test_order_lines_the_parser_joins_are_still_in_their_order(checker):
+    """A sign-off, the name under it and a P.S. are three sentences, even when the parser reads one."""
+    rule = make_rule(checker.nlp, type="order", first=["does all that make sense"], then_patterns=[r"(?m)^Thanks,$"],
+                     late_status="partly")
+    text = ("Customer: hi\nAgent: Your claim is with the adjuster.\n\nThanks,\nKai\nClaims Support\n\n"
+            "P.S. Does all that make sense? Reply if not.")
+    assert statuses(run_rule(rule, text, checker.nlp)) == ["partly"]
+
+
 @pytest.mark.parametrize("missing_then, expected", [("end", ["met"]), ("ignore", []), ("credit_first", ["met"])])
 def test_order_missing_then_modes(checker, missing_then, expected):
     rule = make_rule(checker.nlp, type="order", first=["does that make sense"], then=["goodbye"], missing_then=missing_then)
