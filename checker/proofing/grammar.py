@@ -133,14 +133,17 @@ def capitals(doc, words) -> Iterator[RawIssue]:
         if words is None or tok.i in sent_starts or not text[:1].isupper() or text.isupper() or len(text) < 3:
             continue
         prev = doc[tok.i - 1] if tok.i > 0 else None
-        if prev is not None and (prev.text in (":", '"', "“", "'", "‘", "-", "–", "(", "•", "*", ".", "!", "?", "/", "|")
+        if prev is not None and (prev.text in (":", '"', "“", "'", "‘", "-", "–", "(", "•", "*", ".", "!", "?", "/", "|",
+                                               ">", "›", "→", "»")
                                  or "\n" in prev.text or prev.is_space):
-            continue
+            continue  # after ">" the next screen of a path: "Settings > System > Power"
         if _in_title_run(tok):
             continue
         if text.lower() in _DAYS_MONTHS or text.lower() in _AMBIG_MONTHS:
             continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and nxt.text in (">", "›", "→", "»"):
+            continue  # the first screen of a path: "Go to Settings > System"
         if nxt is not None and (nxt.lower_ in _UNIT_NOUNS or nxt.like_num or re.fullmatch(r"[A-Z]\.?", nxt.text)):
             continue  # the name of a team ("our Lettings team") or a label with its number ("Apartment 4", "Block D")
         if words.known_as_written(text) or not words.known(text.lower()):
@@ -484,8 +487,23 @@ _CLAUSE_TAKERS = {"think", "hope", "know", "believe", "say", "said", "tell", "to
                   "feel", "expect", "understand", "realise", "afraid", "glad", "sorry", "wish", "confirm", "appreciate",
                   "notice", "noticed", "checked", "check", "found", "find", "aware", "worried", "pleased", "happy", "assume",
                   "promise", "reckon", "imagine", "seems", "seem", "looks", "look", "means", "shows", "show", "advise", "ensure", "make"}
+# verbs of perceiving and knowing, whose clause may follow a phrase saying where from ("I can see
+# from your account you're on…"); not "I've checked with the depot your parcel is…", a run-on
+_PERCEIVING = {"see", "notice", "know", "understand", "hear", "read", "appreciate", "realise", "realize"}
 # verbs that take an object and then a clause: "I told you it was sent", "let me know you're happy"
 _OBJECT_AND_CLAUSE = {"tell", "show", "remind", "assure", "promise", "inform", "let", "ask", "warn", "bet", "say"}
+
+
+def _adjunct_of(token, verb) -> bool:
+    """Is ``token`` inside a prepositional or adverbial phrase that hangs from ``verb``?"""
+    node = token
+    for _ in range(6):
+        if node.head.i == verb.i:
+            return node.dep_ in ("prep", "advmod", "npadvmod", "advcl")
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _no_gap(verb, strict: bool = False) -> bool:
@@ -574,6 +592,8 @@ def run_on(doc, words) -> Iterator[RawIssue]:
         head = verb.head if verb.dep_ in ("ccomp", "conj", "parataxis") else None
         if head is not None and verb.dep_ == "ccomp" and head.lemma_.lower() in _CLAUSE_TAKERS | {"be"} and head.i == prev.i:
             continue
+        if head is not None and verb.dep_ == "ccomp" and head.lemma_.lower() in _PERCEIVING and _adjunct_of(prev, head):
+            continue  # "I can see from your account you're on…": where it is seen, then what is seen
         if head is not None and verb.dep_ == "ccomp" and head.lemma_.lower() in _OBJECT_AND_CLAUSE \
                 and (prev.dep_ in ("dobj", "iobj", "dative") or prev.head.i == head.i):
             continue  # "I told you it was sent"
@@ -620,6 +640,7 @@ _UNCOUNTABLE_ENDINGS = ("tion", "sion", "ment", "ness", "ance", "ence", "ity", "
 # verbs that make idioms with a bare noun: make sense, take place, take care, have fun, keep track, pay attention
 _LIGHT_VERBS = {"make", "take", "have", "do", "give", "keep", "pay", "catch", "lose", "play", "find", "gain", "set", "lend", "shake"}
 _ORDINALS = {"first", "second", "third", "last", "next", "fourth", "fifth", "final"}
+BARE_NOUN_CHECK = True
 _TIME_UNITS = {"hour", "minute", "day", "week", "month", "year", "fortnight", "second", "moment"}
 
 
@@ -659,6 +680,8 @@ def _bare_count_noun(tok, words) -> bool:
     nxt = _nxt(tok)
     if nxt is not None and nxt.lower_ in ("to", "of") and tok.dep_ == "pobj":
         return False  # "with reference to", "on behalf of"
+    if low == "part" and nxt is not None and nxt.lower_ == "of":
+        return False  # "part of the payment", like "most of": a share, with no article
     return True
 
 
@@ -731,7 +754,7 @@ def missing_words(doc, words) -> Iterator[RawIssue]:
             yield _issue("grammar.missing_words", [tok], "access to", "Write 'access to' here.")
         elif low == "up" and nxt is not None and nxt.like_num and prev is not None and prev.lemma_ in ("allow", "take", "wait", "last", "cost", "be", "for"):
             yield _issue("grammar.missing_words", [tok], "up to", "Write 'up to' before a number.")
-        elif (tok.dep_ in ("dobj", "nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.lower_ in ("about", "with", "onto", "into", "from"))) \
+        elif BARE_NOUN_CHECK and (tok.dep_ in ("dobj", "nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.lower_ in ("about", "with", "onto", "into", "from"))) \
                 and _bare_count_noun(tok, words) \
                 and not (tok.dep_ == "nsubj" and tok.i == tok.sent.start):
             first = _article_place(tok)

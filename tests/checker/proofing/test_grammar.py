@@ -65,6 +65,9 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     # a noun made from a verb with -al names the act, like "confirmation"
     "Refunds this old need approval from our billing team.",
     "Please check the parcel on arrival.",
+    "If I have missed part of your complaint, please reply.",
+    "I can see from your account you're on the monthly plan.",
+    "Go to Settings > Privacy > Location and switch it on.",
 ])
 def test_correct_british_sentences_are_left_alone(found, text):
     assert found(text) == []
