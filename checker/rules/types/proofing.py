@@ -23,6 +23,7 @@ class ProofingRule(Rule):
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         ignore = {w.lower() for w in self.ignore_words}
         count = 0
+        reported: set[tuple[str, str]] = set()
         for issue in ctx.analysed.proofreading.issues:
             if issue.category not in self.categories or _matches(issue.rule, self.exclude_rules):
                 continue
@@ -30,6 +31,10 @@ class ProofingRule(Rule):
                 continue
             if issue.text.strip().lower() in ignore:
                 continue
+            key = (issue.rule, issue.text.strip().lower())
+            if key in reported:
+                continue  # the same slip again ("callout" twice) is one error, reported once
+            reported.add(key)
             better = best_suggestion(issue.text, issue.suggestions)
             suggestion = f"Try '{better}'." if better else self.suggestion
             # the backend's message keeps its own end ('.' or '?'); add a full stop only when it has none
