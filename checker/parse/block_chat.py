@@ -88,6 +88,9 @@ def _is_clock_line(text: str) -> bool:
     return is_time_line(text) or (is_date_line(text) and _time_in(text) is not None)
 
 
+# the counts and sort order a social page prints under a post before its comments
+THREAD_CHROME = re.compile(r"\b(?:comments?|shares?|most relevant|all comments|top comments|newest first|reposts?)\b",
+                           re.IGNORECASE)
 RANK_LINES = 3
 RANK_TITLE = re.compile(r"^[ \t]*[A-Z][\w'’&-]*(?:[ \t]+[A-Z][\w'’&-]*){0,4}(?:[ \t]+\([^()\n]{1,30}\))?[ \t]*$")
 
@@ -235,6 +238,8 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             continue
         if is_chrome_line(t) or (not after_text and not only_words and (is_date_line(t) or is_time_line(t))):
             meta.add(i)
+            if current is not None and len(messages) == 1 and THREAD_CHROME.search(t):
+                current["post"] = True  # the page's own post, with its reactions and comments under it
             if not after_text and _is_clock_line(t):
                 loose_time = _time_in(t)
             continue
@@ -244,6 +249,11 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         if current is not None:
             current["lines"].append(line)
             loose_time = None
+    for m in messages:
+        if m.get("post"):
+            # a page's or forum's opening post ("Our pool reopens on Monday!") is what the comments
+            # answer, not a message to the customer: read as the thread's system line
+            m["system"] = True
     first_said = next((m for m in messages if not m["system"]), None)
     if first_said is not None and first_said is messages[0]:
         said = [ln for ln in first_said["lines"] if ln.text.strip()]

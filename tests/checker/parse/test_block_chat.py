@@ -145,6 +145,12 @@ def test_like_and_reply_lines_are_the_pages_own_not_anyones_words():
     assert texts[1] == "My direct debit came out for February and the pool was shut all month."
 
 
+def test_the_pages_own_post_over_its_comments_is_not_a_reply_to_the_customer():
+    conversation = parse_transcript(FACEBOOK_COMMENTS, agent="Harbourside Leisure")
+    assert [t.role for t in conversation.turns] == ["system", "customer", "agent", "customer"]
+    assert conversation.turns[2].text.startswith("Hi Tom")  # the learner's first reply opens the judged turns
+
+
 FORUM = """Kiln Community › Printers › Paper jam after the 2.3 update
 
 inkyfingers
