@@ -127,10 +127,19 @@ def _layer(issue: RawIssue) -> int:
     return _PRIORITY.get(issue.rule.split(".", 1)[0], 2)
 
 
+DEEP_SUGGESTIONS = 10  # unknown words a message that get hunspell's own (slow) suggestions
+
+
 def merge(backend: list[RawIssue], mine: list[RawIssue], words: BritishDictionary | None,
           doc_text: str | None = None) -> list[RawIssue]:
     """One issue a span: overlapping issues are grouped and the most specific layer's is kept."""
-    tidy = [_tidy(i, words) for i in backend]
+    tidy, deep = [], 0
+    for issue in backend:
+        # hunspell's own suggestions take up to a second a word (spylls): the first few unknown
+        # words of a message get them, the rest the dictionary's one-slip candidates only, so a
+        # pasted wall of nonsense cannot hold a check for minutes
+        tidy.append(_tidy(issue, words, deep=deep < DEEP_SUGGESTIONS))
+        deep += issue.category == "spelling"
     issues = sorted([i for i in tidy if not _backend_false_alarm(i, words, doc_text)] + mine, key=lambda i: (i.start, i.end))
     groups: list[list[RawIssue]] = []
     for issue in issues:
@@ -182,7 +191,7 @@ def _overlap(a: RawIssue, b: RawIssue) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _tidy(issue: RawIssue, words: BritishDictionary | None) -> RawIssue:
+def _tidy(issue: RawIssue, words: BritishDictionary | None, deep: bool = True) -> RawIssue:
     """A backend's issue in plain British English, with dictionary-ranked spelling suggestions."""
     message = _plain(issue.message, words)
     suggestions = issue.suggestions
@@ -192,7 +201,7 @@ def _tidy(issue: RawIssue, words: BritishDictionary | None) -> RawIssue:
             suggestions = (uk,)
             message = f"In British English this is spelt '{uk}'."
         elif not words.known(issue.text):
-            suggestions = words.rank(issue.text, issue.suggestions, deep=True)
+            suggestions = words.rank(issue.text, issue.suggestions, deep=deep)
             message = "This word is not in the British English dictionary."
     return RawIssue(issue.start, issue.end, issue.text, message, issue.category, issue.rule, tuple(suggestions))
 

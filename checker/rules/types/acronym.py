@@ -19,6 +19,9 @@ from ...model import Finding
 from ..base import Rule, register, spec, str_list
 
 ACRONYM = re.compile(r"(?<![\w@./#^-])(?-i:[A-Z]{3,5})(?![\w@/#-]|\.\w)")
+# an abbreviation is explained near where it is used: the explanation is looked for in the last
+# this many characters before it (which also bounds the work on a pasted wall of capitals)
+EXPLAINED_WITHIN = 6000
 _SIGNED = re.compile(r"(?:\^|[-–—]\s?|/)\s*$")  # "^RM", "- JT": the initials of whoever wrote the post
 
 
@@ -41,6 +44,7 @@ class AcronymRule(Rule):
         seen: set[str] = set()
         for turn in ctx.turns:
             if turn.role == "agent":
+                history = "\n".join(said)[-EXPLAINED_WITHIN:]
                 for seg in (s for s in ctx.segments(self.scope) if s.turn.index == turn.index):
                     text = turn.text
                     for m in ACRONYM.finditer(text, seg.start, seg.end):
@@ -49,7 +53,8 @@ class AcronymRule(Rule):
                                 or _in_capitals(text, m.start(), m.end())
                                 or _SIGNED.search(text[max(0, m.start() - 3):m.start()])
                                 or (words is not None and (words.known_as_written(word) or words.known(word)))
-                                or _explained(word, "\n".join(said) + "\n" + text[:m.start()], text[m.end():m.end() + 60])):
+                                or _explained(word, (history + "\n" + text[:m.start()])[-EXPLAINED_WITHIN:],
+                                              text[m.end():m.end() + 60])):
                             continue
                         seen.add(word)
                         yield self.problem_at(ctx, (seg, m.start(), m.end()))

@@ -21,3 +21,27 @@ def test_a_backend_split_of_a_dictionary_word_is_dropped():
     doc = load_model()("We sent a cheque for the overpayment.")
     backend = [RawIssue(26, 37, "overpayment", "Did you mean…", "spelling", "harper.Typo", ("over payment",))]
     assert LAYERS.review(doc, backend) == []
+
+
+def test_only_the_first_unknown_words_of_a_message_get_hunspells_slow_suggestions():
+    from checker.proofing import layers
+    from checker.proofing.layers import DEEP_SUGGESTIONS, RawIssue, merge
+
+    class Words:
+        deep_calls = 0
+
+        def us_to_uk(self, word):
+            return None
+
+        def known(self, word):
+            return False
+
+        def rank(self, word, offered=(), deep=False):
+            Words.deep_calls += deep
+            return ()
+
+    backend = [RawIssue(i * 8, i * 8 + 6, "qzx" + chr(97 + i % 26) + chr(97 + i // 26), "Unknown word", "spelling",
+                        "harper.Spelling", ()) for i in range(DEEP_SUGGESTIONS + 15)]
+    merge(backend, [], Words())
+    assert Words.deep_calls == DEEP_SUGGESTIONS
+    assert layers.DEEP_SUGGESTIONS >= 5  # a learner's few slips all get the full suggestions
