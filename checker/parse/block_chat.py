@@ -80,7 +80,9 @@ def _time_in(text: str) -> str | None:
 
 
 def _nothing_said(message: dict | None) -> bool:
-    return message is not None and not any(ln.text.strip() for ln in message["lines"])
+    """A message opened by its name with no words in it yet (kept as a flag: a message with
+    thousands of blank lines is not searched again for each line)."""
+    return message is not None and not message.get("said")
 
 
 def _is_clock_line(text: str) -> bool:
@@ -248,6 +250,7 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             continue
         if current is not None:
             current["lines"].append(line)
+            current["said"] = True
             loose_time = None
     for m in messages:
         if m.get("post"):
