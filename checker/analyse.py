@@ -14,8 +14,8 @@ from textstat.textstat import textstatistics
 
 from .budget import check_time
 from .errors import LimitError
+from .model import AnalysedConversation, Conversation, ProofIssue, Proofreading, Readability, Sentence, own_ranges
 from .parse.email_thread import signature_start
-from .model import AnalysedConversation, Conversation, ProofIssue, Proofreading, Readability, Sentence
 from .proofing import ProofOutput, Proofreader
 from .proofing.layers import LAYERS
 
@@ -139,14 +139,12 @@ def _inside(boilerplate, turn: int, offset: int) -> bool:
 
 def _without(boilerplate, turn) -> str:
     """The turn's text with its boilerplate paragraphs left out."""
-    text = turn.text
-    for t, s, e in sorted(boilerplate, key=lambda b: -b[1]):
-        if t == turn.index:
-            text = text[:s] + text[e:]
-    return text
+    return "".join(turn.text[a:b] for a, b in own_ranges(boilerplate, turn))
 
 
-_NEW_LINE_STARTS = re.compile(r"\n\s*(?=[^\sa-z])")
+# a new line that starts with anything but a lower-case word starts a sentence of its own, however
+# the parser joined the lines (readability counts it apart; order rules place it apart)
+NEW_LINE_STARTS = re.compile(r"\n\s*(?=[^\sa-z])")
 
 
 def _lines_of(sent: Any) -> list[tuple[int, int]]:
@@ -156,7 +154,7 @@ def _lines_of(sent: Any) -> list[tuple[int, int]]:
     parser joined them; a line that carries on in lower case is the same sentence, wrapped."""
     text, base = sent.text, sent.start_char
     pieces, last = [], 0
-    for m in _NEW_LINE_STARTS.finditer(text):
+    for m in NEW_LINE_STARTS.finditer(text):
         pieces.append((last, m.start()))
         last = m.end()
     pieces.append((last, len(text)))

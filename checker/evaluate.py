@@ -113,17 +113,7 @@ class Context:
     def _own_words(self, turn: Turn) -> list[Segment]:
         """The agent's message without the company boilerplate below an email's sign-off (a legal
         disclaimer is nobody's tone or spelling): one segment, or the pieces around it."""
-        cut = sorted((s, e) for t, s, e in getattr(self.analysed, "boilerplate", ()) if t == turn.index)
-        if not cut:
-            return [self._whole(turn)]
-        pieces, last = [], 0
-        for s, e in cut:
-            if s > last:
-                pieces.append(Segment(turn, self.doc(turn), last, s))
-            last = max(last, e)
-        if last < len(turn.text):
-            pieces.append(Segment(turn, self.doc(turn), last, len(turn.text)))
-        return pieces
+        return [Segment(turn, self.doc(turn), a, b) for a, b in self.analysed.own_ranges(turn)]
 
     def email_parts(self, turn: Turn) -> EmailParts:
         cache = self.__dict__.setdefault("_email_parts", {})

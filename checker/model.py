@@ -182,6 +182,20 @@ class Readability:
         }
 
 
+def own_ranges(boilerplate: tuple[tuple[int, int, int], ...], turn: Turn) -> list[tuple[int, int]]:
+    """(start, end) of the parts of ``turn.text`` outside its boilerplate ranges (see
+    ``AnalysedConversation.boilerplate``); the whole text when it has none."""
+    cut = sorted((s, e) for t, s, e in boilerplate if t == turn.index)
+    pieces, last = [], 0
+    for s, e in cut:
+        if s > last:
+            pieces.append((last, s))
+        last = max(last, e)
+    if last < len(turn.text) or not cut:
+        pieces.append((last, len(turn.text)))
+    return pieces
+
+
 @dataclass(frozen=True)
 class AnalysedConversation:
     """The conversation plus everything NLP found in it. ``docs[i]`` is the spaCy Doc of turn i
@@ -197,6 +211,10 @@ class AnalysedConversation:
     # the turn's text of each long paragraph below the sign-off (a legal disclaimer, a
     # confidentiality notice); proofreading, readability and the agent's scopes leave it out
     boilerplate: tuple[tuple[int, int, int], ...] = ()
+
+    def own_ranges(self, turn: Turn) -> list[tuple[int, int]]:
+        """The parts of ``turn.text`` that are the writer's own: all of it but its boilerplate."""
+        return own_ranges(self.boilerplate, turn)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.conversation.to_dict()

@@ -208,13 +208,14 @@ class ActRecogniser:
             pattern_hits: dict[str, list[tuple[int, int]]] = {}
             for name, s, e in self.patterns(unit.span):
                 pattern_hits.setdefault(name, []).append((s, e))
+            before = said_before.get(unit.turn.index, NOTHING_BEFORE)
+            features: tuple[str, ...] | None = None  # the unit's structures, found once for all its acts
             for d in self.definitions.values():
                 if in_signature and d.name not in SIGNATURE_ACTS:
                     continue
                 if d.speaker != role or not self._gate(d, unit, per_speaker[role], conversation.channel, gate_position,
-                                                        said_before.get(unit.turn.index, NOTHING_BEFORE)):
+                                                        before):
                     continue
-                before = said_before.get(unit.turn.index, NOTHING_BEFORE)
                 act = self._pattern_act(d, unit, pattern_hits.get(d.name, []))
                 if act is None and d.name == "disclosure":
                     act = self._personal_data_act(d, unit, before)
@@ -227,7 +228,9 @@ class ActRecogniser:
                         if act is not None:
                             break
                 if act is not None:
-                    act = replace(act, features=tuple(n for n in ACT_FEATURES if _has(n, unit, before)))
+                    if features is None:
+                        features = tuple(n for n in ACT_FEATURES if _has(n, unit, before))
+                    act = replace(act, features=features)
                     if d.name == "identity_request":
                         act = _with_identifiers(act, unit)
                     acts.append(act)

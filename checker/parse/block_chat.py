@@ -18,21 +18,19 @@ from __future__ import annotations
 import re
 
 from .common import ROLE_HINT, Line, clean_time, match_heading, role_of, speaker_key
-from .headers import (FRAMED_TITLE, GREETING_VALUE, TITLE_WORDS, WHEN, is_chrome_line, is_date_line, is_header_line,
-                      is_system_line, is_time_line, leading_headers)
-from .reading import Message, Reading
+from .headers import (FRAMED_TITLE, GREETING_VALUE, REPLYING_TO, TITLE_WORDS, USER_HANDLE, WHEN, is_chrome_line,
+                      is_date_line, is_header_line, is_system_line, is_time_line, leading_headers)
+from .reading import Message, Reading, line_index
 from ..vocabulary import SIGN_OFF_LINE
 
 _WORD = r"(?:[^\W\d_][\w.'’&/-]*|&)"  # "Harbour & Vale Bank": a lone "&" joins a company's name
 NAME = rf"(?:{_WORD}(?:[ \t]+{_WORD}){{0,4}}?|\+?\d[\d ]{{6,14}}\d)"
-HANDLE = r"@[A-Za-z0-9_]{1,30}"
 LABEL_ALONE = re.compile(
-    rf"^[ \t]*(?P<label>{NAME})(?:[ \t]+\(?(?P<handle>{HANDLE})\)?)?{ROLE_HINT}?"
+    rf"^[ \t]*(?P<label>{NAME})(?:[ \t]+\(?(?P<handle>{USER_HANDLE})\)?)?{ROLE_HINT}?"
     rf"(?:[ \t]*[-–|·•,]?[ \t]*(?P<ts>{WHEN}))?[ \t]*:?[ \t]*$", re.IGNORECASE
 )
 PHONE_ALONE = re.compile(r"^[ \t]*\+?\d[\d ()-]{6,18}\d[ \t]*$")  # the number under a contact's name in an SMS copy
-HANDLE_ALONE = re.compile(rf"^[ \t]*{HANDLE}[ \t]*$")
-REPLYING_TO = re.compile(rf"^[ \t]*(?:replying|in reply)[ \t]+to[ \t]+{HANDLE}", re.IGNORECASE)
+HANDLE_ALONE = re.compile(rf"^[ \t]*{USER_HANDLE}[ \t]*$")
 # a social app's user name as its speaker line: one lower-case token, long or with a digit, "_" or
 # "." in it ("hollowayandfinch", "jo_m82"); a speaker only when it heads two blocks or more
 USER_NAME = re.compile(r"^(?=[a-z0-9._]*[a-z])(?:[a-z][a-z0-9]{7,29}|[a-z0-9]*[0-9._][a-z0-9._]*)$")
@@ -264,7 +262,8 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             # a profile name over the app's title at the top of a copy ("hollowayandfinch" over
             # "Holloway & Finch · Instagram", "Swiftdrop" over its number and "Text Message · SMS"):
             # a heading, not a message
-            meta.update(i for i, ln in enumerate(lines) if ln in said)
+            index = line_index(lines)
+            meta.update(index(ln.start) for ln in said)
             meta.add(first_said["line_number"] - 1)
             messages.remove(first_said)
     speaking = [m for m in messages if not m["system"] and any(ln.text.strip() for ln in m["lines"])]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 from email.utils import parseaddr
-
-from dataclasses import replace
+from typing import Any
 
 from ..vocabulary import SALUTATION_LINE, SIGN_OFF_LINE, SIGN_OFF_WITH_NAME
 from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, UNDERSCORE_RULE, WROTE_LINE, Line
@@ -80,8 +78,8 @@ def _is_title(mail: _Mail) -> bool:
     """Only a page's title lines above the one headed message (a webmail page's subject and its
     "Inbox" label): every line of it a title, none of it a sentence."""
     said = [ln.text for ln in mail.lines if ln.text.strip()]
-    return bool(said) and len(said) <= 3 and not mail.headers and all(is_header_line(t) or len(t.split()) <= 10 and not re.search(r"[.?!,]$", t)
-                                                                      for t in said) and _is_brief(mail)
+    return (bool(said) and len(said) <= 3 and _is_brief(mail)
+            and all(is_header_line(t) or (len(t.split()) <= 10 and not re.search(r"[.?!,]$", t)) for t in said))
 
 
 def _structure_lines(lines: list[Line]) -> set[int]:

@@ -187,6 +187,11 @@ def is_chrome_line(text: str) -> bool:
     return worded or "·" in t or "•" in t  # a date or time with the app's dot: "4 December at 10:00 ·"
 
 
+# a social account's @handle ("@GreenlineRail"), and the line an app prints over a reply to one
+USER_HANDLE = r"@[A-Za-z0-9_]{1,30}"
+REPLYING_TO = re.compile(rf"^[ \t]*(?:replying|in reply)[ \t]+to[ \t]+{USER_HANDLE}", re.IGNORECASE)
+
+
 # a title framed by rules inside a thread: "--- Messages ---", "==== Direct messages ===="
 FRAMED_TITLE = re.compile(r"^[ \t]*[-=_*~#]{2,}[ \t]*[^\W\d_][\w '’&/-]{0,40}?[ \t]*[-=_*~#]{2,}[ \t]*$")
 

@@ -13,17 +13,16 @@ from __future__ import annotations
 import re
 
 from .common import SPEAKER_LINE, Line, clean_time, heading_shape, speaker_key
-from .headers import ANY_DATE, POST_AGE, is_date_line, is_system_line, is_time_line
+from .headers import ANY_DATE, POST_AGE, REPLYING_TO, USER_HANDLE, is_date_line, is_system_line, is_time_line
 from .reading import Message, Reading
 
-HANDLE = r"@[A-Za-z0-9_]{1,30}(?:\.[A-Za-z0-9_-]+)*(?:@[A-Za-z0-9.-]+)?"
+HANDLE = rf"{USER_HANDLE}(?:\.[A-Za-z0-9_-]+)*(?:@[A-Za-z0-9.-]+)?"  # Mastodon's "@sam@server.social" too
 # "· 12 Mar", "· 2h", "· 9 Mar 2026", "· Mar 12, 2026", "· now"
 POST_HEADER = re.compile(
     rf"^[ \t]*(?:(?P<name>[^@\n.?!:]{{1,60}}?)[ \t]+)?\(?(?P<handle>{HANDLE})\)?"
     rf"(?:[ \t]*[·•|-][ \t]*(?P<when>{ANY_DATE}|{POST_AGE})(?:[ \t,]+\d{{1,2}}[:.]\d{{2}})?)?[ \t]*$",
     re.IGNORECASE,
 )
-REPLYING_TO = re.compile(rf"^[ \t]*(?:replying|in reply)[ \t]+to[ \t]+{HANDLE}", re.IGNORECASE)
 DIRECT_MESSAGES = re.compile(r"\b(?:direct messages?|DMs?|private messages?)\b", re.IGNORECASE)
 
 

@@ -25,10 +25,11 @@ LIST_KEYS = ("messages", "transcript", "conversation", "turns", "chat", "items",
              "comments", "replies", "thread")
 # a social export's list of who took part: each entry maps a user name or handle to the name shown
 PARTICIPANT_KEYS = ("participants", "users", "people", "members", "authors")
-HANDLE_KEYS = ("screen_name", "username", "user_name", "handle", "user_id", "id")
+USER_NAME_KEYS = ("screen_name", "username", "user_name", "handle")  # a social account's name, "SkyvaleHelp"
+HANDLE_KEYS = USER_NAME_KEYS + ("user_id", "id")  # what a participant is known by in the posts
 TEXT_KEYS = ("text", "body", "content", "message", "msg", "value")
-SPEAKER_KEYS = ("speaker", "sender_name", "name", "author", "sender", "from", "user", "display_name", "participant",
-                "screen_name", "username", "user_name", "handle")
+SPEAKER_KEYS = ("speaker", "sender_name", "name", "author", "sender", "from", "user", "display_name",
+                "participant") + USER_NAME_KEYS
 TIME_KEYS = ("time", "timestamp", "timestamp_ms", "created_at", "sent_at", "date")
 ROLE_KEYS = ("role", "type", "sender_type", "author_type", "direction")
 SHAPE = 'JSON must be {"channel": "chat", "messages": [{"role": …, "text": …}]} (or "author"/"body", "sender"/"content")'
@@ -174,7 +175,7 @@ def _display_names(data: dict) -> dict[str, str]:
 
 def _handle_of(item: dict) -> str | None:
     """The message's user name or handle when its speaker is shown by another name (``--agent`` may name either)."""
-    handle = _first(item, ("screen_name", "username", "user_name", "handle"))
+    handle = _first(item, USER_NAME_KEYS)
     return "@" + handle.lstrip("@") if isinstance(handle, str) and handle.strip() else None
 
 

@@ -640,7 +640,6 @@ _UNCOUNTABLE_ENDINGS = ("tion", "sion", "ment", "ness", "ance", "ence", "ity", "
 # verbs that make idioms with a bare noun: make sense, take place, take care, have fun, keep track, pay attention
 _LIGHT_VERBS = {"make", "take", "have", "do", "give", "keep", "pay", "catch", "lose", "play", "find", "gain", "set", "lend", "shake"}
 _ORDINALS = {"first", "second", "third", "last", "next", "fourth", "fifth", "final"}
-BARE_NOUN_CHECK = True
 _TIME_UNITS = {"hour", "minute", "day", "week", "month", "year", "fortnight", "second", "moment"}
 
 
@@ -754,7 +753,7 @@ def missing_words(doc, words) -> Iterator[RawIssue]:
             yield _issue("grammar.missing_words", [tok], "access to", "Write 'access to' here.")
         elif low == "up" and nxt is not None and nxt.like_num and prev is not None and prev.lemma_ in ("allow", "take", "wait", "last", "cost", "be", "for"):
             yield _issue("grammar.missing_words", [tok], "up to", "Write 'up to' before a number.")
-        elif BARE_NOUN_CHECK and (tok.dep_ in ("dobj", "nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.lower_ in ("about", "with", "onto", "into", "from"))) \
+        elif (tok.dep_ in ("dobj", "nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.lower_ in ("about", "with", "onto", "into", "from"))) \
                 and _bare_count_noun(tok, words) \
                 and not (tok.dep_ == "nsubj" and tok.i == tok.sent.start):
             first = _article_place(tok)

@@ -8,11 +8,12 @@ hang a check.
 """
 from __future__ import annotations
 
-import re
 import time
 from typing import Any, Iterable
 
 import regex
+
+from ..analyse import NEW_LINE_STARTS
 
 # seconds per search outside a check (the rules' example tests); in a check, patterns share
 # ``checker.budget.REGEX_BUDGET``. A vetted pattern needs microseconds; the limit only stops a
@@ -217,12 +218,10 @@ def sentence_position(seg: Any, start: int) -> tuple[int, int] | None:
     # a new line that starts with anything but a lower-case word starts a sentence of its own,
     # however the parser joined the lines ("Thanks,\nKai\n\nP.S. Does that make sense?")
     text = seg.doc.text
-    breaks = [m.end() for m in _NEW_LINE_STARTS.finditer(text, sent.start_char, start + 1) if m.end() <= start]
+    breaks = [m.end() for m in NEW_LINE_STARTS.finditer(text, sent.start_char, start + 1) if m.end() <= start]
     if breaks:
         piece = seg.doc.char_span(breaks[-1], breaks[-1] + 1, alignment_mode="expand")
         if piece is not None and len(piece):
             return seg.turn.index, piece[0].i
     return seg.turn.index, sent.start
 
-
-_NEW_LINE_STARTS = re.compile(r"\n\s*(?=[^\sa-z])")

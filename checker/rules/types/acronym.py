@@ -38,14 +38,14 @@ class AcronymRule(Rule):
         words = LAYERS.words()
         accepted = {w.lower() for w in getattr(ctx.ruleset, "accepted_words", ()) or ()}
         never = {e.lower() for e in self.exceptions} | accepted
-        said: list[str] = []  # everything said so far, in order
+        history = ""  # the last EXPLAINED_WITHIN characters said before the turn
         customer_words: set[str] = set()
         found = 0
         seen: set[str] = set()
+        segments = ctx.segments(self.scope)
         for turn in ctx.turns:
             if turn.role == "agent":
-                history = "\n".join(said)[-EXPLAINED_WITHIN:]
-                for seg in (s for s in ctx.segments(self.scope) if s.turn.index == turn.index):
+                for seg in (s for s in segments if s.turn.index == turn.index):
                     text = turn.text
                     for m in ACRONYM.finditer(text, seg.start, seg.end):
                         word = m.group(0)
@@ -61,7 +61,7 @@ class AcronymRule(Rule):
                         found += 1
                         if found >= self.max_findings:
                             return
-            said.append(turn.text)
+            history = (history + "\n" + turn.text)[-EXPLAINED_WITHIN:]
             if turn.role == "customer":
                 customer_words.update(w.lower() for w in re.findall(r"\w+", turn.text))
 
