@@ -106,7 +106,8 @@ class WordFeatures:
         import numpy as np
 
         out = np.zeros((self.shape[0], weights.shape[1]), dtype=np.float64)
-        np.add.at(out, self.rows, weights[self.cols] * self.values[:, None])
+        order = np.argsort(self.rows, kind="stable")
+        _sum_runs(out, self.rows[order], weights[self.cols[order]] * self.values[order, None])
         return out
 
     def transposed_times(self, other: Any) -> Any:
@@ -114,7 +115,8 @@ class WordFeatures:
         import numpy as np
 
         out = np.zeros((self.shape[1], other.shape[1]), dtype=np.float64)
-        np.add.at(out, self.cols, other[self.rows] * self.values[:, None])
+        order = np.argsort(self.cols, kind="stable")
+        _sum_runs(out, self.cols[order], other[self.rows[order]] * self.values[order, None])
         return out
 
     def take(self, row_indices: Any) -> "WordFeatures":
@@ -125,6 +127,17 @@ class WordFeatures:
         where[row_indices] = np.arange(len(row_indices))
         keep = where[self.rows] >= 0
         return WordFeatures(where[self.rows[keep]], self.cols[keep], self.values[keep], (len(row_indices), self.shape[1]))
+
+
+def _sum_runs(out: Any, keys: Any, products: Any) -> None:
+    """out[key] = the sum of the products under each key, for keys in non-decreasing order: one
+    ``np.add.reduceat`` over the runs (``np.add.at`` took 2.5 times as long to train on)."""
+    import numpy as np
+
+    if not len(keys):
+        return
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    out[keys[starts]] = np.add.reduceat(products, starts, axis=0)
 
 
 def load_classifier(path: Path = CLASSIFIER_PATH, model: str = "", speakers: dict[str, str] | None = None) -> Classifier | None:
