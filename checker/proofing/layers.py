@@ -25,14 +25,25 @@ _CONTEXT_US = {
     "program": ("programme", lambda t: t.pos_ == "NOUN" and not _near(t, {"computer", "software", "app", "install", "installed", "code"})),
     "programs": ("programmes", lambda t: t.pos_ == "NOUN" and not _near(t, {"computer", "software", "app", "install", "installed", "code"})),
     "check": ("cheque", lambda t: t.pos_ == "NOUN" and _near(t, {"pay", "paid", "payment", "sent", "send", "post", "posted", "bank", "cash", "refund", "£", "for", "by", "cashed", "written"})
-              and not _near(t, {"quick", "security", "credit", "health", "safety", "spot", "background", "do", "run", "ran", "another"})),
-    "checks": ("cheques", lambda t: t.pos_ == "NOUN" and _near(t, {"pay", "paid", "payment", "bank", "cash", "accept", "post"}) and not _near(t, {"security", "credit", "safety", "background"})),
+              and not _near(t, {"quick", "security", "credit", "health", "safety", "spot", "background", "do", "run", "ran", "another"})
+              and not _hyphenated(t)),
+    "checks": ("cheques", lambda t: t.pos_ == "NOUN" and _near(t, {"pay", "paid", "payment", "bank", "cash", "accept", "post"})
+               and not _near(t, {"security", "credit", "safety", "background"}) and not _hyphenated(t)),
     "license": ("licence", lambda t: t.pos_ in ("NOUN", "PROPN") or t.tag_ == "NN"),
     "licenses": ("licences", lambda t: t.tag_ == "NNS"),
     "tire": ("tyre", lambda t: t.pos_ == "NOUN"),
     "tires": ("tyres", lambda t: t.tag_ == "NNS" or t.pos_ == "NOUN"),
     "practice": ("practise", lambda t: t.tag_ in ("VB", "VBP") and t.i > 0 and t.doc[t.i - 1].tag_ in ("MD", "TO", "PRP")),
 }
+
+
+def _hyphenated(tok) -> bool:
+    """The word is one part of a hyphenated compound ("check-up", "check-in", "re-check"): British
+    English spells those 'check' too, whatever payment words stand near."""
+    doc = tok.doc
+    after = tok.i + 1 < len(doc) and not tok.whitespace_ and doc[tok.i + 1].text in ("-", "\u2010", "\u2011")
+    before = tok.i > 0 and doc[tok.i - 1].text in ("-", "\u2010", "\u2011") and not doc[tok.i - 1].whitespace_
+    return after or before
 
 
 def _near(tok, words: set[str], width: int = 4) -> bool:

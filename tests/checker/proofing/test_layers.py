@@ -45,3 +45,14 @@ def test_only_the_first_unknown_words_of_a_message_get_hunspells_slow_suggestion
     merge(backend, [], Words())
     assert Words.deep_calls == DEEP_SUGGESTIONS
     assert layers.DEEP_SUGGESTIONS >= 5  # a learner's few slips all get the full suggestions
+
+
+def test_check_in_a_hyphenated_compound_is_no_cheque():
+    from checker.proofing.layers import dictionary_issues
+
+    words = LAYERS.words()
+    nlp = load_model()
+    flagged = lambda text: [i.text for i in dictionary_issues(nlp(text), words, [])]
+    assert flagged("We sent a bill for a check-up she never had.") == []
+    assert flagged("The bill for your check-in was paid by card.") == []
+    assert flagged("We sent a check for £20 to your address.") == ["check"]
