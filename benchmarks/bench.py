@@ -42,12 +42,12 @@ def best_of(rounds: int, fn) -> tuple[float, float]:
     return min(walls), min(cpus)
 
 
-def latencies_of(checker, sources: list) -> list[float]:
-    """Milliseconds for each check of ``sources`` in turn, sorted."""
+def latencies_of(run, items: list) -> list[float]:
+    """Milliseconds for ``run(item)`` on each item in turn, sorted."""
     out = []
-    for source in sources:
+    for item in items:
         start = time.perf_counter()
-        checker.check(source)
+        run(item)
         out.append((time.perf_counter() - start) * 1000)
     return sorted(out)
 
@@ -95,17 +95,14 @@ def main() -> None:
     # the budget's case: a 30-turn chat, warm
     chat30 = [c for c in distinct if c.channel == "chat" and len(c.turns) >= 20]
     chat30.sort(key=lambda c: -len(c.turns))
-    long_chat = chat30[0].source if chat30 else distinct[0].source
-    chat_latencies = latencies_of(checker, [long_chat] * max(20, 10 * args.rounds))
-    chat_texts = [t.text for t in (chat30[0] if chat30 else distinct[0]).turns]
-    chat_bare = []
-    for _ in range(max(20, 10 * args.rounds)):
-        start = time.perf_counter()
-        list(nlp.pipe(chat_texts))
-        chat_bare.append((time.perf_counter() - start) * 1000)
-    chat_turns = len(chat30[0].turns) if chat30 else len(distinct[0].turns)
+    chat = chat30[0] if chat30 else distinct[0]
+    chat_runs = [chat.source] * max(20, 10 * args.rounds)
+    chat_turns = len(chat.turns)
+    chat_latencies = latencies_of(checker.check, chat_runs)
+    chat_texts = [t.text for t in chat.turns]
+    chat_bare = latencies_of(lambda _: list(nlp.pipe(chat_texts)), chat_runs)
 
-    latencies = latencies_of(checker, [c.source for c in distinct] * args.rounds)
+    latencies = latencies_of(checker.check, [c.source for c in distinct] * args.rounds)
     p50 = statistics.median(latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
 
@@ -116,7 +113,7 @@ def main() -> None:
     for c in conversations[:5]:
         patterns_only.check(c)
     (whole_patterns, _) = best_of(args.rounds, lambda: [patterns_only.check(c) for c in conversations])
-    chat_patterns = latencies_of(patterns_only, [long_chat] * max(20, 10 * args.rounds))
+    chat_patterns = latencies_of(patterns_only.check, chat_runs)
 
     print(f"corpus: {len(conversations)} transcripts, {len(texts)} messages, {all_words} words ({agent_words} agent words)")
     print(f"bare nlp.pipe over all messages:        {bare:7.3f} s  ({all_words / bare:,.0f} words/s)")

@@ -37,12 +37,15 @@ _CONTEXT_US = {
 }
 
 
+_HYPHENS = ("-", "\u2010", "\u2011")  # hyphen-minus, hyphen, non-breaking hyphen
+
+
 def _hyphenated(tok) -> bool:
     """The word is one part of a hyphenated compound ("check-up", "check-in", "re-check"): British
     English spells those 'check' too, whatever payment words stand near."""
     doc = tok.doc
-    after = tok.i + 1 < len(doc) and not tok.whitespace_ and doc[tok.i + 1].text in ("-", "\u2010", "\u2011")
-    before = tok.i > 0 and doc[tok.i - 1].text in ("-", "\u2010", "\u2011") and not doc[tok.i - 1].whitespace_
+    after = tok.i + 1 < len(doc) and not tok.whitespace_ and doc[tok.i + 1].text in _HYPHENS
+    before = tok.i > 0 and doc[tok.i - 1].text in _HYPHENS and not doc[tok.i - 1].whitespace_
     return after or before
 
 
