@@ -51,3 +51,19 @@ def test_every_rule_type_is_used_by_a_bundled_rule_or_tested_alone():
 
 def test_bundled_rule_set_folder_exists():
     assert (BUNDLED["default"] / "criteria.yml").is_file()
+
+
+def test_officious_phrases_are_told_apart_from_jargon(checker):
+    # "as per" is stiff, not a term to explain: one finding, from tone.officious, offering the
+    # plain form (the jargon rule once told learners to write "As per ([what it is…])")
+    report = checker.check("Customer: Can I get the fee back?\nAgent: As per our terms, the fee can't be refunded.")
+    tone = [f for f in report.findings if f.criterion == "tone" and not f.positive]
+    assert [(f.rule_id, f.quote) for f in tone] == [("tone.officious", "As per our")]
+    assert "under our" in tone[0].suggestion
+
+
+def test_a_request_for_a_pin_is_not_called_a_card_detail(checker):
+    report = checker.check("Customer: I can't log in.\nAgent: Can you give me your online banking PIN please?")
+    (finding,) = [f for f in report.findings if f.rule_id == "data_protection.card_details"]
+    assert "PIN" in finding.message and "card" not in finding.message
+    assert "passcode" in finding.suggestion  # the safe form for a credential, not only for a card
