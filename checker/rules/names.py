@@ -7,7 +7,12 @@ from ..model import Conversation
 from ..vocabulary import STARTS_WITH_SIGN_OFF
 from ..parse import AGENT_ROLE_WORDS, CUSTOMER_ROLE_WORDS, SYSTEM_ROLE_WORDS
 
-_ROLEISH = AGENT_ROLE_WORDS | CUSTOMER_ROLE_WORDS | SYSTEM_ROLE_WORDS | {"unknown", "customers", "team", "services"}
+# beside the parsers' role words: the labels review sites and app stores put over a business's
+# reply ("Response from the owner", "Developer Response"), and words that open a description,
+# never a name ("The owner", "Our team")
+_ROLEISH = AGENT_ROLE_WORDS | CUSTOMER_ROLE_WORDS | SYSTEM_ROLE_WORDS | {
+    "unknown", "customers", "team", "services", "response", "reply", "owner", "developer", "moderator", "admin",
+    "the", "a", "an", "our", "your"}
 _NAME = r"[A-Z][a-z'’-]+"
 _SELF_INTRO = re.compile(rf"\b(?i:my\s+name\s+is|my\s+name's|name\s*:|this\s+is|it's|it’s|it\s+is|i\s+am|i'm|i’m)\s+({_NAME}(?:\s+{_NAME})?)\b(?!\s+(?:and|from))")
 # "Ruth Adebayo, 22/09/1979, M20 4LP": a name given as the first security answer

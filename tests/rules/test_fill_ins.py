@@ -2,6 +2,8 @@
 the customer's account of the problem, or neutral placeholders; never another conversation's."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from checker.parse import parse_transcript
@@ -40,6 +42,25 @@ def test_fill_ins_come_from_the_conversation_or_stay_neutral(template, ctx, expe
 ])
 def test_agent_name_is_the_learners_name_never_a_role_word(text, expected):
     assert agent_name(parse_transcript(text)) == expected
+
+
+@pytest.mark.parametrize("label", ["Response from the owner", "The owner", "Developer Response", "Our team"])
+def test_a_review_sites_label_over_the_reply_is_no_name(label):
+    # "Hello Tom, you're through to The." was offered as a better greeting under a Google review
+    conversation = replace(parse_transcript("Agent: Hello\nCustomer: hi\n"), agent=label)
+    assert agent_name(conversation) is None
+
+
+def test_a_placeholder_greeting_is_told_to_fill_the_name_in():
+    from checker import Checker
+
+    report = Checker().check("Agent: Hi [Customer Name], thanks for your message about the order.\n"
+                             "Customer: Hi, I'm Tom. It never came.\n"
+                             "Agent: Sorry Tom, I've sent a new one today. Does that help?\n", channel="chat")
+    greeting = next(f for f in report.findings if f.rule_id == "greeting.chat_greeting")
+    assert greeting.status == "partly"
+    assert "placeholder" in greeting.message
+    assert greeting.suggestion.startswith("Put the customer's own name where the template's brackets are, e.g. 'Hello Tom'")
 
 
 @pytest.mark.parametrize("text, expected", [
