@@ -41,6 +41,11 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     headed = sum(1 for m in mails[1:] if m.headers)
     if (headed >= 2 and _is_brief(mails[0])) or (headed == 1 and _is_title(mails[0])):
         meta |= {index(ln.start) for ln in mails[0].lines}
+        subject = page_subject(mails[0].lines)
+        if subject:  # a webmail print names the thread's subject once, in the page's title
+            for m in mails[1:]:
+                if m.headers and "subject" not in m.headers:
+                    m.headers["subject"] = subject
         mails = mails[1:]
     chronological = _oldest_first(mails)
     ordered = mails if chronological else mails[::-1]
@@ -59,6 +64,19 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     return Reading(family="email thread (oldest first)" if chronological else "email thread",
                    channel="email", messages=tuple(messages), meta=frozenset(meta), weak=not structured,
                    warnings=tuple(warnings), prior=0.0, evidence={"headers": mails[0].headers})
+
+
+def page_subject(lines: list[Line]) -> str:
+    """The subject a webmail print shows above its messages: its page title ("Gmail - …") or the
+    line over its message count ("Swimming lessons for Alfie" over "4 messages"); else ""."""
+    said = [ln.text.strip() for ln in lines if ln.text.strip()]
+    for k, text in enumerate(said):
+        title = WEBMAIL_TITLE.match(text)
+        if title:
+            return title.group("subject")
+        if MESSAGE_COUNT.match(text) and k and "@" not in said[k - 1] and not said[k - 1].lower().startswith("gmail"):
+            return said[k - 1]
+    return ""
 
 
 def _is_brief(mail: _Mail) -> bool:
@@ -102,6 +120,9 @@ def _structure_lines(lines: list[Line]) -> set[int]:
     return found
 
 
+# a webmail print's page title ("Gmail - Swimming lessons for Alfie") and message count ("4 messages")
+WEBMAIL_TITLE = re.compile(r"^[ \t]*(?:Gmail|Mail|Outlook|Yahoo(?:[ \t]+Mail)?|Proton[ \t]*Mail)[ \t]+[-–—|][ \t]+(?P<subject>\S.*?)[ \t]*$")
+MESSAGE_COUNT = re.compile(r"^[ \t]*\d+[ \t]+messages?[ \t]*$", re.IGNORECASE)
 QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 WEBMAIL_TO = re.compile(r"^[ \t]*to[ \t]+(?P<to>(?:me|[^\W\d_][\w'’.-]*)(?:,[ \t]*[^\W\d_][\w'’.-]*){0,5})[ \t]*$")
 SENDER_LINE = re.compile(r"^[ \t]*(?P<sender>[^<>:\n]{1,60}?[ \t]*<[^<>\s@]+@[^<>\s]+>)(?:[ \t]{2,}(?P<date>\S[^<>\n]{4,40}?))?[ \t]*$")

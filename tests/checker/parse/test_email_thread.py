@@ -1,6 +1,8 @@
 """Email threads: newest first (quoted) and oldest first (header blocks with dates)."""
 from __future__ import annotations
 
+import pytest
+
 from checker.parse import parse_transcript
 
 OLDEST_FIRST = """From: Ada Quinn <ada@example.net>
@@ -67,17 +69,31 @@ def test_oldest_first_without_dates_is_ordered_by_reply_subjects():
     assert conversation.turns[1].speaker == "Lantern Lighting"
 
 
-def test_a_webmail_print_with_sender_lines_and_no_from_headers():
-    text = ("Mail - Refund for the blue kettle\n\nCare Team <care@kettles.example.co.uk>\n\n2 messages\n"
-            "----------------------------------------\n"
+# two messages of a webmail print, below its page title
+KETTLE_THREAD = ("----------------------------------------\n"
             "Mo Reid <mo@example.com>                 Tue, 3 Mar 2026 at 09:14\nTo: care@kettles.example.co.uk\n\n"
             "Hello,\nWhere is my refund for the blue kettle?\nMo\n\n"
             "----------------------------------------\n"
             "Hana Kowalski <care@kettles.example.co.uk>    Tue, 3 Mar 2026 at 11:02\nTo: Mo Reid <mo@example.com>\n\n"
             "Hi Mo,\n\nThe refund went back to your card today.\n\nKind regards,\nHana\n")
+
+
+def test_a_webmail_print_with_sender_lines_and_no_from_headers():
+    text = "Mail - Refund for the blue kettle\n\nCare Team <care@kettles.example.co.uk>\n\n2 messages\n" + KETTLE_THREAD
     conversation = parse_transcript(text, agent="Hana Kowalski")
     assert [(t.role, t.speaker) for t in conversation.turns] == [("customer", "Mo Reid"), ("agent", "Hana Kowalski")]
     assert conversation.turns[0].time == "Tue, 3 Mar 2026 at 09:14"
+
+
+@pytest.mark.parametrize("title", ["Gmail - Refund for the blue kettle\n\nCare Team <care@kettles.example.co.uk>\n\n2 messages",
+                                   "Gmail\tCare Team <care@kettles.example.co.uk>\nRefund for the blue kettle\n2 messages",
+                                   "Mail - Refund for the blue kettle\n\n2 messages"])
+def test_a_webmail_prints_subject_is_read_from_its_page_title(title):
+    # the print names the thread's subject once, above the messages, so the reply has one
+    text = title + "\n" + KETTLE_THREAD
+    conversation = parse_transcript(text, agent="Hana Kowalski")
+    assert [t.role for t in conversation.turns] == ["customer", "agent"]
+    assert conversation.meta.get("subject") == "Refund for the blue kettle"
 
 
 def test_a_task_brief_above_an_oldest_first_thread_is_no_message():
