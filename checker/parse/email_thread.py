@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from typing import Any
 
 from ..vocabulary import SALUTATION_LINE, SIGN_OFF_LINE, SIGN_OFF_WITH_NAME
 from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, UNDERSCORE_RULE, WROTE_LINE, Line
-from .headers import BRIEF_LINE, SEPARATOR, is_header_line
+from .headers import BRIEF_LINE, DATE_LINE, SEPARATOR, is_header_line
 from .reading import Message, Reading, line_index
 
 
@@ -23,6 +23,7 @@ class _Mail:
     sender: str = ""
     address: str = ""
     top_level: bool = True  # begun by a header block in the text itself, not inside a quote
+    header_at: list[int] = field(default_factory=list)  # source offsets of a webmail print's header lines
 
 
 def read(text: str, lines: list[Line]) -> Reading | None:
@@ -34,6 +35,7 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     if not mails:
         return None
     index = line_index(lines)
+    meta |= {index(at) for m in mails for at in m.header_at}  # "Name <address>", its date, "to me"
     structured = len(mails) > 1 or any(m.headers for m in mails)
     body = "\n".join(ln.text for m in mails for ln in m.lines)
     if not structured and not (SALUTATION_LINE.search(body) or SIGN_OFF_LINE.search(body)):
@@ -210,21 +212,29 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
             messages.append(current)
             continue
         webmail = SENDER_LINE.match(t)
-        if webmail and i + 1 < n and (EMAIL_HEADER.match(lines[i + 1].text) or WEBMAIL_TO.match(lines[i + 1].text)) \
+        # the date may stand on a line of its own under the sender (a narrow Gmail page)
+        dated = (webmail is not None and not webmail.group("date") and i + 2 < n and lines[i + 1].text.strip() != ""
+                 and DATE_LINE.match(lines[i + 1].text) is not None and WEBMAIL_TO.match(lines[i + 2].text) is not None)
+        if webmail and i + 1 < n and (EMAIL_HEADER.match(lines[i + 1].text) or WEBMAIL_TO.match(lines[i + 1].text) or dated) \
                 and (i == 0 or not lines[i - 1].text.strip() or SEPARATOR.match(lines[i - 1].text)):
             # a webmail print: "Name <address>   date" over "To: …" (Gmail's page: "to me", "to
             # Folake"), with no "From:"
+            date = webmail.group("date") or (lines[i + 1].text.strip() if dated else "")
+            first = i
+            if dated:
+                i += 1
             to = WEBMAIL_TO.match(lines[i + 1].text)
             if to:
                 headers, i = {"to": to.group("to")}, i + 2
             else:
                 headers, i = _read_headers(lines, i + 1)
-            headers = {"from": webmail.group("sender"), **({"date": webmail.group("date")} if webmail.group("date") else {}), **headers}
+            headers = {"from": webmail.group("sender"), **({"date": date} if date else {}), **headers}
             if current.lines or current.headers:
                 current = _Mail(headers=headers, lines=[])
                 messages.append(current)
             else:
                 current.headers = headers
+            current.header_at.extend(ln.start for ln in lines[first:i])
             _set_sender(current, headers["from"])
             continue
         if EMAIL_HEADER.match(t) and t.strip().lower().startswith("from") and _header_follows(lines, i + 1) \

@@ -133,3 +133,14 @@ def test_a_gmail_page_subject_inbox_sender_and_to_line_are_not_the_reply():
     assert [t.role for t in conversation.turns] == ["customer", "agent"]
     assert conversation.turns[1].text.startswith("Dear Ms Boateng,")  # no subject, "Inbox" or "to Ama" above it
     assert conversation.turns[1].time == "Wed 4 Mar, 09:40"
+    assert not conversation.unread_lines and not conversation.warnings  # the header lines were read as headers
+
+
+def test_a_gmail_page_with_the_date_under_the_sender():
+    # a narrow page puts the date on its own line between the sender and "to Ama"
+    page = GMAIL_PAGE.replace("<office@example.com>        Wed 4 Mar, 09:40\n", "<office@example.com>\nWed 4 Mar, 09:40\n")
+    conversation = parse_transcript(page, agent="Tom Reid")
+    assert [t.role for t in conversation.turns] == ["customer", "agent"]
+    assert conversation.turns[1].text.startswith("Dear Ms Boateng,")
+    assert conversation.turns[1].time == "Wed 4 Mar, 09:40"
+    assert not conversation.unread_lines and not conversation.warnings
