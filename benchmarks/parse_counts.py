@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/parse_counts.py [CORPUS]     (default ../shared/devset, else corpora/labelled)
 
 For every entry of CORPUS/labels.yml with ``agent_turns`` and ``customer_turns``, the transcript is
-parsed with no ``--agent`` and the channel detected, and the agent's and customer's message counts
-are compared with the labels. Prints the figure and each mismatch; ``replycheck eval`` prints the
+parsed with no ``--agent`` and the channel detected, and the learner's and customer's message counts
+are compared with the labels (a colleague who spoke before a transfer is not the learner). Prints the figure and each mismatch; ``replycheck eval`` prints the
 same line. Needs no spaCy model, so it runs in a second.
 """
 from __future__ import annotations

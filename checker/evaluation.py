@@ -110,7 +110,8 @@ class CountCheck:
 
 def check_message_counts(corpus: str | Path, labels: dict[str, dict[str, Any]]) -> list[CountCheck]:
     """Parse every transcript whose label has ``agent_turns``/``customer_turns`` with no agent and
-    the channel detected, and compare the agent's and customer's message counts with the labels."""
+    the channel detected, and compare the learner's and customer's message counts with the labels
+    (a colleague who spoke before a transfer is another agent, not the learner)."""
     from .parse import read_file
 
     checks = []
@@ -123,7 +124,8 @@ def check_message_counts(corpus: str | Path, labels: dict[str, dict[str, Any]]) 
         except ReplyCheckError as exc:
             checks.append(CountCheck(name, expected, None, str(exc)))
             continue
-        got = (len(conversation.agent_turns), len(conversation.customer_turns))
+        learner = [t for t in conversation.agent_turns if conversation.agent is None or t.speaker == conversation.agent]
+        got = (len(learner), len(conversation.customer_turns))
         checks.append(CountCheck(name, expected, got))
     return checks
 

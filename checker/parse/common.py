@@ -51,12 +51,13 @@ HEADER_LINE = re.compile(  # speaker and/or time alone on a line, message below 
 )
 SYSTEM_LINE = re.compile(
     rf"^[ \t]*(?:{STAMP_WRAPPED}[ \t]*(?:[-–|][ \t]*)?)?"
+    r"(?:[*=~]{2,}[ \t]*)?"  # a tool's decoration: "*** Chat transferred to Aisha ***"
     r"(?:(?:the\s+)?(?:chat|conversation|session)\s+(?:has\s+)?(?:started|ended|closed|began|was\s+transferred.*|transferred.*)"
     r"|.{1,60}?\s+(?:has\s+)?(?:joined|left|entered|exited)\s+the\s+(?:chat|conversation|room)"
     r"|.{1,60}?\s+(?:has\s+)?closed\s+the\s+(?:chat|conversation)"
     r"|(?:chat|conversation)\s+transferred\s+to\s+.{1,60}"
     r"|[-=*\s]*(?:chat|conversation|transcript)\s+(?:start|end|begins?|ends?)[-=*\s]*)"
-    r"[ \t]*[.!]?[ \t]*$",
+    r"[ \t]*[.!]?[ \t]*(?:[*=~]{2,}[ \t]*)?$",
     re.IGNORECASE,
 )
 NOTES_LINE = re.compile(

@@ -30,3 +30,20 @@ def test_counts_are_compared_without_the_agent(tmp_path):
     assert "count mismatch bad.txt: labelled 2 agent / 1 customer, read 1 agent / 1 customer" in text
     data = result.to_dict()["message_counts"]
     assert data["checked"] == 3 and data["matched"] == 1 and len(data["mismatches"]) == 2
+
+
+def test_the_agent_count_is_the_learners_not_a_colleagues_before_a_transfer(tmp_path):
+    # the chat tool decorates its transfer line; the colleague's two messages are an agent's, not
+    # the customer's, and not the learner's
+    (tmp_path / "transfer.txt").write_text(
+        "[11:02] Liam Brennan: it says I owe £412 in arrears but I paid in March\n"
+        "[11:03] Tom: Hi Liam, you're through to Tom. Can I take your agreement number and date of birth please?\n"
+        "[11:04] Liam Brennan: HMF-0098213, 14/06/1988\n"
+        "[11:05] Tom: Thanks, you're through security. I'm transferring you to our Payments team now.\n"
+        "[11:05] *** Chat transferred from Tom (Customer Services) to Nadia (Payments) ***\n"
+        "[11:07] Nadia: Hello Liam, I'm Nadia from the Payments team. I can see Tom has confirmed your details.\n"
+        "[11:08] Nadia: I've found your £412 payment and moved it to the right agreement.\n"
+        "[11:09] Liam Brennan: thanks\n", encoding="utf-8")
+    labels = {"transfer.txt": {"agent": "Nadia", "agent_turns": 2, "customer_turns": 3, "labels": {}}}
+    check = check_message_counts(tmp_path, labels)[0]
+    assert check.got == (2, 3) and check.matched

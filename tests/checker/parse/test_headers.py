@@ -33,7 +33,8 @@ def test_messages_are_not_headers(line):
     "Chat started: Tue 10 Mar 2026 16:31 | Council", "Sam joined the chat", "Chat transferred to Rob",
     "12/02/2026, 08:47 - Messages and calls are end-to-end encrypted. Tap to learn more.", "Sam is typing…",
     "Typically replies within an hour", "Active now", "[19:21] Queue position: 4", "You are 2nd in the queue",
-    "Current wait: 6 minutes",
+    "Current wait: 6 minutes", "[11:05] *** Chat transferred from Tom (Customer Services) to Nadia (Payments) ***",
+    "*** Chat transferred to Aisha (Repayments) ***",
 ])
 def test_system_lines(line):
     assert is_system_line(line)
