@@ -217,14 +217,34 @@ class Context:
         return agent_name(self.conversation)
 
     def customer_problem(self, turn: int | None) -> str:
-        """What the customer said the problem was, in their words: the longest sentence of the
-        customer message ``turn`` (or of the last customer message before it), shortened."""
+        """What the customer said the problem was, in their words, to name back to them: the
+        sentence of the last customer message up to ``turn`` that states a problem (the
+        ``problem_statement`` act; failing that, a ``feeling``), shortened; with no such act, the
+        longest sentence of that message. Never a message of bare details ("12/09/1994, NE6 2HW",
+        a PIN): security answers are not a problem to quote back."""
         from .rules.names import problem_sentence
 
-        before = [t for t in self.customer_turns if turn is None or t.index <= turn]
+        said = [t for t in self.customer_turns if not _only_details(t.text)]
+        # a finding on the learner's first message, before the customer spoke, names the problem
+        # the customer went on to describe
+        before = [t for t in said if turn is None or t.index <= turn] or said
         if not before:
             return ""
+        for name in ("problem_statement", "feeling"):
+            stated = [a for a in self.acts if a.name == name and any(a.turn == t.index for t in before)]
+            if stated:
+                last = max(stated, key=lambda a: (a.turn, -a.local[0]))
+                said = self.turns[last.turn].text[last.local[0]:last.local[1]]
+                if not _only_details(said):
+                    return problem_sentence(said)
         return problem_sentence(before[-1].text)
+
+
+def _only_details(text: str) -> bool:
+    """A message or sentence of details only: numbers, dates, codes, postcodes, an address or a
+    name list, with no sentence in it (no run of four or more ordinary words)."""
+    words = [w for w in re.findall(r"[A-Za-z]+(?:'[a-z]+)?", text) if w.islower() or w[1:].islower()]
+    return len(words) < 3 or not re.search(r"(?:\b[A-Za-z]+(?:'[a-z]+)?\b[\s,]+){3}\b[A-Za-z]+", text)
 
 
 def _root_negated(doc: Any, span: tuple[int, int]) -> bool:

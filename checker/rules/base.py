@@ -154,8 +154,10 @@ def _personal(template: str, ctx: Any, turn: int | None = None) -> str:
       own name (not a role word such as "Agent" or "Rep").
     * When the name is unknown, ``{customer|[customer's name]}`` uses the text after ``|`` (a neutral
       placeholder) and a bare ``{customer}`` is left out, with the comma or space before it.
-    * ``{problem}``: what the customer said the problem was, in their own words: the longest
-      sentence of the customer message the finding is in, or of the last one before it.
+    * ``{problem}``: what the customer said the problem was, in their own words
+      (``Context.customer_problem``: their problem sentence, never their security details). With
+      none, a quoted ``('{problem}')`` is left out and a bare ``{problem}`` reads "what went wrong
+      for them".
     """
     if "{" not in template:
         return template
@@ -176,6 +178,8 @@ def _personal(template: str, ctx: Any, turn: int | None = None) -> str:
         finder = getattr(ctx, "customer_problem", None)
         if finder is not None:
             problem = finder(turn)
+        if not problem:  # no words of theirs to quote: say nothing in quotation marks
+            out = re.sub(r"\s*\('\{problem\}'\)", "", out)
         out = out.replace("{problem}", problem or "what went wrong for them")
     return out
 

@@ -11,7 +11,7 @@ from ..parse import AGENT_ROLE_WORDS, CUSTOMER_ROLE_WORDS, SYSTEM_ROLE_WORDS
 # reply ("Response from the owner", "Developer Response"), and words that open a description,
 # never a name ("The owner", "Our team")
 _ROLEISH = AGENT_ROLE_WORDS | CUSTOMER_ROLE_WORDS | SYSTEM_ROLE_WORDS | {
-    "unknown", "customers", "team", "services", "response", "reply", "owner", "developer", "moderator", "admin",
+    "unknown", "customers", "team", "services", "response", "reply", "owner", "developer", "moderator", "admin", "reviewer",
     "the", "a", "an", "our", "your"}
 _NAME = r"[A-Z][a-z'’-]+"
 _SELF_INTRO = re.compile(rf"\b(?i:my\s+name\s+is|my\s+name's|name\s*:|this\s+is|it's|it’s|it\s+is|i\s+am|i'm|i’m)\s+({_NAME}(?:\s+{_NAME})?)\b(?!\s+(?:and|from))")
@@ -70,8 +70,13 @@ def agent_name(conversation: Conversation) -> str | None:
     """The learner's first name as the transcript shows it, or None when the speaker label is a
     role word ("Agent", "Rep", "Support") or an address.
 
-    Email: the name in the learner's ``From:`` header, else the name under the sign-off.
+    Email: the name in the learner's ``From:`` header, else the name under the sign-off. A name the
+    learner introduces themself by ("I'm Priti") wins over a label that is not it (a brand's
+    account, "Fibrelane", over a social reply).
     """
+    introduced = _introduced_name(conversation)
+    if introduced:
+        return introduced
     speaker = _TITLE_OR_ROLE.sub("", conversation.agent or "").strip().strip('"')
     words = re.findall(_NAME, speaker)
     if words and "@" not in speaker and words[0].lower() not in _ROLEISH and words[0].lower() not in _NOT_NAMES \
@@ -86,6 +91,24 @@ def agent_name(conversation: Conversation) -> str | None:
                     first = lines[i + 1].split()[0]
                     if first.lower() not in _ROLEISH and not _ORGANISATION.search(lines[i + 1]):
                         return first
+    return None
+
+
+# "I'm Priti from the Fibrelane team", "my name is Sam", "you're through to Sam"
+_LEARNER_INTRO = re.compile(rf"\b(?i:my\s+name\s+is|my\s+name's|this\s+is|it's|it’s|i'm|i’m|i\s+am|you're\s+through\s+to|"
+                            rf"you\s+are\s+through\s+to|you're\s+speaking\s+(?:to|with))\s+({_NAME})\b")
+
+
+def _introduced_name(conversation: Conversation) -> str | None:
+    """The first name the learner gives themself in their first two messages ("I'm Priti from
+    Fibrelane", "my name is Sam"), or None."""
+    learner = [t for t in conversation.turns if t.role == "agent"
+               and (conversation.agent is None or t.speaker == conversation.agent)][:2]
+    for turn in learner:
+        for m in _LEARNER_INTRO.finditer(turn.text):
+            first = m.group(1).split()[0]
+            if first.lower() not in _ROLEISH and first.lower() not in _NOT_NAMES and not _ORGANISATION.search(m.group(1)):
+                return first
     return None
 
 

@@ -27,7 +27,8 @@ class Ctx:
     ("Hello {customer|[customer's name]},", Ctx(), "Hello [customer's name],"),
     ("Kind regards, {agent}", Ctx(), "Kind regards"),
     ("Name it ('{problem}').", Ctx(problem="my card was charged twice"), "Name it ('my card was charged twice')."),
-    ("Name it ('{problem}').", Ctx(), "Name it ('what went wrong for them')."),
+    ("Name it ('{problem}').", Ctx(), "Name it."),
+    ("Name {problem}.", Ctx(), "Name what went wrong for them."),
     ("No fill-ins here.", Ctx(("Ann",)), "No fill-ins here."),
 ])
 def test_fill_ins_come_from_the_conversation_or_stay_neutral(template, ctx, expected):
@@ -42,6 +43,12 @@ def test_fill_ins_come_from_the_conversation_or_stay_neutral(template, ctx, expe
 ])
 def test_agent_name_is_the_learners_name_never_a_role_word(text, expected):
     assert agent_name(parse_transcript(text)) == expected
+
+
+def test_the_name_the_learner_introduces_themself_by_wins_over_a_brand_label():
+    conversation = parse_transcript("Fibrelane: Hi Jo, I'm Priti from the Fibrelane team. What's happening with the line?\n"
+                                    "Jo: it drops every evening\n", agent="Fibrelane")
+    assert agent_name(conversation) == "Priti"
 
 
 @pytest.mark.parametrize("label", ["Response from the owner", "The owner", "Developer Response", "Our team"])
@@ -71,3 +78,20 @@ def test_a_placeholder_greeting_is_told_to_fill_the_name_in():
 ])
 def test_problem_sentence_is_the_customers_longest_sentence_shortened(text, expected):
     assert problem_sentence(text) == expected
+
+
+def test_the_problem_named_back_is_the_customers_problem_never_their_security_details():
+    # the last customer message before the learner's reply is a date of birth and postcode:
+    # quoting it as "what went wrong for them" would echo security details into the feedback
+    from checker import Checker
+    from checker.evaluate import Context
+
+    checker = Checker()
+    conversation = checker.parse("Agent: Hi, you're through to Sam. Please confirm your date of birth and postcode.\n"
+                                 "Customer: My broadband has dropped out every evening this week and I work from home.\n"
+                                 "Customer: 12/09/1994, NE6 2HW\n"
+                                 "Agent: Thanks. Turn the router off and on again.\n", channel="chat")
+    ctx = Context(checker.acts(checker.analyse(conversation)))
+    expected = "My broadband has dropped out every evening this…"
+    assert ctx.customer_problem(3) == expected
+    assert ctx.customer_problem(0) == expected  # before the customer spoke: the problem they went on to tell
