@@ -186,7 +186,8 @@ def _personal(template: str, ctx: Any, turn: int | None = None) -> str:
 
 def _fill(template: str, match: str) -> str:
     short = match if len(match) <= 80 else match[:77] + "…"
-    return template.replace("{match}", short)
+    # a quote that ends its own sentence needs no full stop after it: "'Hi, I'm Jade.'", not "'Hi, I'm Jade.'."
+    return re.sub(r"([.!?])'\.", r"\1'", template.replace("{match}", short))
 
 
 def rule_fields(cls: type[Rule]) -> dict[str, Any]:

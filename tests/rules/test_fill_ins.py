@@ -95,3 +95,10 @@ def test_the_problem_named_back_is_the_customers_problem_never_their_security_de
     expected = "My broadband has dropped out every evening this…"
     assert ctx.customer_problem(3) == expected
     assert ctx.customer_problem(0) == expected  # before the customer spoke: the problem they went on to tell
+
+
+def test_a_quote_that_ends_its_own_sentence_gets_no_second_full_stop():
+    from checker.rules.base import _fill
+
+    assert _fill("You greeted the customer: '{match}'.", "Hi, I'm Jade.") == "You greeted the customer: 'Hi, I'm Jade.'"
+    assert _fill("You greeted the customer: '{match}'.", "Hi Jade") == "You greeted the customer: 'Hi Jade'."
