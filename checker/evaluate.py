@@ -224,19 +224,20 @@ class Context:
         a PIN): security answers are not a problem to quote back."""
         from .rules.names import problem_sentence
 
-        said = [t for t in self.customer_turns if not _only_details(t.text)]
+        told = [t for t in self.customer_turns if not _only_details(t.text)]
         # a finding on the learner's first message, before the customer spoke, names the problem
         # the customer went on to describe
-        before = [t for t in said if turn is None or t.index <= turn] or said
+        before = [t for t in told if turn is None or t.index <= turn] or told
         if not before:
             return ""
+        indices = {t.index for t in before}
         for name in ("problem_statement", "feeling"):
-            stated = [a for a in self.acts if a.name == name and any(a.turn == t.index for t in before)]
+            stated = [a for a in self.acts if a.name == name and a.turn in indices]
             if stated:
                 last = max(stated, key=lambda a: (a.turn, -a.local[0]))
-                said = self.turns[last.turn].text[last.local[0]:last.local[1]]
-                if not _only_details(said):
-                    return problem_sentence(said)
+                sentence = self.turns[last.turn].text[last.local[0]:last.local[1]]
+                if not _only_details(sentence):
+                    return problem_sentence(sentence)
         return problem_sentence(before[-1].text)
 
 

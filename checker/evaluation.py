@@ -124,8 +124,7 @@ def check_message_counts(corpus: str | Path, labels: dict[str, dict[str, Any]]) 
         except ReplyCheckError as exc:
             checks.append(CountCheck(name, expected, None, str(exc)))
             continue
-        learner = [t for t in conversation.agent_turns if conversation.agent is None or t.speaker == conversation.agent]
-        got = (len(learner), len(conversation.customer_turns))
+        got = (len(conversation.learner_turns), len(conversation.customer_turns))
         checks.append(CountCheck(name, expected, got))
     return checks
 

@@ -90,6 +90,12 @@ class Conversation:
         return tuple(t for t in self.turns if t.role == "agent")
 
     @property
+    def learner_turns(self) -> tuple[Turn, ...]:
+        """The learner's own messages: every agent message when the learner is not known, else not
+        a colleague's (one who spoke before a transfer)."""
+        return tuple(t for t in self.agent_turns if self.agent is None or t.speaker == self.agent)
+
+    @property
     def customer_turns(self) -> tuple[Turn, ...]:
         return tuple(t for t in self.turns if t.role == "customer")
 

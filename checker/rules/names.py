@@ -102,9 +102,7 @@ _LEARNER_INTRO = re.compile(rf"\b(?i:my\s+name\s+is|my\s+name's|this\s+is|it's|i
 def _introduced_name(conversation: Conversation) -> str | None:
     """The first name the learner gives themself in their first two messages ("I'm Priti from
     Fibrelane", "my name is Sam"), or None."""
-    learner = [t for t in conversation.turns if t.role == "agent"
-               and (conversation.agent is None or t.speaker == conversation.agent)][:2]
-    for turn in learner:
+    for turn in conversation.learner_turns[:2]:
         for m in _LEARNER_INTRO.finditer(turn.text):
             first = m.group(1).split()[0]
             if first.lower() not in _ROLEISH and first.lower() not in _NOT_NAMES and not _ORGANISATION.search(m.group(1)):
