@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..errors import InputError, SpeakerError
 from ..model import Conversation, Turn, UnreadLines
 from .common import Line, speaker_key, to_seconds
+from .headers import stated_role
 from .reading import Message, Reading, message_lines
 from .roles import assign_chat_roles, assign_email_roles, no_agent_message
 
@@ -80,7 +81,7 @@ def build(reading: Reading, text: str, lines: list[Line], agent: str | None, src
     if reading.channel == "email" and all(not m.role for m, _ in kept):
         roles = assign_email_roles([m for m, _ in kept], agent, src)
     else:
-        by_speaker, note = assign_chat_roles([m for m, _ in kept], agent, src)
+        by_speaker, note = assign_chat_roles([m for m, _ in kept], agent, src, named=_header_sides(reading, lines))
         if note:
             warnings.append(note)
         roles = ["system" if m.system else by_speaker[speaker_key(m.speaker)] for m, _ in kept]
@@ -105,6 +106,21 @@ def build(reading: Reading, text: str, lines: list[Line], agent: str | None, src
     return Conversation(channel=ch, turns=tuple(turns), source=text, id=src, agent=learner, speakers=speakers,
                         warnings=tuple(warnings), meta=meta, notes=reading.notes, notes_start=reading.notes_start,
                         unread_lines=unread, format=reading.family)
+
+
+def _header_sides(reading: Reading, lines: list[Line]) -> dict[str, str]:
+    """Names the header lines give a side ("Operator: Kayden", "Visitor: Margaret Hollis"); a
+    name given both sides is dropped."""
+    sides: dict[str, str] = {}
+    clash: set[str] = set()
+    for i in sorted(reading.meta):
+        stated = stated_role(lines[i].text) if i < len(lines) else None
+        if stated:
+            name, role = stated
+            if sides.get(name, role) != role:
+                clash.add(name)
+            sides[name] = role
+    return {n: r for n, r in sides.items() if n not in clash}
 
 
 def _learner(turns: list[Turn], agent: str | None) -> str | None:

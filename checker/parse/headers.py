@@ -217,6 +217,22 @@ def leading_headers(lines: list[Line], limit: int = 10) -> set[int]:
     return found
 
 
+def stated_role(text: str) -> tuple[str, str] | None:
+    """(name, role) from a header line that names a side: "Operator: Kayden", "Visitor: Margaret
+    Hollis", "Agent name: Nadia", "Customer: Jo Fenwick <jo@…>"; None for anything else."""
+    t = heading_shape(text)
+    if not t or not is_header_line(t):
+        return None
+    r = ROLE_VALUE.match(t)
+    if not r:
+        return None
+    role = role_of(re.sub(r"\s+(?:name|names)$", "", r.group("key").strip(), flags=re.I))
+    value = re.sub(r"\s*<[^<>\s@]+@[^<>\s]+>$", "", r.group("value").strip())
+    if role not in ("agent", "customer") or not value or not NAME_VALUE.match(value) or GREETING_VALUE.match(value):
+        return None
+    return re.sub(r"\s*\([^)]{1,30}\)$", "", value), role
+
+
 WHEN = rf"(?:{ANY_DATE},?\s*(?:at\s+)?)?{_CLOCK}"
 
 

@@ -67,8 +67,10 @@ def agent_score(messages: list[Message]) -> float:
     return score
 
 
-def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[dict[str, str], str | None]:
-    """Each speaker's role, and a note on which evidence decided when it was not a role word."""
+def assign_chat_roles(raw: list[Message], agent: str | None, src: str,
+                      named: dict[str, str] | None = None) -> tuple[dict[str, str], str | None]:
+    """Each speaker's role, and a note on which evidence decided when it was not a role word.
+    ``named`` holds the sides a header states by name ("Operator: Kayden" -> agent)."""
     speakers: dict[str, list[Message]] = {}
     for m in raw:
         if not m.system:
@@ -78,7 +80,8 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
 
     def stated(key: str) -> str | None:
         ms = speakers[key]
-        return ms[0].role or role_of(ms[0].hint) or role_of(key) or ("system" if introduces_a_bot(ms) else None)
+        return (ms[0].role or role_of(ms[0].hint) or role_of(key) or ("system" if introduces_a_bot(ms) else None)
+                or _named_role(key, named or {}))
 
     if agent:
         chosen = match_speaker(agent, speakers)
@@ -118,11 +121,17 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
         roles[unknown[0]] = "agent"
         return roles, None
     scores = {k: agent_score(speakers[k]) for k in unknown}
+    customer_known = "customer" in roles.values()
     if scores:
         best = max(scores, key=lambda k: scores[k])
         others = [v for k, v in scores.items() if k != best]
+        if customer_known and _transferred(raw) and len(unknown) > 1 and all(v > 0 for v in scores.values()):
+            # the customer is named and the chat was passed on: every other speaker who talks like an
+            # agent is one, and the learner is the one who writes most
+            best = max(unknown, key=lambda k: (scores[k], sum(len(ln.text) for m in speakers[k] for ln in m.lines)))
+            others = []
         if scores[best] > 0 and all(scores[best] > v for v in others):  # someone must sound like an agent
-            helpers = _second_agents(best, unknown, scores, raw)
+            helpers = _second_agents(best, unknown, scores, raw, customer_known=customer_known)
             for key in unknown:
                 roles[key] = "agent" if key == best or key in helpers else "customer"
             return roles, (f"'{speakers[best][0].speaker}' was taken to be you (the agent) from {EVIDENCE}; "
@@ -134,6 +143,14 @@ def assign_chat_roles(raw: list[Message], agent: str | None, src: str) -> tuple[
 # agent in a chat tool's console, but on a phone it may be the customer
 OWN_SIDE = frozenset({"you", "me"})
 OWN_SIDE_MARGIN = 2
+
+
+def _named_role(key: str, named: dict[str, str]) -> str | None:
+    """The side a header gives this speaker: by the whole name, or the first name alone ("Agent:
+    Nadia Rahman" above lines from "Nadia")."""
+    roles = {role for name, role in named.items()
+             if speaker_key(name) == key or speaker_key(name).split()[0] == key.split()[0]}
+    return roles.pop() if len(roles) == 1 else None
 
 
 def _copier_is_customer_key(speakers: dict[str, list[Message]]) -> str | None:
@@ -154,14 +171,16 @@ def _copier_sounds_like_customer(speakers: dict[str, list[Message]]) -> tuple[st
     return (own, other) if theirs > 0 and theirs >= mine + OWN_SIDE_MARGIN else None
 
 
-def _second_agents(learner: str, keys: list[str], scores: dict[str, float], raw: list[Message]) -> set[str]:
+def _second_agents(learner: str, keys: list[str], scores: dict[str, float], raw: list[Message],
+                   customer_known: bool = False) -> set[str]:
     """Other agents besides the learner: after a transfer, or named joining the chat, every speaker
-    who talks like an agent is one; the customer is the least agent-like speaker."""
+    who talks like an agent is one; the customer, unless a label already says who it is, is the
+    least agent-like speaker."""
     rest = [k for k in keys if k != learner]
-    if len(rest) < 2 and not any(_colleague(k, raw) for k in rest):
+    if len(rest) < (1 if customer_known else 2) and not any(_colleague(k, raw) for k in rest):
         return set()
     transfer = _transferred(raw)
-    lowest = min(rest, key=lambda k: scores.get(k, 0)) if rest else None
+    lowest = min(rest, key=lambda k: scores.get(k, 0)) if rest and not customer_known else None
     return {k for k in rest if scores.get(k, 0) > 0 and k != lowest and (transfer or _colleague(k, raw))}
 
 

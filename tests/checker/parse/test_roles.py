@@ -96,3 +96,37 @@ def test_the_full_name_given_finds_the_sender_who_signs_with_the_first():
     conversation = parse_transcript(text, agent="Hana Kowalski")
     assert [t.role for t in conversation.turns if t.role != "system"][-1] == "agent"
     assert conversation.agent.startswith("Hana")
+
+
+def test_a_header_naming_the_operator_decides_even_when_the_customer_sounds_like_an_agent():
+    # the customer writes the account words; the agent is curt; the header says who is who
+    text = ("Live chat - Kestrel Coaches\nVisitor: Ruth Okafor\nOperator: Dale\n====\n"
+            "(09:01) Ruth Okafor: Hello, could you please confirm my booking reference KC5521 is still valid for Friday?\n"
+            "(09:03) Dale: ref?\n(09:03) Ruth Okafor: KC5521, as I said\n(09:04) Dale: yep thats fine\n")
+    conversation = parse_transcript(text)
+    assert conversation.agent == "Dale"
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "agent"]
+    assert not any("taken to be you" in w for w in conversation.warnings)
+
+
+def test_a_header_name_finds_the_speaker_who_uses_the_first_name_only():
+    text = ("Agent name: Imogen Clarke\nCustomer name: Victor Hale\n\n"
+            "Victor: my meter reading was rejected\nImogen: Sorry about that Victor, let me take a look.\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent"]
+
+
+def test_a_colleague_before_a_transfer_stays_an_agent_when_the_header_names_the_customer():
+    text = ("Customer: Ola Reyes\n"
+            "[10:00] Ola Reyes: my pension transfer has stalled\n"
+            "[10:01] Ben: Hi Ola, I'm Ben. Could you confirm your date of birth and postcode please?\n"
+            "[10:02] Ola Reyes: 02/02/1970, LS6 1AA\n"
+            "[10:03] Ben: Thanks. Transfers are handled by our Pensions team, so I'm passing you over now.\n"
+            "[10:03] *** Chat transferred from Ben to Mira ***\n"
+            "[10:05] Mira: Hello Ola, I'm Mira from Pensions. I'm sorry the transfer has stalled; let me check it for you.\n"
+            "[10:06] Mira: I've chased the other provider and you'll hear from us by Friday. Is there anything else I can help with?\n"
+            "[10:07] Ola Reyes: no that's all, thanks\n")
+    conversation = parse_transcript(text)
+    assert conversation.agent == "Mira"
+    roles = {t.speaker: t.role for t in conversation.turns if t.role != "system"}
+    assert roles == {"Ola Reyes": "customer", "Ben": "agent", "Mira": "agent"}
