@@ -101,7 +101,13 @@ _HARPER_CATEGORY = {
 # and names such as "Sam" that happen to be acronyms elsewhere.
 HARPER_DISABLED = ("NumericRangeEnDash", "OrthographicConsistency", "Dashes", "SpelledNumbers",
                    "SentenceCapitalization", "LongSentences", "ExpandTimeShorthands", "AvoidCurses",
-                   "OkToOkay")  # "OK" is standard British English
+                   "OkToOkay",  # "OK" is standard British English
+                   # measured on transcripts nobody tuned on (none right, each wrong at least once):
+                   "ToTwoToo",  # "comes to roughly £612", "from Good to Faulty", "back to normal" -> 'too'
+                   "UpdatePlaceNames",  # "Turkey" is the British name; it was offered 'Türkiye'
+                   "ExpandMemoryShorthands",  # "Flat 4B" read as bytes
+                   "ForAWhile",  # "well cared for while you are away"
+                   "ThereToTheir")  # "is there space around…"; there/their is the grammar layer's, from the parse
 
 
 class HarperProofreader:

@@ -189,6 +189,11 @@ def _backend_false_alarm(issue: RawIssue, words: BritishDictionary | None, doc_t
                                  and s.lower() != text.lower() for s in issue.suggestions[:1]) \
             and all(words.known(p) for p in re.split(r"[\s-]+", text) if p):
         return True  # only joins or splits correct words
+    if issue.category == "spelling" and _closed_compound(text, words):
+        return True  # "smartcard", "webchat": two content words written as one, a spelling in use
+    if doc_text is not None and text.lower() in ("a", "an") and "article" in issue.message \
+            and _article_for_initialism(doc_text[issue.end:]) == text.lower():
+        return True  # "an NtO", "an MOT", "an SMS": the letters are read by name, so the article was right
     if issue.category == "spelling" and len(text) <= 3 and issue.start > 0 and doc_text is not None \
             and (doc_text[issue.start - 1] == "-" or doc_text[issue.start - 1].isdigit()):
         return True  # "Add-ons", "size 10s", "3GB": the end of a longer word, not a word of its own
@@ -199,6 +204,31 @@ def _backend_false_alarm(issue: RawIssue, words: BritishDictionary | None, doc_t
         if word[:1].isupper() and not any(_close(word, c) for c in words.rank(word, issue.suggestions)):
             return True  # an unknown name, not a slip
     return False
+
+
+def _closed_compound(text: str, words: BritishDictionary) -> bool:
+    """An unknown word made of two dictionary words of three letters or more, neither a little
+    word such as "every", "each", "in", "as" or "you" ("everytime", "infact", "thankyou" stay errors),
+    and no slip from a word the dictionary knows ("appologies" is "app" + "ologies" but a slip)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    low = text.lower()
+    if not low.isalpha() or len(low) < 7 or words.known(low) or words.candidates(low):
+        return False
+    return any(words.known(low[:k]) and words.known(low[k:]) and low[:k] not in STOP_WORDS and low[k:] not in STOP_WORDS
+               for k in range(3, len(low) - 2))
+
+
+_LETTER_NAMED_WITH_A_VOWEL = set("AEFHILMNORSX")  # "an F", "an M", "an S"; "a U", "a B"
+
+
+def _article_for_initialism(after: str) -> str | None:
+    """'a' or 'an' before the word that follows, when it is an initialism read letter by letter
+    (two capitals or more: "NtO", "MOT", "SMS"); None for anything else."""
+    m = re.match(r"\s+([A-Za-z]{2,6})\b", after)
+    if not m or sum(ch.isupper() for ch in m.group(1)) < 2 or not m.group(1)[0].isupper():
+        return None
+    return "an" if m.group(1)[0] in _LETTER_NAMED_WITH_A_VOWEL else "a"
 
 
 def _overlap(a: RawIssue, b: RawIssue) -> bool:

@@ -26,9 +26,13 @@ def found():
     ("Sorry for the delay the parcel was held at customs.", "delay the", "delay. The", "grammar.run_on"),
     ("Sorry about the wait the large and small boxes were sent separately.", "wait the", "wait. The", "grammar.run_on"),
     ("I will send you email tomorrow.", "email", "an email", "grammar.missing_words"),
+    ("It will be with you in few days.", "in few", "in a few", "grammar.missing_words"),
     ("I'll get back you by Friday.", "back you", "back to you", "grammar.missing_words"),
     ("The engineer has went to the wrong address.", "went", "gone", "grammar.word_forms"),
     ("This tariff is more cheaper than the last one.", "more cheaper", "cheaper", "grammar.word_forms"),
+    ("I don't have no record of it.", "no", "any", "grammar.word_forms"),
+    ("Your right, the fee should not have been added.", "Your", "You're", "grammar.confusables"),
+    ("I think your right about the fee.", "your", "you're", "grammar.confusables"),
 ])
 def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     assert (wrong, right, rule) in found(text)
@@ -52,6 +56,14 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     "I've passed it to our Lettings team, who can arrange a viewing.",
     "Your tenancy is for Apartment 4, Block D.",
     "Dear Sir/Madam,",
+    # a bare noun as a subject or after a preposition is not judged: mostly a mass noun there
+    "Please keep bleach away from children.",
+    "The surgery will check whether you need antibiotics or physiotherapy.",
+    "We aim to restore power by teatime.",
+    # "no." before a number is the sign for 'number'; "your right" held, not "you're right"
+    "The driver didn't stop at no. 14 because the gate was locked.",
+    "Cancelling now would not affect your right to a refund.",
+    "Nothing here changes your right of appeal.",
     # a comma may be left out after an opening subordinate clause
     "As soon as it's back I'll send the form to the insurer myself.",
     "Once the engineer has been we'll close the case.",

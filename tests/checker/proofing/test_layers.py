@@ -56,3 +56,29 @@ def test_check_in_a_hyphenated_compound_is_no_cheque():
     assert flagged("We sent a bill for a check-up she never had.") == []
     assert flagged("The bill for your check-in was paid by card.") == []
     assert flagged("We sent a check for £20 to your address.") == ["check"]
+
+
+def _proofread(text):
+    from checker.proofing import HarperProofreader
+
+    backend = HarperProofreader().check([text]).issues[0]
+    return [(i.text, i.suggestions[:1]) for i in LAYERS.review(load_model()(text), backend)]
+
+
+def test_two_content_words_written_as_one_are_a_spelling_in_use():
+    assert _proofread("You can top up the smartcard online or through our webchat.") == []
+
+
+def test_little_words_run_together_are_still_errors():
+    found = dict(_proofread("I will call you back aswell, everytime it fails."))
+    assert "aswell" in found and "everytime" in found
+
+
+def test_the_article_before_an_initialism_follows_the_first_letters_name():
+    assert _proofread("We will issue an MOT reminder and send you an SMS.") == []
+    assert ("a", ("an",)) in _proofread("Your doctor can send a NHS letter.")
+
+
+def test_backend_rules_that_only_raised_false_alarms_are_off():
+    assert _proofread("That comes to roughly £40, and the flat is 4B Mill Road.") == []
+    assert _proofread("You were in Turkey for a week, so your mother was cared for while you were away.") == []
