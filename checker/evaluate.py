@@ -357,7 +357,7 @@ def evaluate(analysed: AnalysedConversation | ActedConversation, ruleset: Any, i
     for rule in ruleset.rules:
         if rule.state == "retired" or (rule.state == "draft" and not include_drafts):
             continue
-        if not rule.applies_to(ctx.channel):
+        if not rule.applies_to(ctx.channel, ctx.conversation.format):
             continue
         findings.extend(rule.evaluate(ctx))
         check_time("applying the rules")

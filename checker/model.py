@@ -15,6 +15,9 @@ ROLES = ("agent", "customer", "system")
 CHANNELS = ("chat", "email")
 STATUSES = ("met", "partly", "not_met", "not_applicable", "not_assessable")
 LEVELS = ("suggestion", "warning", "error")
+# the format families the readers name (a report's "read as"; a rule's ``skip_formats``)
+FORMAT_FAMILIES = ("line chat", "block chat", "social thread", "review and reply", "email thread",
+                   "email thread (oldest first)", "ticket print", "coursework", "JSON")
 
 
 @dataclass(frozen=True)

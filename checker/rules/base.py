@@ -11,7 +11,7 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..evaluate import SCOPES as _SCOPE_RESOLVERS
-from ..model import LEVELS, STATUSES, Finding
+from ..model import FORMAT_FAMILIES, LEVELS, STATUSES, Finding
 from .names import TITLES
 
 RULE_TYPES: dict[str, type["Rule"]] = {}
@@ -64,6 +64,9 @@ class Rule:
     praise: str = field(default="", metadata=spec(str, "what the learner did well, when this rule finds evidence of it"))
     status: str = field(default="", metadata=spec(str, "the criterion status a finding argues for", STATUSES))
     channels: tuple[str, ...] = field(default=("chat", "email"), metadata=spec("str_list", "chat and/or email"))
+    skip_formats: tuple[str, ...] = field(default=(), metadata=spec(
+        "str_list", "format families the rule does not look at, as a report's 'read as' names them "
+        "('review and reply': a public reply is one composed post, not a chat turn)", FORMAT_FAMILIES))
     state: str = field(default="active", metadata=spec(str, "draft rules run in tests, not for learners", RULE_STATES))
     examples: dict = field(default_factory=dict, metadata=spec(dict, "bad: [...] must fire; good: [...] must not"))
     path: str = field(default="", compare=False, metadata=spec("internal"))
@@ -75,8 +78,8 @@ class Rule:
     def compile(self, nlp: Any) -> None:
         """Build matchers once. Rules are frozen, so compiled state goes through object.__setattr__."""
 
-    def applies_to(self, channel: str) -> bool:
-        return channel in self.channels
+    def applies_to(self, channel: str, format_family: str = "") -> bool:
+        return channel in self.channels and format_family not in self.skip_formats
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError

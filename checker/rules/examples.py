@@ -77,7 +77,7 @@ def prepare(text: str, rule: Any) -> tuple[str, tuple[int, int] | None]:
 def rule_findings(checker: Any, ruleset: Any, rule: Any, text: str) -> tuple[list[Finding], Any]:
     conversation = checker.parse(text, name=f"{rule.id} example")
     analysed = checker.analyse(conversation, ruleset.accepted_words)
-    if not rule.applies_to(conversation.channel):
+    if not rule.applies_to(conversation.channel, conversation.format):
         return [], analysed
     return list(rule.evaluate(Context(checker.acts(analysed, ruleset), ruleset))), analysed
 

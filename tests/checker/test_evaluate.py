@@ -44,3 +44,21 @@ def test_a_sign_off_is_known_by_its_shape_whatever_its_words(close):
     # a comma line in the body, with no name under it, is no sign-off
     body = "Dear Ruth,\n\nIn short,\nthe debit is cancelled and the refund is on its way.\n\nGwen"
     assert split_email(body).signoff == (len(body), len(body))
+
+
+REVIEW_REPLY = ("Hello Priya, thank you for telling us about the blender. I'm sorry it stopped working within a month; "
+                "that is not the quality we expect either. Please email care@example.com with your order number and we will "
+                "send a replacement or a full refund, whichever you prefer, and we will cover the return postage so it "
+                "costs you nothing. Thank you for your patience, Dan")
+
+
+def test_a_rule_skips_the_format_families_it_names(checker):
+    """A review's reply is one composed post: the chat-bubble length rule (skip_formats: [review
+    and reply]) leaves it alone, and the same words as a chat turn are still too long a bubble."""
+    review = ("Priya S\n★☆☆☆☆ 3 weeks ago\nBlender died after three weeks. Not impressed.\n\n"
+              f"Response from the owner 2 weeks ago\n{REVIEW_REPLY}\n")
+    chat = f"Customer: Blender died after three weeks. Not impressed.\nAgent: {REVIEW_REPLY}\n"
+    as_review, as_chat = checker.check(review), checker.check(chat)
+    assert as_review.conversation.format == "review and reply" and as_chat.conversation.format == "line chat"
+    assert not [f for f in as_review.findings if f.rule_id == "readability.long_chat_messages"]
+    assert [f for f in as_chat.findings if f.rule_id == "readability.long_chat_messages"]
