@@ -52,6 +52,9 @@ class OrderRule(Rule):
     missing_then: str = field(default="not_applicable", metadata=spec(str, "when B never happens: the rule does not apply; the end of the conversation stands for B; nothing is said; or A alone earns credit (else not applicable)", ("not_applicable", "end", "ignore", "credit_first")))
     late_status: str = field(default="partly", metadata=spec(str, "status when A comes after B", STATUSES))
     late_message: str = field(default="", metadata=spec(str, "message when A comes after B"))
+    late_quote: str = field(default="first", metadata=spec(
+        str, "when A comes after B, the words quoted: the late A (a check after the goodbye) or the B it should have "
+             "come before (a disclosure before the check: the breach itself)", ("first", "then")))
     missing_status: str = field(default="not_met", metadata=spec(str, "status when A never happens", STATUSES))
     negation: bool = field(default=True, metadata=spec(bool, "a negated A does not count"))
     not_applicable_message: str = field(default="", metadata=spec(str, "message when B never happens"))
@@ -111,7 +114,8 @@ class OrderRule(Rule):
             return
         late = a or partial
         if late:
-            yield self.problem_at(ctx, late[0], status=self.late_status, message=self.late_message or None)
+            quoted = b[0] if b and self.late_quote == "then" else late[0]
+            yield self.problem_at(ctx, quoted, status=self.late_status, message=self.late_message or None)
             return
         if b:
             yield self.problem_at(ctx, b[0], status=self.missing_status)

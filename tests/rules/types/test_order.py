@@ -148,3 +148,10 @@ def test_order_partial_status_sets_what_a_weaker_first_earns(checker):
                      then=["goodbye"], missing_then="end", partial_status="not_met")
     text = "Customer: hi\nAgent: Tuesdays. Anything else?\nCustomer: no\nAgent: Goodbye."
     assert statuses(run_rule(rule, text, checker.nlp)) == ["not_met"]
+
+
+def test_order_a_late_check_quotes_the_check_or_what_it_should_have_preceded(checker):
+    text = "Customer: Hi\nAgent: Your balance is £5. Please confirm your postcode."
+    (check,) = run_rule(make_rule(checker.nlp, **VERIFY), text, checker.nlp)
+    (breach,) = run_rule(make_rule(checker.nlp, late_quote="then", **VERIFY), text, checker.nlp)
+    assert check.quote == "confirm your postcode" and breach.quote == "Your balance is"
