@@ -168,6 +168,7 @@ _US_RULES = (
     (r"elry$", r"ellery"),                                      # jewelry -> jewellery
     (r"ense$", r"ence"), (r"enses$", r"ences"),                 # defense -> defence (license: a verb too)
     (r"ment$", r"ement"),                                       # judgment -> judgement
+    (r"old(s|y|ed|ing|er|ers)?$", r"ould\1"),                   # mold -> mould, smolder -> smoulder
 )
 
 

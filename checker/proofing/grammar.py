@@ -139,11 +139,18 @@ def capitals(doc, words) -> Iterator[RawIssue]:
             continue  # after ">" the next screen of a path: "Settings > System > Power"
         if _in_title_run(tok):
             continue
-        if text.lower() in _DAYS_MONTHS or text.lower() in _AMBIG_MONTHS:
+        if text.lower() in _DAYS_MONTHS or text.lower() in _AMBIG_MONTHS or text.lower() in _SHORT_DAYS_MONTHS:
+            continue
+        if _opens_after_an_address(tok):
             continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and nxt.text in ("'", "’", "'s", "’s") and tok.i + 2 < len(doc) \
+                and doc[tok.i + 2].lower_ in _UNIT_NOUNS:
+            continue  # "the Members' Team", "the Editor's Desk": a unit's name
         if nxt is not None and nxt.text in (">", "›", "→", "»"):
             continue  # the first screen of a path: "Go to Settings > System"
+        if nxt is not None and nxt.lower_ in _PRODUCT_NOUNS and not (prev is not None and prev.lower_ in _YOURS):
+            continue  # "the Flex plan", "the Orders page"; but "your Gym membership" is the customer's own
         if nxt is not None and (nxt.lower_ in _UNIT_NOUNS or nxt.like_num or re.fullmatch(r"[A-Z]\.?", nxt.text)):
             continue  # the name of a team ("our Lettings team") or a label with its number ("Apartment 4", "Block D")
         if words.known_as_written(text) or not words.known(text.lower()):
@@ -155,9 +162,34 @@ def capitals(doc, words) -> Iterator[RawIssue]:
                      "Ordinary words take a small letter in the middle of a sentence.")
 
 
-# what an organisation's units are called: the word before is their name, capitalised by custom
+# what an organisation's units, products and screens are called: the word before is their name,
+# capitalised by custom ("our Lettings team"; "the Flex plan", "the Orders page", not "your Gym membership")
 _UNIT_NOUNS = {"team", "teams", "department", "dept", "service", "services", "unit", "desk", "office", "centre",
                "center", "hub", "panel", "section", "division", "helpline", "line"}
+_PRODUCT_NOUNS = {"plan", "plans", "tariff", "tier", "package", "bundle", "scheme", "membership", "page", "tab",
+                  "screen", "menu", "button", "portal", "option", "folder"}
+_YOURS = {"your", "my", "his", "her", "their"}
+# days and months cut short ("3rd-6th Mar", "Tue 4 Nov"): capitalised like the whole word
+_SHORT_DAYS_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+                      "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
+_SALUTATIONS = {"hi", "hello", "hey", "hiya", "dear", "morning", "afternoon", "evening", "good"}
+
+
+def _opens_after_an_address(tok) -> bool:
+    """The first word after what addresses the message, which the parser leaves in one sentence
+    with it: @handles ("@chloe_ardern You must…"), a salutation and its comma ("Hi [Customer Name],
+    Thank you…"), or a postscript's "P.S."."""
+    doc = tok.doc
+    before = [t for t in doc[tok.sent.start: tok.i] if not t.is_space]
+    if not before:
+        return False
+    if all(t.text.startswith("@") or t.is_punct for t in before):
+        return True
+    if re.search(r"(?:^|\s)p\.?\s?s\.?[:,-]?\s*$", doc.text[tok.sent.start_char: tok.idx], re.IGNORECASE):
+        return True
+    if before[-1].text == "," and before[0].lower_ in _SALUTATIONS and len(before) <= 7:
+        return True
+    return False
 
 
 def _near_number(tok) -> bool:

@@ -10,12 +10,14 @@ def words():
 
 @pytest.mark.parametrize("us, uk", [("color", "colour"), ("canceled", "cancelled"), ("organize", "organise"),
                                     ("center", "centre"), ("catalog", "catalogue"), ("fulfill", "fulfil"),
-                                    ("analyzed", "analysed"), ("Neighbor", "Neighbour")])
+                                    ("analyzed", "analysed"), ("Neighbor", "Neighbour"), ("mold", "mould"),
+                                    ("moldy", "mouldy"), ("smolder", "smoulder")])
 def test_us_spellings_get_their_british_form(words, us, uk):
     assert words.us_to_uk(us) == uk
 
 
-@pytest.mark.parametrize("word", ["colour", "doctor", "order", "water", "minister", "cancelled", "size", "prize"])
+@pytest.mark.parametrize("word", ["colour", "doctor", "order", "water", "minister", "cancelled", "size", "prize",
+                                  "told", "holder", "golden"])
 def test_british_and_ordinary_words_are_left_alone(words, word):
     assert words.us_to_uk(word) is None
 

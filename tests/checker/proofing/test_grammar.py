@@ -33,6 +33,7 @@ def found():
     ("I don't have no record of it.", "no", "any", "grammar.word_forms"),
     ("Your right, the fee should not have been added.", "Your", "You're", "grammar.confusables"),
     ("I think your right about the fee.", "your", "you're", "grammar.confusables"),
+    ("Your Gym membership is frozen.", "Gym", "gym", "grammar.capitals"),
 ])
 def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     assert (wrong, right, rule) in found(text)
@@ -56,6 +57,13 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     "I've passed it to our Lettings team, who can arrange a viewing.",
     "Your tenancy is for Apartment 4, Block D.",
     "Dear Sir/Madam,",
+    # a capital after what addresses the message, on a product's or screen's name, on a short month
+    "@amira_k Your refund went out this morning.",
+    "Hi [Customer Name], Thank you for your review.",
+    "Kind regards, Kai\n\nP.S. Does that all make sense?",
+    "You're on the 12-month Flex plan until June, and the Orders page shows it.",
+    "You're through to the Members' Team.",
+    "You were roaming from 3rd-6th Mar.",
     # a bare noun as a subject or after a preposition is not judged: mostly a mass noun there
     "Please keep bleach away from children.",
     "The surgery will check whether you need antibiotics or physiotherapy.",

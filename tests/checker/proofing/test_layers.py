@@ -82,3 +82,7 @@ def test_the_article_before_an_initialism_follows_the_first_letters_name():
 def test_backend_rules_that_only_raised_false_alarms_are_off():
     assert _proofread("That comes to roughly £40, and the flat is 4B Mill Road.") == []
     assert _proofread("You were in Turkey for a week, so your mother was cared for while you were away.") == []
+
+
+def test_an_american_spelling_that_is_also_a_place_gets_the_british_word():
+    assert ("mold", ("mould",)) in _proofread("There is mold on the bedroom wall.")
