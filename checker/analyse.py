@@ -253,6 +253,8 @@ def _in_address(text: str, start: int, end: int) -> bool:
 
 def _is_false_alarm(raw, doc, names: set[str]) -> bool:
     text = raw.text.strip()
+    if raw.rule == "grammar.capitals" and text[:1].isupper() and text.lower() in names:
+        return True  # "Hi, I'm Jade": a speaker's or a given name, though "jade" is a word too
     if raw.category != "spelling":
         return False
     if text.lower() in names or _NOT_WORDS.search(text) or _in_address(doc.text, raw.start, raw.end):

@@ -31,6 +31,12 @@ def test_analyse_names_in_the_conversation_are_not_misspellings(checker):
     assert analysed.proofreading.issues == ()
 
 
+def test_analyse_a_name_that_is_also_a_word_keeps_its_capital(checker):
+    # "jade", "rose", "bill" are words too: as a speaker's or a given name the capital is right
+    conv = parse_transcript("Customer: Hi, my phone bill is wrong\nJade: Hi, I'm Jade. I'll look at the bill with you now.")
+    assert not [i for i in checker.analyse(conv).proofreading.issues if i.text == "Jade"]
+
+
 def test_analyse_accented_names_are_not_misspellings(checker):
     # a capitalised word with an accent is a name, even where the parser does not read it as one
     conv = parse_transcript("Customer: Thanks\nAgent: You're welcome, and I hope the trip goes well. -Tomás")
