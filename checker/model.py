@@ -278,7 +278,7 @@ class Finding:
 
 # the structures an act's sentence may have that depend on it alone (the act files' ``needs``
 # without new_data/old_data, which look back at the conversation): recorded on every Act
-ACT_FEATURES = ("verb", "when_or_reference", "identifier", "personal_data")
+ACT_FEATURES = ("verb", "when_or_reference", "identifier", "personal_data", "beyond_thanks")
 
 
 @dataclass(frozen=True)

@@ -327,6 +327,10 @@ def _has(need: str, unit: Unit, said_before: Before = NOTHING_BEFORE) -> bool:
       in the conversation, by either side. A read-back restates what was said or agreed; "Her
       contract runs until 18 June" or "it'll be back on your card in 5-7 days" said for the first
       time informs. Passes when there is no conversation to look back on;
+    - ``beyond_thanks``: it says more than thanks: a goodbye, a wish, a sign-off, anything after
+      a thanks and what it is for ("Thanks for contacting Swapstar." has nothing more; "Thank you
+      for contacting us, have a lovely evening" has; a name alone after it, "Thanks, Sarah", is
+      nothing more);
     - ``identifier``: it names something that finds or verifies a record (``lists/identifiers.txt``:
       a postcode, a date of birth, an account number, characters of a memorable word…); a name
       alone is not one ("What's your name?" asks how to address the customer).
@@ -335,6 +339,8 @@ def _has(need: str, unit: Unit, said_before: Before = NOTHING_BEFORE) -> bool:
         return IDENTIFIERS.search(unit.text) is not None
     if need == "personal_data":
         return personal_data(unit, said_before) is not None
+    if need == "beyond_thanks":
+        return _beyond_thanks(unit)
     tokens = [t for t in unit.span if unit.start <= t.idx < unit.end]
     if need == "verb":
         return any(t.pos_ in ("VERB", "AUX") for t in tokens)
@@ -350,6 +356,22 @@ def _has(need: str, unit: Unit, said_before: Before = NOTHING_BEFORE) -> bool:
         if any(c.isdigit() for c in t.text) and not t.text.startswith(("[", "{", "<")):
             return True
     return False
+
+
+# a thanks and what it is for, at the start of a sentence: "Many thanks again for your patience today"
+THANKS_CLAUSE = re.compile(
+    r"^\W*(?:(?:many|huge|big|massive)\s+)?(?:thank\s+you|thanks|thank\s+u|thx|ty|cheers|ta)\b"
+    r"(?:\s+(?:so|very)\s+much)?(?:\s+(?:again|once\s+again|as\s+always))?(?:\s+(?:for|with)\b[^,;:.!?\n]*)?",
+    re.IGNORECASE)
+
+
+def _beyond_thanks(unit: Unit) -> bool:
+    m = THANKS_CLAUSE.match(unit.text)
+    if m is None:
+        return True
+    cut = unit.start + m.end()
+    return any(t.is_alpha and t.pos_ not in ("PROPN", "CCONJ") and not t.is_punct
+               for t in unit.span if cut <= t.idx < unit.end)
 
 
 # a person's contact details, by shape: a UK mobile number, an email address, a postcode

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ...model import STATUSES, Finding
+from ...model import ACT_FEATURES, STATUSES, Finding
 from ..base import SCOPES, Rule, register, spec, str_list
 from ..matching import PhraseSet
 
@@ -25,6 +25,10 @@ class RequiredRule(Rule):
     acts: tuple[str, ...] = str_list("dialogue acts that satisfy the rule")
     partial_acts: tuple[str, ...] = str_list("dialogue acts that only partly satisfy it")
     exception_acts: tuple[str, ...] = str_list("a match overlapping one of these acts does not count (e.g. placeholder)")
+    act_needs: tuple[str, ...] = field(default=(), metadata=spec(
+        "str_list", "an act in acts counts only when its sentence has these: beyond_thanks (more than a thanks and "
+        "what it is for: a goodbye, a wish, a sign-off), verb, when_or_reference, identifier, personal_data",
+        choices=ACT_FEATURES, needs=("acts",)))
     fallback_acts: tuple[str, ...] = str_list("dialogue acts that count in the fallback scope (default: acts)")
     partial: tuple[str, ...] = str_list("phrases that only partly satisfy it")
     partial_patterns: tuple[str, ...] = str_list("regular expressions that only partly satisfy it")
@@ -39,13 +43,14 @@ class RequiredRule(Rule):
 
     def compile(self, nlp: Any) -> None:
         object.__setattr__(self, "_set", PhraseSet(nlp, self.phrases, self.patterns, self.exceptions, acts=self.acts,
-                                                    exception_acts=self.exception_acts))
+                                                    exception_acts=self.exception_acts, act_needs=self.act_needs))
         object.__setattr__(self, "_partial", PhraseSet(nlp, self.partial, self.partial_patterns, self.exceptions,
                                                         acts=self.partial_acts))
         fallback_phrases = self.fallback_phrases or (() if self.fallback_patterns else self.phrases)
         fallback_patterns = self.fallback_patterns or (() if self.fallback_phrases else self.patterns)
         object.__setattr__(self, "_fallback", PhraseSet(nlp, fallback_phrases, fallback_patterns, self.exceptions,
-                                                         acts=self.fallback_acts or self.acts, exception_acts=self.exception_acts))
+                                                         acts=self.fallback_acts or self.acts, exception_acts=self.exception_acts,
+                                                         act_needs=() if self.fallback_acts else self.act_needs))
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         segments = ctx.segments(self.scope)

@@ -277,3 +277,21 @@ def test_a_persons_contact_detail_the_customer_never_gave_is_a_disclosure_by_its
 ])
 def test_the_customers_own_detail_or_the_organisations_address_discloses_nothing(checker, agent, customer):
     assert not [d for d in _disclosures(checker, agent, customer) if d[0] == "structure"]
+
+
+@pytest.mark.parametrize("text, beyond", [
+    ("Thanks for contacting Swift Parcels.", False),
+    ("Many thanks again for your patience today!", False),
+    ("Thanks, Sarah.", False),
+    ("Thank you for contacting us, have a lovely evening.", True),
+    ("Thanks for chatting with us today, goodbye.", True),
+    ("Take care.", True),
+])
+def test_an_acts_sentence_records_whether_it_says_more_than_thanks(checker, text, beyond):
+    from checker.acts.recognise import Unit, _has
+
+    conversation = parse_transcript(f"Customer: ok\nAgent: {text}")
+    analysed = checker.analyse(conversation)
+    turn, doc = conversation.turns[1], analysed.docs[1]
+    unit = Unit(turn=turn, start=0, end=len(turn.text), span=doc[:], position=0, of=1)
+    assert _has("beyond_thanks", unit) is beyond
