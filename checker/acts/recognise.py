@@ -328,7 +328,7 @@ def _has(need: str, unit: Unit, said_before: Before = NOTHING_BEFORE) -> bool:
       contract runs until 18 June" or "it'll be back on your card in 5-7 days" said for the first
       time informs. Passes when there is no conversation to look back on;
     - ``beyond_thanks``: it says more than thanks: a goodbye, a wish, a sign-off, anything after
-      a thanks and what it is for ("Thanks for contacting Swapstar." has nothing more; "Thank you
+      a thanks and what it is for ("Thanks for contacting Harbour Parcels." has nothing more; "Thank you
       for contacting us, have a lovely evening" has; a name alone after it, "Thanks, Sarah", is
       nothing more);
     - ``identifier``: it names something that finds or verifies a record (``lists/identifiers.txt``:

@@ -111,12 +111,10 @@ def is_header_line(text: str) -> bool:
     if len(fields) > 1 and (all(len(part.split()) <= 8 for part in fields)
                             or any(KEY_VALUE.match(part) for part in fields)):
         return True
-    r = ROLE_VALUE.match(t)
-    if r and role_of(re.sub(r"\s+(?:name|names)$", "", r.group("key").strip(), flags=re.I)) in ("agent", "customer"):
+    side = _side_line(t)
+    if side is not None:
         # "Agent: Nadia" and "Customer: Mr Graham Tolley" are headers; "Customer: Hi" is a message
-        value = re.sub(r"\s*<[^<>\s@]+@[^<>\s]+>$", "", r.group("value").strip())  # "Customer: Jo Fenwick <jo@…>"
-        return bool(value) and bool(NAME_VALUE.match(value)) and not GREETING_VALUE.match(value) \
-            and len(value.split()) <= 5
+        return _names_a_person(side[1])
     m = KEY_VALUE.match(t)
     if m and not re.match(r"[ \t]*[:#]", t[m.end("key"):]) and len(m.group("value").split()) > 8:
         m = None  # "Unit 7 – Resolving customer queries: live chat observation": a title, judged as one below
@@ -217,19 +215,30 @@ def leading_headers(lines: list[Line], limit: int = 10) -> set[int]:
     return found
 
 
-def stated_role(text: str) -> tuple[str, str] | None:
-    """(name, role) from a header line that names a side: "Operator: Kayden", "Visitor: Margaret
-    Hollis", "Agent name: Nadia", "Customer: Jo Fenwick <jo@…>"; None for anything else."""
-    t = heading_shape(text)
-    if not t or not is_header_line(t):
-        return None
+def _side_line(t: str) -> tuple[str, str] | None:
+    """(role, value) of a line labelled with a side's role word ("Operator: Kayden", "Customer
+    name: Jo Fenwick <jo@…>", the address dropped); None when the label is no role word."""
     r = ROLE_VALUE.match(t)
     if not r:
         return None
     role = role_of(re.sub(r"\s+(?:name|names)$", "", r.group("key").strip(), flags=re.I))
-    value = re.sub(r"\s*<[^<>\s@]+@[^<>\s]+>$", "", r.group("value").strip())
-    if role not in ("agent", "customer") or not value or not NAME_VALUE.match(value) or GREETING_VALUE.match(value):
+    if role not in ("agent", "customer"):
         return None
+    return role, re.sub(r"\s*<[^<>\s@]+@[^<>\s]+>$", "", r.group("value").strip())
+
+
+def _names_a_person(value: str) -> bool:
+    return bool(value) and bool(NAME_VALUE.match(value)) and not GREETING_VALUE.match(value) and len(value.split()) <= 5
+
+
+def stated_role(text: str) -> tuple[str, str] | None:
+    """(name, role) from a header line that names a side: "Operator: Kayden", "Visitor: Margaret
+    Hollis", "Agent name: Nadia", "Customer: Jo Fenwick <jo@…>"; None for anything else."""
+    t = heading_shape(text)
+    side = _side_line(t) if t and is_header_line(t) else None
+    if side is None or not _names_a_person(side[1]):
+        return None
+    role, value = side
     return re.sub(r"\s*\([^)]{1,30}\)$", "", value), role
 
 

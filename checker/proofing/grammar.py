@@ -721,9 +721,6 @@ def _bare_count_noun(tok, words) -> bool:
     if first.i > 0 and (tok.doc[first.i - 1].tag_ in ("DT", "PRP$", "CD", "POS", "NNS", "NNP", "NN", "PRP")
                         and not (tok.doc[first.i - 1].tag_ == "PRP" and tok.doc[first.i - 1].dep_ in ("dative", "dobj"))):
         return False
-    nxt = _nxt(tok)
-    if nxt is not None and nxt.lower_ in ("to", "of") and tok.dep_ == "pobj":
-        return False  # "with reference to", "on behalf of"
     if low == "part" and nxt is not None and nxt.lower_ == "of":
         return False  # "part of the payment", like "most of": a share, with no article
     return True

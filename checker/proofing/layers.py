@@ -12,6 +12,8 @@ import re
 import threading
 from typing import Any, Iterator
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from . import RawIssue
 from .dictionary import BritishDictionary, DictionaryMissing, british
 from .grammar import run_checks
@@ -210,8 +212,6 @@ def _closed_compound(text: str, words: BritishDictionary) -> bool:
     """An unknown word made of two dictionary words of three letters or more, neither a little
     word such as "every", "each", "in", "as" or "you" ("everytime", "infact", "thankyou" stay errors),
     and no slip from a word the dictionary knows ("appologies" is "app" + "ologies" but a slip)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     low = text.lower()
     if not low.isalpha() or len(low) < 7 or words.known(low) or words.candidates(low):
         return False
