@@ -2,7 +2,7 @@
 
 ``/api/check`` takes a JSON body ``{"text": "…", "channel": "auto", "agent": null,
 "rules": "default", "mask": false}`` (only ``text`` required), or a multipart form with the
-transcript in field ``file`` (``.txt``, ``.eml`` or ``.json``: the name picks the reader, as on the
+transcript in field ``file`` (``.txt``, ``.eml``, ``.json``, ``.csv`` or ``.tsv``: the name picks the reader, as on the
 command line) or in field ``text``, and the other keys as form fields. It answers with the
 report JSON that ``replycheck check --format json`` prints. Errors are
 ``{"error": code, "message": text}`` with a 4xx/5xx status (see docs/web.md).
@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from .privacy import mask_data
-from .service import UPLOAD_SUFFIXES, CheckRequest, WebError, run_check, ruleset_summary, usable_rules
+from .service import UPLOAD_KINDS, UPLOAD_SUFFIXES, CheckRequest, WebError, run_check, ruleset_summary, usable_rules
 
 bp = Blueprint("api", __name__)
 
@@ -78,7 +78,7 @@ def read_request() -> CheckRequest:
             filename = PurePath(upload.filename.replace("\\", "/")).name or "upload.txt"
             if PurePath(filename).suffix.lower() not in UPLOAD_SUFFIXES:
                 raise WebError(400, "unsupported_file",
-                               f"{filename}: ReplyCheck reads .txt, .eml and .json files; send the transcript as one of those.")
+                               f"{filename}: ReplyCheck reads {UPLOAD_KINDS} files; send the transcript as one of those.")
             return CheckRequest(data=upload.read(), filename=filename, **common)
         if "text" in form:
             return CheckRequest(text=form["text"], **common)

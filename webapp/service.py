@@ -23,7 +23,8 @@ from checker.errors import InputError, RuleError, SetupError, SpeakerError, Time
 from checker.model import Report
 
 CHANNELS = ("auto", "chat", "email")
-UPLOAD_SUFFIXES = (".txt", ".eml", ".json")
+UPLOAD_SUFFIXES = (".txt", ".eml", ".json", ".csv", ".tsv")
+UPLOAD_KINDS = ".txt, .eml, .json, .csv and .tsv"  # said in the messages that refuse other files
 MAX_AGENT_LENGTH = 100
 
 # Used to warm each check thread (spaCy, the per-thread proofreader) before the first learner.
@@ -392,15 +393,15 @@ class ProcessCheckRunner:
 def upload_to_text(data: bytes, filename: str) -> tuple[str, str | None]:
     """An uploaded file as the text to put in the form, and the channel it implies (or None).
 
-    Uses the checker's own readers: ``.eml`` files become the pasted-email form, ``.json`` and
-    ``.txt`` are decoded as they are (the JSON text itself is valid input to the form).
+    Uses the checker's own readers: ``.eml`` files become the pasted-email form; ``.json``,
+    ``.csv``, ``.tsv`` and ``.txt`` are decoded as they are (their text is itself valid input to the form).
     """
     from checker.parse import decode_bytes, eml_to_text
 
     suffix = PurePath(filename).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise WebError(400, "unsupported_file",
-                       f"{filename}: ReplyCheck reads .txt, .eml and .json files. Save the transcript as one of "
+                       f"{filename}: ReplyCheck reads {UPLOAD_KINDS} files. Save the transcript as one of "
                        "those, or paste it into the box.")
     if not data:
         raise WebError(400, "input_error", f"{filename}: the file is empty")

@@ -7,7 +7,8 @@ Every reader (one module per format family) proposes a ``Reading`` of the text:
 - ``ticket``: helpdesk ticket prints, blocks headed ``Name (Agent) — date`` between separator lines;
 - ``coursework``: "Scenario:", "Customer email:" / "My reply:" sections;
 - ``email_thread``: pasted email, newest first (quotes) or oldest first (dated header blocks);
-- ``mime``: ``.eml`` files into the pasted form; ``structured``: JSON exports.
+- ``mime``: ``.eml`` files into the pasted form; ``structured``: JSON exports; ``table``: one
+  conversation as a CSV/TSV table, its rows read as a JSON export's messages.
 
 ``detect`` scores each reading by structural fit (share of lines accounted for, a plausible set of
 speakers) and keeps the best; ``headers`` recognises titles, date, "Agent: Name" and system lines;
@@ -32,6 +33,7 @@ from .decode import MAX_INPUT_BYTES, decode_bytes, decode_text, normalise_text, 
 from .detect import detect
 from .mime import eml_to_text, html_to_text, is_email_message, looks_like_eml
 from .structured import parse_json
+from .table import looks_like_table, parse_table
 
 __all__ = ["MAX_INPUT_BYTES", "AGENT_ROLE_WORDS", "CUSTOMER_ROLE_WORDS", "SYSTEM_ROLE_WORDS", "parse_transcript", "parse_bytes", "read_file", "decode_bytes", "eml_to_text",
            "html_to_text", "normalise_text"]
@@ -107,6 +109,8 @@ def parse_transcript(text: str, channel: str = "auto", agent: str | None = None,
         return _with_warnings(read_text(text, channel, agent, src), notes_)
     if stripped.startswith("{") or re.match(r"\[\s*[{\]\"]", stripped):  # not "[10:02] Agent: …"
         return _with_warnings(parse_json(text, channel, agent, src), notes_)
+    if looks_like_table(stripped):  # a CSV/TSV export: a header row naming the columns, a row per message
+        return _with_warnings(parse_table(text, channel, agent, src), notes_)
     return _with_warnings(read_text(text, channel, agent, src), notes_)
 
 

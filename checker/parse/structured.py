@@ -29,9 +29,16 @@ USER_NAME_KEYS = ("screen_name", "username", "user_name", "handle")  # a social 
 HANDLE_KEYS = USER_NAME_KEYS + ("user_id", "id")  # what a participant is known by in the posts
 TEXT_KEYS = ("text", "body", "content", "message", "msg", "value")
 SPEAKER_KEYS = ("speaker", "sender_name", "name", "author", "sender", "from", "user", "display_name",
-                "participant") + USER_NAME_KEYS
+                "participant") + USER_NAME_KEYS + ("author_id", "sender_id", "user_id")
 TIME_KEYS = ("time", "timestamp", "timestamp_ms", "created_at", "sent_at", "date")
-ROLE_KEYS = ("role", "type", "sender_type", "author_type", "direction")
+ROLE_KEYS = ("role", "type", "sender_type", "author_type", "sender_role", "speaker_role", "direction")
+# a message's side as a yes/no field -> (the side when yes, the side when no): X's ``inbound``
+# is true on a post to the company, so it is the customer's
+ROLE_FLAGS = {"inbound": ("customer", "agent"), "outbound": ("agent", "customer"),
+              "is_agent": ("agent", "customer"), "from_agent": ("agent", "customer"),
+              "is_customer": ("customer", "agent"), "from_customer": ("customer", "agent")}
+_YES = {"true", "yes", "y", "1", "t"}
+_NO = {"false", "no", "n", "0", "f"}
 SHAPE = 'JSON must be {"channel": "chat", "messages": [{"role": …, "text": …}]} (or "author"/"body", "sender"/"content")'
 
 
@@ -187,12 +194,34 @@ def _newest_first(messages: list) -> bool:
             and all(a >= b for a, b in zip(times, times[1:])))
 
 
+def _flagged_role(item: dict) -> str | None:
+    """The side a yes/no field gives (``"inbound": true``, or "False" in a table's cell)."""
+    for key, (yes, no) in ROLE_FLAGS.items():
+        value = item.get(key)
+        if isinstance(value, bool):
+            return yes if value else no
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            word = str(value).strip().lower()
+            if word in _YES:
+                return yes
+            if word in _NO:
+                return no
+    return None
+
+
 def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversation:
     data = load(text, src)
     if isinstance(data, list):
         data = {"messages": data}
     if not isinstance(data, dict):
         raise InputError(SHAPE, source=src)
+    return parse_messages(data, channel, agent, src, "JSON")
+
+
+def parse_messages(data: dict, channel: str, agent: str | None, src: str, format_name: str) -> Conversation:
+    """A conversation from ``data``, an export's object holding a list of message objects (a JSON
+    export, or a table's rows as objects): the source text is a rendering, ``Speaker: text`` per
+    message, and offsets index it."""
     messages = next((data[k] for k in LIST_KEYS if isinstance(data.get(k), list)), None)
     if messages is None:
         messages = _message_list(data)
@@ -203,7 +232,7 @@ def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversa
         raise InputError("the JSON has no messages", source=src)
     ch = _channel(data.get("channel", "chat")) if channel == "auto" else channel
     if ch not in ("chat", "email"):
-        raise InputError(f"unknown channel {ch!r} in the JSON: use chat or email", source=src)
+        raise InputError(f"unknown channel {ch!r} in the {format_name}: use chat or email", source=src)
     warnings: list[str] = []
     if _newest_first(messages):
         messages = list(reversed(messages))
@@ -222,8 +251,7 @@ def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversa
         if isinstance(who, dict):  # "author": {"name": …, "role": …}
             raw_role = raw_role or who.get("role") or who.get("type")
             who = who.get("name") or who.get("display_name")
-        if item.get("is_agent") is True or item.get("from_agent") is True:
-            raw_role = raw_role or "agent"
+        raw_role = raw_role or _flagged_role(item)
         raw_role = str(raw_role or "").strip()
         stated = role_of(raw_role) or {"outbound": "agent", "inbound": "customer"}.get(raw_role.lower())
         if isinstance(who, str) and who.lstrip("@").lower() in shown:
@@ -279,4 +307,4 @@ def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversa
     return Conversation(channel=ch, turns=tuple(turns), source=source, id=src, agent=agent_name,
                         speakers=tuple(dict.fromkeys(t.speaker for t in turns if t.role != "system")),
                         warnings=tuple(warnings), meta={k: v for k, v in data.items() if k not in LIST_KEYS + NOTE_KEYS},
-                        notes=replace_unencodable(notes)[0] if notes else None, format="JSON")
+                        notes=replace_unencodable(notes)[0] if notes else None, format=format_name)

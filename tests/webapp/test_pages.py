@@ -73,7 +73,7 @@ def test_start_page_has_a_labelled_form_with_a_csrf_token(client):
         assert f'<label for="{control_id}"' in html, control_id
     for value in ("auto", "chat", "email"):
         assert f'name="channel" value="{value}"' in html
-    assert 'name="file"' in html and 'accept=".txt,.eml,.json' in html
+    assert 'name="file"' in html and 'accept=".txt,.eml,.json,.csv,.tsv' in html
     assert '<option value="default" selected>' in html
     assert 'name="mask"' in html
     assert 'enctype="multipart/form-data"' in html
@@ -281,12 +281,33 @@ def test_an_uploaded_file_is_checked_and_its_text_put_in_the_box(form_client, fi
     assert re.search(r'score-number">(\d+)<', page_text(again)).group(1) == first
 
 
+CSV_CHAT = (b"role,text\ncustomer,\"Hi, my parcel hasn't arrived\"\n"
+            b"agent,\"Hello, I'm Mo. I'm sorry it's late. Could I take your order number, please?\"\n")
+
+
+def test_an_uploaded_csv_of_one_conversation_is_checked(form_client):
+    response = form_client.post("/check", data={"file": (io.BytesIO(CSV_CHAT), "chat.csv"), "text": ""},
+                                content_type="multipart/form-data")
+    assert response.status_code == 200
+    html = page_text(response)
+    assert "The text of chat.csv is in the box below" in html
+    assert re.search(r'score-number">\d+<', html)  # checked, not refused
+
+
+def test_an_uploaded_csv_of_several_conversations_points_to_batch(form_client):
+    table = b"conversation_id,role,text\n1,customer,Hello\n1,agent,Hi there\n2,customer,Hello\n2,agent,Hi\n"
+    response = form_client.post("/check", data={"file": (io.BytesIO(table), "cohort.csv"), "text": ""},
+                                content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "replycheck batch" in htmllib.unescape(page_text(response))
+
+
 TYPED = "Agent: the text I typed before choosing the wrong file"
 
 
 @pytest.mark.parametrize("filename, content, fragment, box", [
     ("photo.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "looks like a PNG image", TYPED),
-    ("notes.docx", b"PK\x03\x04", "reads .txt, .eml and .json files", TYPED),
+    ("notes.docx", b"PK\x03\x04", "reads .txt, .eml, .json, .csv and .tsv files", TYPED),
     ("empty.txt", b"", "the file is empty", TYPED),
     # readable as text but not valid JSON: its text goes in the box, to be fixed there
     ("broken.json", b'{"messages": [', "broken.json:1: invalid JSON", '{"messages": ['),

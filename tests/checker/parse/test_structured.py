@@ -122,3 +122,13 @@ def test_a_list_of_messages_under_a_key_no_reader_names():
     data = {"export": "v2", "records": [{"from": "Customer", "body": "Is my parcel lost?"},
                                         {"from": "Agent", "body": "Let me check that for you."}]}
     assert [t.role for t in parse_transcript(json.dumps(data)).turns] == ["customer", "agent"]
+
+
+@pytest.mark.parametrize("flag, customer, agent", [
+    ("inbound", True, False), ("inbound", "True", "False"), ("is_agent", False, True), ("from_customer", "yes", "no")])
+def test_a_yes_no_field_gives_the_side(flag, customer, agent):
+    data = [{"author_id": "88123", flag: customer, "text": "@AcmeHelp my order never came"},
+            {"author_id": "AcmeHelp", flag: agent, "text": "@88123 Sorry to hear that! Please DM us your order number."}]
+    conversation = parse_transcript(json.dumps(data))
+    assert [(t.speaker, t.role) for t in conversation.turns] == [("88123", "customer"), ("AcmeHelp", "agent")]
+    assert not any("taken to be you" in w for w in conversation.warnings)
