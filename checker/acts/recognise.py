@@ -74,6 +74,20 @@ NOTHING_BEFORE = Before(frozenset(), frozenset(), False)
 
 # where one sentence often carries two moves: "Thanks for getting in touch, take care", "…, and
 # enjoy your day", "…; does that make sense?"
+# what a social post writes around its message: the @handles it is addressed to, at the start, and
+# the writer's initials after a caret, at the end ("@77120 Hi there, sorry you've been without
+# service since yesterday, that's really frustrating. ^RK"). They are no part of any act, and an
+# unknown handle moves a sentence's vector: that acknowledgement read 0.81 alone and nothing at all
+# after "@77120". The encoder reads the sentence without them; offsets still cover the whole unit.
+_ADDRESSING = re.compile(r"^(?:@[\w.]+[,:]?\s+)+|\s+\^[A-Z]{1,3}\s*$")
+
+
+def meaning_text(text: str) -> str:
+    """``text`` as the sentence encoder reads it: without the post's @handles and caret initials."""
+    bare = _ADDRESSING.sub("", text)
+    return bare if _HAS_WORD.search(bare) else text
+
+
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]\s+(?:and|but|so|then)\s+|[;:]\s+|\s[-–—]\s|,\s+)")
 MAX_CLAUSES = 4
 
@@ -193,7 +207,7 @@ class ActRecogniser:
             if u.turn.role == "agent" and self._edge(u, per_speaker["agent"], conversation.channel):
                 pieces.extend((u, a, b) for a, b in clauses_of(u))
         acts: list[Act] = []
-        texts = [u.turn.text[a:b] for u, a, b in pieces]
+        texts = [meaning_text(u.turn.text[a:b]) for u, a, b in pieces]
         vectors = self.encoder.embed(texts) if (self.encoder and pieces) else None
         probs = self.classifier.probabilities(vectors, texts) if (self.classifier is not None and vectors is not None) else None
         column = {name: i for i, name in enumerate(self.classifier.acts)} if self.classifier is not None else {}

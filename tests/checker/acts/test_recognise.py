@@ -295,3 +295,28 @@ def test_an_acts_sentence_records_whether_it_says_more_than_thanks(checker, text
     turn, doc = conversation.turns[1], analysed.docs[1]
     unit = Unit(turn=turn, start=0, end=len(turn.text), span=doc[:], position=0, of=1)
     assert _has("beyond_thanks", unit) is beyond
+
+
+@pytest.mark.parametrize("text, read", [
+    ("@77120 Hi there, sorry you've had no service since Monday.", "Hi there, sorry you've had no service since Monday."),
+    ("@dan_w @Flo.22: Thanks for waiting. ^JS", "Thanks for waiting."),
+    ("Email us at help@example.com ^KB", "Email us at help@example.com"),
+    ("@77120", "@77120"),  # a handle alone stays as it is
+    ("Your ref is A^BC", "Your ref is A^BC"),
+])
+def test_the_encoder_reads_a_post_without_its_handles_and_caret_initials(text, read):
+    from checker.acts.recognise import meaning_text
+
+    assert meaning_text(text) == read
+
+
+def test_a_handle_before_an_acknowledgement_does_not_hide_it(checker):
+    """The @handle a social reply starts with is no part of its meaning: the same sentence is
+    recognised with it as without it."""
+    text = ("Customer: my broadband has been down since yesterday and nobody has told me anything\n"
+            "Agent: {}\nCustomer: ok")
+    sentence = "Hi there, sorry to hear you've been without service since yesterday, that's really frustrating."
+    acts_of = [{a.name for a in checker.acts(checker.analyse(parse_transcript(text.format(s)))).acts if a.turn == 1}
+               for s in (sentence, "@77120 " + sentence + " ^RK")]
+    assert "specific_acknowledgement" in acts_of[0]
+    assert "specific_acknowledgement" in acts_of[1]
