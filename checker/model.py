@@ -16,8 +16,8 @@ CHANNELS = ("chat", "email")
 STATUSES = ("met", "partly", "not_met", "not_applicable", "not_assessable")
 LEVELS = ("suggestion", "warning", "error")
 # the format families the readers name (a report's "read as"; a rule's ``skip_formats``)
-FORMAT_FAMILIES = ("line chat", "block chat", "social thread", "review and reply", "email thread",
-                   "email thread (oldest first)", "ticket print", "coursework", "JSON")
+FORMAT_FAMILIES = ("line chat", "block chat", "social thread", "forum thread", "review and reply", "email thread",
+                   "email thread (oldest first)", "ticket print", "coursework", "JSON", "CSV table", "TSV table")
 
 
 @dataclass(frozen=True)

@@ -270,7 +270,19 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     if not speaking:
         return None
     return Reading(
-        family="block chat", channel="chat", meta=frozenset(meta), prior=0.01,
+        family=_family(messages, ranks), channel="chat", meta=frozenset(meta), prior=0.01,
         messages=tuple(Message(speaker=m["speaker"], lines=tuple(m["lines"]), time=m["time"], hint=m["hint"],
                                system=m["system"], line_number=m["line_number"]) for m in messages),
     )
+
+
+def _family(messages: list[dict], ranks: dict[int, int]) -> str:
+    """A forum's posts (a rank under each author's name) are a "forum thread"; a page's post with
+    comments under it, or posts whose authors carry @handles, a "social thread"; else a "block
+    chat". Forums and social threads are answered post by post, not live: a rule for live chat
+    can leave them out (``skip_formats``)."""
+    if ranks:
+        return "forum thread"
+    if any(m.get("post") for m in messages) or any(str(m.get("hint") or "").startswith("@") for m in messages):
+        return "social thread"
+    return "block chat"

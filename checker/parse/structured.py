@@ -94,6 +94,20 @@ def _first(item: dict, keys: tuple[str, ...]):
 
 CHAT_CHANNELS = re.compile(r"chat|sms|text|whats ?app|messenger|social|twitter|facebook|instagram|dm|in[ _-]?app|message",
                            re.IGNORECASE)
+# a channel or platform that posts publicly, answered post by post rather than live
+SOCIAL_CHANNELS = re.compile(r"social|twitter|^x$|facebook|instagram|threads|bluesky|mastodon|tiktok|linkedin|forum",
+                             re.IGNORECASE)
+ADDRESSED = re.compile(r"[ \t]*@[A-Za-z0-9_][\w.]*")  # a post that starts with the @handle it answers
+PLATFORM_KEYS = ("channel", "platform", "network", "source")
+
+
+def _social(data: dict, bodies: list[str]) -> bool:
+    """The export is a social thread: its channel or platform is a social network, or most of its
+    posts start with the @handle they answer (X's own export has no channel)."""
+    if any(isinstance(data.get(k), str) and SOCIAL_CHANNELS.search(data[k]) for k in PLATFORM_KEYS):
+        return True
+    addressed = sum(1 for b in bodies if ADDRESSED.match(b))
+    return len(bodies) >= 2 and 2 * addressed >= len(bodies)
 
 
 def _channel(value) -> object:
@@ -304,6 +318,8 @@ def parse_messages(data: dict, channel: str, agent: str | None, src: str, format
             counts[t.speaker] = counts.get(t.speaker, 0) + len(t.text)
     agent_name = max(counts, key=lambda s: counts[s])
     notes = _notes_of(data)
+    if _social(data, [body for _, _, body, _, _, _ in rows]):
+        format_name = "social thread"
     return Conversation(channel=ch, turns=tuple(turns), source=source, id=src, agent=agent_name,
                         speakers=tuple(dict.fromkeys(t.speaker for t in turns if t.role != "system")),
                         warnings=tuple(warnings), meta={k: v for k, v in data.items() if k not in LIST_KEYS + NOTE_KEYS},

@@ -62,3 +62,20 @@ def test_a_rule_skips_the_format_families_it_names(checker):
     assert as_review.conversation.format == "review and reply" and as_chat.conversation.format == "line chat"
     assert not [f for f in as_review.findings if f.rule_id == "readability.long_chat_messages"]
     assert [f for f in as_chat.findings if f.rule_id == "readability.long_chat_messages"]
+
+
+
+def test_a_forums_wait_between_posts_is_no_silence_in_a_chat(checker):
+    """A forum's posts are answered post by post, like letters: a day before the staff reply gets
+    no holding-message finding, as the same messages in a live chat do."""
+    forum = ("Kiln Community › Printers › Paper jam\n\ninkyfingers\nMember · Posts: 12\n03-02-2026 07:40 PM\n\n"
+             "Since the 2.3 update my printer jams on every second page. Anyone else?\n\n"
+             "KilnSam\nCommunity Team (Staff)\n04-02-2026 09:15 AM\n\n"
+             "Hi @inkyfingers, sorry about the jams. I've passed this to our firmware team, who will reply here by Friday.\n")
+    chat = ("[19:40] Customer: Since the 2.3 update my printer jams on every second page. Anyone else?\n"
+            "[19:55] Agent: Hi, sorry about the jams. I've passed this to our firmware team, who will reply here by Friday.\n")
+    as_forum, as_chat = checker.check(forum, agent="KilnSam"), checker.check(chat)
+    assert as_forum.conversation.format == "forum thread"
+    assert all(t.seconds is not None for t in as_forum.conversation.turns)  # the wait is measured, and allowed
+    assert not [f for f in as_forum.findings if f.rule_id == "channel_conventions.holding_messages"]
+    assert [f for f in as_chat.findings if f.rule_id == "channel_conventions.holding_messages"]

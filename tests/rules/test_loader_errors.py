@@ -69,7 +69,7 @@ CENTRE_CASES = [
     ("bad-choice-level", "extends: default\nrules:\n  tone.jargon:\n    level: loud\n", 4,
      ["rules → tone.jargon: key 'level': 'loud' is not one of suggestion, warning, error"]),
     ("bad-choice-skip-formats", "extends: default\nrules:\n  tone.jargon:\n    skip_formats: [tweet]\n", 4,
-     ["rules → tone.jargon: key 'skip_formats': 'tweet' is not one of line chat, block chat, social thread, review and reply"]),
+     ["rules → tone.jargon: key 'skip_formats': 'tweet' is not one of line chat, block chat, social thread, forum thread, review and reply"]),
     ("bad-choice-scope", NEW_RULE + "        scope: everywhere\n", 9,
      ["key 'scope': 'everywhere' is not one of agent_turns"]),
     ("bad-choice-criterion-default", "extends: default\ncriteria:\n  tone: {default: fine}\n", 3,

@@ -190,6 +190,7 @@ def test_a_forum_posts_rank_and_date_are_its_heading_and_a_signature_name_is_no_
     assert conversation.turns[2].text.rstrip().endswith("Kiln Community Team")  # the signature stays in the post
     assert conversation.turns[2].time == "04-02-2026 09:15 AM"
     assert "Member" not in conversation.turns[0].text
+    assert conversation.format == "forum thread"  # answered post by post, not live
 
 
 def test_an_answer_that_is_a_date_is_the_message_not_its_heading():

@@ -132,3 +132,18 @@ def test_a_yes_no_field_gives_the_side(flag, customer, agent):
     conversation = parse_transcript(json.dumps(data))
     assert [(t.speaker, t.role) for t in conversation.turns] == [("88123", "customer"), ("AcmeHelp", "agent")]
     assert not any("taken to be you" in w for w in conversation.warnings)
+
+
+@pytest.mark.parametrize("data", [
+    [{"author_id": "88123", "inbound": True, "text": "@AcmeHelp my order never came"},
+     {"author_id": "AcmeHelp", "inbound": False, "text": "@88123 Sorry to hear that! Please DM us your order number."}],
+    {"channel": "Facebook", "messages": [{"role": "customer", "text": "Where is my order?"},
+                                         {"role": "agent", "text": "Hi Jo, sorry it's late. Could you message us the order number?"}]},
+])
+def test_posts_addressed_by_handle_or_a_social_channel_are_a_social_thread(data):
+    assert parse_transcript(json.dumps(data)).format == "social thread"
+
+
+def test_a_plain_chat_export_stays_json():
+    data = [{"role": "customer", "text": "Where is my order?"}, {"role": "agent", "text": "Hi, could I take the order number?"}]
+    assert parse_transcript(json.dumps(data)).format == "JSON"
