@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import Executor
-from typing import Any
+from typing import Any, Callable
 
 from textstat.textstat import textstatistics
 
@@ -64,9 +64,12 @@ _textstat.set_lang("en-GB")
 
 def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | None,
             accepted_words: frozenset[str] = frozenset(), model_name: str = "",
-            executor: Executor | None = None) -> AnalysedConversation:
+            executor: Executor | None = None,
+            after_parse: Callable[[tuple[Any, ...]], None] | None = None) -> AnalysedConversation:
     """With an ``executor``, the proofreader (harper releases the GIL) runs on another core
-    while spaCy parses; the result is the same either way."""
+    while spaCy parses; the result is the same either way. ``after_parse(docs)`` is called as soon
+    as the messages are parsed, before named entities and proofreading: the engine starts the
+    sentence encoder there, so that it runs beside the rest of the analysis."""
     check_limits(conversation)
     turns = conversation.turns
     agent_texts = [t.text for t in turns if t.role == "agent"]
@@ -82,6 +85,8 @@ def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | Non
     for doc in nlp.pipe([t.text for t in turns], disable=["ner"] if entities_later else []):
         docs.append(doc)
         check_time("analysing the messages")
+    if after_parse is not None:
+        after_parse(tuple(docs))
     if entities_later:
         for _ in nlp.get_pipe("ner").pipe([d for t, d in zip(turns, docs) if t.role == "agent"]):
             check_time("analysing the messages")

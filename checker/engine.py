@@ -64,15 +64,25 @@ class Checker:
             return parse_bytes(text, name=name, channel=channel, agent=agent, max_bytes=self.max_bytes)
         return parse_transcript(text, channel=channel, agent=agent, source=name)
 
-    def analyse(self, conversation: Conversation, extra_words: frozenset[str] = frozenset()) -> AnalysedConversation:
+    def analyse(self, conversation: Conversation, extra_words: frozenset[str] = frozenset(),
+                after_parse: Any = None) -> AnalysedConversation:
         return analyse(conversation, self.nlp, self.proofreader, self.accepted_words | extra_words, self.model_name,
-                       executor=self._proof_pool)
+                       executor=self._proof_pool, after_parse=after_parse)
 
-    def acts(self, analysed: AnalysedConversation, ruleset: Any = None) -> ActedConversation:
+    def acts(self, analysed: AnalysedConversation, ruleset: Any = None, pending: Any = None) -> ActedConversation:
         """The dialogue acts, with ``ruleset``'s own act examples (a centre file's ``acts:``) beside
-        the act files' own."""
+        the act files' own. ``pending``: vectors ``start_embedding`` began for these messages."""
         added = getattr(ruleset, "act_examples", None)
-        return self.recogniser.recognise(analysed, examples=self.recogniser.examples_for(added))
+        return self.recogniser.recognise(analysed, examples=self.recogniser.examples_for(added), pending=pending)
+
+    def analyse_and_act(self, conversation: Conversation, ruleset: Any = None) -> ActedConversation:
+        """Analysis, then the acts, with the sentence encoder started as soon as the messages are
+        parsed so that it runs on another core beside named entities and proofreading (the
+        result is the same as ``acts(analyse(…))``)."""
+        pending: list[Any] = []
+        analysed = self.analyse(conversation, getattr(ruleset, "accepted_words", frozenset()),
+                                after_parse=lambda docs: pending.append(self.recogniser.start_embedding(conversation, docs)))
+        return self.acts(analysed, ruleset, pending=pending[0] if pending else None)
 
     def ruleset(self, name: str = "default"):
         """Load (once) the rule set called ``name`` or at path ``name``: its rules compiled and its
@@ -96,7 +106,7 @@ class Checker:
         with budget(time_limit if time_limit is not None else self.time_limit):
             conversation = text if isinstance(text, Conversation) else self._parse_guarded(text, name, channel, agent)
             check_time("reading the transcript")
-            acted = self.acts(self.analyse(conversation, ruleset.accepted_words), ruleset)
+            acted = self.analyse_and_act(conversation, ruleset)
             check_time("recognising dialogue acts")
             return build_report(acted, ruleset, evaluate(acted, ruleset))
 

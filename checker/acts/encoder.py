@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -79,12 +79,20 @@ class SentenceEncoder:
         self._lock = threading.Lock()
         self._pool = (ThreadPoolExecutor(max_workers=threads, thread_name_prefix="replycheck-encoder")
                       if threads > 1 else None)
+        # the thread that runs ``embed_later``: it hands the sentences to the pool (or encodes them
+        # itself) while the caller's thread goes on; not one of the pool's, which it waits for
+        self._later = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replycheck-encoder-later")
         self.model = MODEL_ID
 
     def close(self) -> None:
-        """Stop the threads that encode sentences at once (``Checker.close`` calls this)."""
+        """Stop the threads that encode sentences (``Checker.close`` calls this)."""
+        self._later.shutdown(wait=True)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
+
+    def embed_later(self, sentences: Sequence[str]) -> Future:
+        """``embed(sentences)`` started on the encoder's own thread: a future of the same array."""
+        return self._later.submit(self.embed, list(sentences))
 
     def clear_cache(self) -> None:
         with self._lock:

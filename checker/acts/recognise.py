@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
-from ..model import ACT_FEATURES, Act, ActedConversation, AnalysedConversation, Turn
+from ..model import ACT_FEATURES, Act, ActedConversation, AnalysedConversation, Conversation, Turn
 from ..parse.common import EMAIL_HEADER
 from ..parse.email_thread import signature_start
 from ..vocabulary import alternation, phrases
@@ -31,6 +32,14 @@ from .meaning import CLOSE, ExampleIndex, load_classifier
 from .patterns import PatternMatcher, sensitive_request
 
 _HAS_WORD = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True)
+class PendingVectors:
+    """Sentence vectors being computed on the encoder's thread (``start_embedding``)."""
+
+    texts: tuple[str, ...]
+    vectors: Future  # of the (n, 384) array for ``texts``
 OPENING_TURNS = 2
 CLOSING_TURNS = 2
 EMAIL_OPENING_UNITS = 2
@@ -168,18 +177,45 @@ class ActRecogniser:
 
     # -- the stage ----------------------------------------------------------------------------
 
+    def _pieces(self, conversation: Conversation, docs: Sequence[Any]) -> tuple[list[Unit], list[tuple[Unit, int, int]]]:
+        """The units (sentences, or lines of one) of both speakers' messages, and what the encoder
+        reads: each unit, then the clauses of the units that split, in one batch."""
+        turns = [t for t in conversation.turns if t.role in ("agent", "customer")]
+        agent_turns = [t.index for t in turns if t.role == "agent"]
+        units = [u for t in turns for u in units_of(t, docs[t.index])]
+        pieces: list[tuple[Unit, int, int]] = [(u, u.start, u.end) for u in units]
+        for u in units:
+            # only the agent's opening and closing messages get a second look clause by clause,
+            # where one sentence so often greets and thanks, or thanks and says goodbye, at once
+            # (every clause costs an embedding)
+            if u.turn.role == "agent" and self._edge(u, agent_turns, conversation.channel):
+                pieces.extend((u, a, b) for a, b in clauses_of(u))
+        return units, pieces
+
+    def start_embedding(self, conversation: Conversation, docs: Sequence[Any]) -> PendingVectors | None:
+        """Start encoding the conversation's sentences on the encoder's own thread as soon as they
+        are parsed, while the analysis goes on (named entities, proofreading); ``recognise`` takes
+        the result. The vectors are the ones ``recognise`` would compute: each sentence is encoded
+        alone, whenever it is."""
+        if self.encoder is None:
+            return None
+        _, pieces = self._pieces(conversation, docs)
+        texts = [meaning_text(u.turn.text[a:b]) for u, a, b in pieces]
+        return PendingVectors(tuple(texts), self.encoder.embed_later(texts)) if texts else None
+
     def recognise(self, analysed: AnalysedConversation, gate_position: bool = True,
-                  examples: ExampleIndex | None = None) -> ActedConversation:
+                  examples: ExampleIndex | None = None, pending: PendingVectors | None = None) -> ActedConversation:
         """``gate_position=False`` ignores the acts' position gates and what the customer said
         before (for sentences measured one by one, out of any conversation). ``examples``: the example index to use (a rule set's,
-        from ``examples_for``); by default the act files' own."""
+        from ``examples_for``); by default the act files' own. ``pending``: the vectors
+        ``start_embedding`` began on these messages."""
         index = examples if examples is not None else self.examples
         conversation = analysed.conversation
         turns = [t for t in conversation.turns if t.role in ("agent", "customer")]
         per_speaker: dict[str, list[int]] = {"agent": [], "customer": []}
         for t in turns:
             per_speaker[t.role].append(t.index)
-        units: list[Unit] = []
+        units, pieces = self._pieces(conversation, analysed.docs)
         said_before: dict[int, Before] = {}  # the words said before each turn
         # the speakers' own names are known from the start: "Hi Margaret" to a review signed Margaret
         # Ellery addresses her, it discloses nothing
@@ -188,7 +224,6 @@ class ActRecogniser:
         customer_digits: set[str] = set()
         all_words: set[str] = set(names)
         for t in turns:
-            units.extend(units_of(t, analysed.docs[t.index]))
             said_before[t.index] = Before(frozenset(customer_words), frozenset(all_words), gate_position,
                                           frozenset(customer_digits))
             if gate_position:  # sentences measured one by one share no context
@@ -198,17 +233,12 @@ class ActRecogniser:
                     customer_words.update(words)
                     customer_words.update(w.lower() for w in re.findall(r"\S+@\S+", t.text))
                     customer_digits.update(_digits(m) for m in re.findall(r"\+?\d[\d\s-]{5,}\d", t.text))
-        # each unit, then the clauses of the units that split: one batch for the encoder
-        pieces: list[tuple[Unit, int, int]] = [(u, u.start, u.end) for u in units]
-        for u in units:
-            # only the agent's opening and closing messages get a second look clause by clause,
-            # where one sentence so often greets and thanks, or thanks and says goodbye, at once
-            # (every clause costs an embedding)
-            if u.turn.role == "agent" and self._edge(u, per_speaker["agent"], conversation.channel):
-                pieces.extend((u, a, b) for a, b in clauses_of(u))
         acts: list[Act] = []
         texts = [meaning_text(u.turn.text[a:b]) for u, a, b in pieces]
-        vectors = self.encoder.embed(texts) if (self.encoder and pieces) else None
+        vectors = None
+        if self.encoder and pieces:
+            vectors = (pending.vectors.result() if pending is not None and pending.texts == tuple(texts)
+                       else self.encoder.embed(texts))
         probs = self.classifier.probabilities(vectors, texts) if (self.classifier is not None and vectors is not None) else None
         column = {name: i for i, name in enumerate(self.classifier.acts)} if self.classifier is not None else {}
         rows: dict[int, list[int]] = {}

@@ -320,3 +320,31 @@ def test_a_handle_before_an_acknowledgement_does_not_hide_it(checker):
                for s in (sentence, "@77120 " + sentence + " ^RK")]
     assert "specific_acknowledgement" in acts_of[0]
     assert "specific_acknowledgement" in acts_of[1]
+
+
+def test_the_encoder_started_after_parsing_gives_the_same_acts(checker):
+    """``analyse_and_act`` starts the encoder as soon as the messages are parsed, beside named
+    entities and proofreading: its acts are those of the stages run one after the other."""
+    conversation = parse_transcript(CHAT)
+    ruleset = checker.ruleset("default")
+    together = checker.analyse_and_act(conversation, ruleset)
+    in_turn = checker.acts(checker.analyse(conversation, ruleset.accepted_words), ruleset)
+    assert together.acts == in_turn.acts and together.acts
+
+
+def test_the_encoder_is_started_before_named_entities(checker):
+    started = []
+
+    def after_parse(docs):
+        started.append(any(d.has_annotation("ENT_IOB") for d in docs))
+
+    analysed = checker.analyse(parse_transcript(CHAT), after_parse=after_parse)
+    assert started == [False]  # called once, before the entity recogniser ran
+    assert any(d.has_annotation("ENT_IOB") for d in analysed.docs)
+
+
+def test_embed_later_gives_the_vectors_embed_gives():
+    encoder, _ = load_encoder()
+    sentences = ["Could I take your postcode, please?", "Thanks for waiting.", "Could I take your postcode, please?"]
+    assert (encoder.embed_later(sentences).result() == encoder.embed(sentences)).all()
+    encoder.close()
