@@ -53,3 +53,13 @@ STARTS_WITH_SIGN_OFF = re.compile(rf"^[ \t]*{SIGN_OFFS}\b", re.IGNORECASE)
 # customer's wait again from it (a typing notice, a queue position or a bot's "Still there?" does not)
 HANDOVER_LINE = re.compile(r"\b(?:transferr?(?:ed|ing)?|joined|entered|picked up|accepted|now (?:chatting|connected|speaking) (?:with|to))\b",
                            re.IGNORECASE)
+
+
+# the calendar's names, as written in full (capitalised) and cut short (lower case): "3rd-6th Mar",
+# "Tue 4 Nov". The proofreader capitalises them; the acts read them as times. ``parse.headers``
+# matches the same names in its date patterns (``MONTH``, ``WEEKDAY``)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+SHORT_DAYS_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+                               "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})

@@ -25,7 +25,7 @@ from typing import Any, Mapping, Sequence
 from ..model import ACT_FEATURES, Act, ActedConversation, AnalysedConversation, Conversation, Turn
 from ..parse.common import EMAIL_HEADER
 from ..parse.email_thread import signature_start
-from ..vocabulary import alternation, phrases
+from ..vocabulary import MONTHS, WEEKDAYS, alternation, phrases
 from .definitions import ActDefinition, ActExamples, load_definitions
 from .encoder import EncoderStatus, load_encoder
 from .meaning import CLOSE, ExampleIndex, load_classifier
@@ -349,8 +349,7 @@ class ActRecogniser:
         return None
 
 
-_DATE_WORDS = frozenset("""today tomorrow tonight yesterday monday tuesday wednesday thursday friday saturday sunday
-january february march april june july august september october november december""".split())
+_DATE_WORDS = frozenset("today tomorrow tonight yesterday".split()) | {w.lower() for w in WEEKDAYS + MONTHS if w != "May"}
 _TIME_WORDS = _DATE_WORDS | frozenset("""morning afternoon evening midday noon midnight minute minutes hour hours day
 days week weeks month months year years pm weekend fortnight reference ref""".split())
 # what an agent asks for to find or verify a record (``lists/identifiers.txt``)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from .common import SYSTEM_LINE, Line, heading_shape, role_of
 
 # month and day names in full or cut short, and nothing longer: "Marcus 14:31" names Marcus, not March
+# (the names of ``checker.vocabulary`` WEEKDAYS, MONTHS and SHORT_DAYS_MONTHS; a test holds them together)
 MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?"
          r"|nov(?:ember)?|dec(?:ember)?)\b\.?")
 WEEKDAY = r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b\.?,?"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterator
 
+from ..vocabulary import MONTHS, SHORT_DAYS_MONTHS, WEEKDAYS
 from . import RawIssue
 
 CHECKS: dict[str, Callable[..., Iterator[RawIssue]]] = {}
@@ -98,11 +99,9 @@ def contractions(doc, words) -> Iterator[RawIssue]:
 
 # ---------------------------------------------------------------- capital letters
 
-_DAYS_MONTHS = {w.lower(): w for w in (
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February April June July "
-    "August September October November December").split()}
 # "March" and "May" are words too: only with a number or a preposition of time beside them
 _AMBIG_MONTHS = {"march": "March", "may": "May"}
+_DAYS_MONTHS = {w.lower(): w for w in WEEKDAYS + MONTHS if w.lower() not in _AMBIG_MONTHS}
 
 
 @check("capitals")
@@ -139,7 +138,7 @@ def capitals(doc, words) -> Iterator[RawIssue]:
             continue  # after ">" the next screen of a path: "Settings > System > Power"
         if _in_title_run(tok):
             continue
-        if text.lower() in _DAYS_MONTHS or text.lower() in _AMBIG_MONTHS or text.lower() in _SHORT_DAYS_MONTHS:
+        if text.lower() in _DAYS_MONTHS or text.lower() in _AMBIG_MONTHS or text.lower() in SHORT_DAYS_MONTHS:
             continue
         if _opens_after_an_address(tok):
             continue
@@ -169,9 +168,6 @@ _UNIT_NOUNS = {"team", "teams", "department", "dept", "service", "services", "un
 _PRODUCT_NOUNS = {"plan", "plans", "tariff", "tier", "package", "bundle", "scheme", "membership", "page", "tab",
                   "screen", "menu", "button", "portal", "option", "folder"}
 _YOURS = {"your", "my", "his", "her", "their"}
-# days and months cut short ("3rd-6th Mar", "Tue 4 Nov"): capitalised like the whole word
-_SHORT_DAYS_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-                      "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
 _SALUTATIONS = {"hi", "hello", "hey", "hiya", "dear", "morning", "afternoon", "evening", "good"}
 
 

@@ -78,3 +78,19 @@ def test_no_module_keeps_its_own_copy():
         text = path.read_text(encoding="utf-8").lower()
         assert not ("regards" in text and "sincerely" in text), f"{path} lists sign-offs of its own"
         assert not re.search(r"\(\?:dear\|", text), f"{path} lists salutations of its own"
+
+
+def test_the_calendar_names_are_the_ones_the_date_patterns_read():
+    """One list of day and month names: the proofreader and the acts read ``vocabulary``'s, and
+    the parser's date patterns match every name in it, in full and cut short."""
+    import re
+
+    from checker.parse.headers import MONTH, WEEKDAY
+    from checker.vocabulary import MONTHS, SHORT_DAYS_MONTHS, WEEKDAYS
+
+    for name in MONTHS:
+        assert re.fullmatch(MONTH, name, re.IGNORECASE), name
+    for name in WEEKDAYS:
+        assert re.fullmatch(WEEKDAY, name, re.IGNORECASE), name
+    for short in SHORT_DAYS_MONTHS:
+        assert re.fullmatch(MONTH, short, re.IGNORECASE) or re.fullmatch(WEEKDAY, short, re.IGNORECASE), short
