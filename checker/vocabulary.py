@@ -63,3 +63,16 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 SHORT_DAYS_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
                                "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
+
+
+# what a social post writes around its message: the @handles it is addressed to, at the start, and
+# the writer's initials after a caret, at the end ("@77120 Hi there, sorry about that. ^RK")
+LEADING_HANDLES = re.compile(r"^[ \t]*(?:@[\w.]+[,:]?\s+)+")
+CARET_INITIALS = re.compile(r"\s+\^[A-Z]{1,3}\s*$")
+
+
+def without_addressing(text: str) -> str:
+    """``text`` without the @handles it starts with and a closing ^initials; as it is when
+    nothing else would be left ("@77120" alone)."""
+    bare = CARET_INITIALS.sub("", LEADING_HANDLES.sub("", text))
+    return bare if re.search(r"[^\W_]", bare) else text

@@ -25,7 +25,7 @@ from typing import Any, Mapping, Sequence
 from ..model import ACT_FEATURES, Act, ActedConversation, AnalysedConversation, Conversation, Turn
 from ..parse.common import EMAIL_HEADER
 from ..parse.email_thread import signature_start
-from ..vocabulary import MONTHS, WEEKDAYS, alternation, phrases
+from ..vocabulary import MONTHS, WEEKDAYS, alternation, phrases, without_addressing
 from .definitions import ActDefinition, ActExamples, load_definitions
 from .encoder import EncoderStatus, load_encoder
 from .meaning import CLOSE, ExampleIndex, load_classifier
@@ -83,18 +83,13 @@ NOTHING_BEFORE = Before(frozenset(), frozenset(), False)
 
 # where one sentence often carries two moves: "Thanks for getting in touch, take care", "…, and
 # enjoy your day", "…; does that make sense?"
-# what a social post writes around its message: the @handles it is addressed to, at the start, and
-# the writer's initials after a caret, at the end ("@77120 Hi there, sorry you've been without
-# service since yesterday, that's really frustrating. ^RK"). They are no part of any act, and an
-# unknown handle moves a sentence's vector: that acknowledgement read 0.81 alone and nothing at all
-# after "@77120". The encoder reads the sentence without them; offsets still cover the whole unit.
-_ADDRESSING = re.compile(r"^(?:@[\w.]+[,:]?\s+)+|\s+\^[A-Z]{1,3}\s*$")
-
-
 def meaning_text(text: str) -> str:
-    """``text`` as the sentence encoder reads it: without the post's @handles and caret initials."""
-    bare = _ADDRESSING.sub("", text)
-    return bare if _HAS_WORD.search(bare) else text
+    """``text`` as the sentence encoder reads it: without a social post's @handles and caret
+    initials ("@77120 Hi there, sorry you've been without service since yesterday, that's really
+    frustrating. ^RK"). They are no part of any act, and an unknown handle moves a sentence's
+    vector: that acknowledgement read 0.81 alone and nothing at all after "@77120". Offsets still
+    cover the whole unit."""
+    return without_addressing(text)
 
 
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]\s+(?:and|but|so|then)\s+|[;:]\s+|\s[-–—]\s|,\s+)")

@@ -14,6 +14,7 @@ import re
 
 from ..errors import InputError, SpeakerError
 from ..model import Conversation, Turn
+from ..vocabulary import LEADING_HANDLES
 from .common import Line, role_of, speaker_key, to_seconds
 from .decode import normalise_text, replace_unencodable
 from .reading import Message
@@ -97,7 +98,6 @@ CHAT_CHANNELS = re.compile(r"chat|sms|text|whats ?app|messenger|social|twitter|f
 # a channel or platform that posts publicly, answered post by post rather than live
 SOCIAL_CHANNELS = re.compile(r"social|twitter|^x$|facebook|instagram|threads|bluesky|mastodon|tiktok|linkedin|forum",
                              re.IGNORECASE)
-ADDRESSED = re.compile(r"[ \t]*@[A-Za-z0-9_][\w.]*")  # a post that starts with the @handle it answers
 PLATFORM_KEYS = ("channel", "platform", "network", "source")
 
 
@@ -106,7 +106,7 @@ def _social(data: dict, bodies: list[str]) -> bool:
     posts start with the @handle they answer (X's own export has no channel)."""
     if any(isinstance(data.get(k), str) and SOCIAL_CHANNELS.search(data[k]) for k in PLATFORM_KEYS):
         return True
-    addressed = sum(1 for b in bodies if ADDRESSED.match(b))
+    addressed = sum(1 for b in bodies if LEADING_HANDLES.match(b))
     return len(bodies) >= 2 and 2 * addressed >= len(bodies)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..model import Conversation
-from ..vocabulary import STARTS_WITH_SIGN_OFF
+from ..vocabulary import STARTS_WITH_SIGN_OFF, without_addressing
 from ..parse import AGENT_ROLE_WORDS, CUSTOMER_ROLE_WORDS, SYSTEM_ROLE_WORDS
 
 # beside the parsers' role words: the labels review sites and app stores put over a business's
@@ -116,7 +116,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 def problem_sentence(text: str, limit: int = 50) -> str:
     """The customer's longest sentence (most words) in ``text``, shortened to ``limit`` characters
     at a word boundary: their own account of the problem, to name back to them."""
-    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    # their words, not the @handle a post is addressed to ("@KestrelFibre my broadband is down")
+    sentences = [without_addressing(s.strip()) for s in _SENTENCE_END.split(text) if s and s.strip()]
     if not sentences:
         return ""
     best = max(sentences, key=lambda s: (len(s.split()), -sentences.index(s)))

@@ -102,3 +102,10 @@ def test_a_quote_that_ends_its_own_sentence_gets_no_second_full_stop():
 
     assert _fill("You greeted the customer: '{match}'.", "Hi, I'm Jade.") == "You greeted the customer: 'Hi, I'm Jade.'"
     assert _fill("You greeted the customer: '{match}'.", "Hi Jade") == "You greeted the customer: 'Hi Jade'."
+
+
+def test_the_customers_words_are_quoted_without_the_handle_their_post_addressed():
+    from checker.rules.names import problem_sentence
+
+    assert problem_sentence("@KestrelFibre my broadband has been down since Monday") == "my broadband has been down since Monday"
+    assert problem_sentence("@dan_w @KestrelFibre: still no signal here") == "still no signal here"
