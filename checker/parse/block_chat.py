@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 
-from .common import ROLE_HINT, Line, clean_time, match_heading, role_of, speaker_key
+from .common import ROLE_HINT, SPEAKER_LINE, Line, clean_time, match_heading, rejected_label, role_of, speaker_key
 from .headers import (FRAMED_TITLE, GREETING_VALUE, REPLYING_TO, TITLE_WORDS, USER_HANDLE, WHEN, is_chrome_line,
                       is_date_line, is_header_line, is_system_line, is_time_line, leading_headers)
 from .reading import Message, Reading, line_index
+from .social_thread import POST_HEADER
 from ..vocabulary import SIGN_OFF_LINE
 
 _WORD = r"(?:[^\W\d_][\w.'’&/-]*|&)"  # "Harbour & Vale Bank": a lone "&" joins a company's name
@@ -65,9 +66,9 @@ def _user_name(m: re.Match) -> bool:
 
 
 def _heading(text: str) -> bool:
-    """A line an app prints with a message and nobody wrote: its @handle, "Replying to @…",
-    "Like · Reply · 3d", "Seen", a date or time."""
-    return bool(HANDLE_ALONE.match(text) or REPLYING_TO.match(text) or is_chrome_line(text)
+    """A line an app prints with a message and nobody wrote: its @handle (alone or with the
+    post's date, "@jen_k88 · 12 Mar"), "Replying to @…", "Like · Reply · 3d", "Seen", a date or time."""
+    return bool(HANDLE_ALONE.match(text) or POST_HEADER.match(text) or REPLYING_TO.match(text) or is_chrome_line(text)
                 or is_time_line(text) or is_date_line(text))
 
 
@@ -137,8 +138,11 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         if m is None or (i > 0 and SIGN_OFF_LINE.match(lines[i - 1].text)):
             continue  # a name under "Thanks," or "Kind regards" signs a message off
         cands[i] = m
-        if is_time_line(nxt) or (i > 0 and is_time_line(lines[i - 1].text)):
-            timed.add(i)  # the time on the line below the name, or above it (Messenger and phone copies)
+        if is_time_line(nxt) or (i > 0 and is_time_line(lines[i - 1].text)) or POST_HEADER.match(nxt):
+            # the time on the line below the name, or above it (Messenger and phone copies), or
+            # the post's @handle and date below it (an X copy): a message's heading, however
+            # few times the name occurs
+            timed.add(i)
         key = _key(m)
         counts[key] = counts.get(key, 0) + 1
 
@@ -168,6 +172,9 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     first = min(i for i, m in cands.items() if _key(m) in accepted_keys)
     headers = {i for i in headers if i < first}  # "Sam · 10:02" heads a message, however title-like
     messages: list[dict] = []
+    # each accepted speaker's name as its first heading shows it
+    shown = {speaker_key(m.group("label")): m.group("label").strip() for i, m in sorted(cands.items())
+             if _key(m) in accepted_keys and _key(m) != "you"}
     meta: set[int] = set(headers)
     current: dict | None = None
     in_heading = False  # straight under a name: its handle, "·", date, time, "Replying to"
@@ -246,6 +253,16 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         if (current is None and is_header_line(t)) or (current is not None and _title_between_blanks(lines, i)):
             meta.add(i)
             continue
+        said = SPEAKER_LINE.match(t)
+        if said and speaker_key(said.group("label")) in shown and not rejected_label(said):
+            # the thread carried on in direct messages, one line a message by its own authors
+            # ("--- Direct Messages ---", then "14:20 Hannah Price: hi, it's about…")
+            start = said.start("msg")
+            current = {"speaker": shown[speaker_key(said.group("label"))], "hint": None,
+                       "time": clean_time(said.group("ts1") or said.group("ts2")), "line_number": i + 1,
+                       "lines": [Line(t[start:], line.start + start)], "system": False, "said": True}
+            messages.append(current)
+            continue
         if current is not None:
             current["lines"].append(line)
             current["said"] = True
@@ -270,19 +287,22 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     if not speaking:
         return None
     return Reading(
-        family=_family(messages, ranks), channel="chat", meta=frozenset(meta), prior=0.01,
+        family=_family(messages, ranks, any(HANDLE_START.match(lines[j].text) for j in meta)), channel="chat", meta=frozenset(meta), prior=0.01,
         messages=tuple(Message(speaker=m["speaker"], lines=tuple(m["lines"]), time=m["time"], hint=m["hint"],
                                system=m["system"], line_number=m["line_number"]) for m in messages),
     )
 
 
-def _family(messages: list[dict], ranks: dict[int, int]) -> str:
+HANDLE_START = re.compile(rf"^[ \t]*{USER_HANDLE}\b")  # a heading line that names a post's @handle
+
+
+def _family(messages: list[dict], ranks: dict[int, int], handles: bool) -> str:
     """A forum's posts (a rank under each author's name) are a "forum thread"; a page's post with
-    comments under it, or posts whose authors carry @handles, a "social thread"; else a "block
+    comments under it, or posts headed by @handles, a "social thread"; else a "block
     chat". Forums and social threads are answered post by post, not live: a rule for live chat
     can leave them out (``skip_formats``)."""
     if ranks:
         return "forum thread"
-    if any(m.get("post") for m in messages) or any(str(m.get("hint") or "").startswith("@") for m in messages):
+    if handles or any(m.get("post") for m in messages) or any(str(m.get("hint") or "").startswith("@") for m in messages):
         return "social thread"
     return "block chat"

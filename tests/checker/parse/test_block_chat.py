@@ -222,3 +222,36 @@ def test_the_contact_at_the_top_of_an_sms_copy_is_a_heading_and_me_can_be_the_cu
     conversation = parse_transcript(SMS_COPY)
     assert [(t.speaker, t.role) for t in conversation.turns] == [
         ("Me", "customer"), ("Parcelpoint", "agent"), ("Me", "customer")]
+
+
+X_THREAD_INTO_DMS = """Jo Marsh
+@jomarsh_writes · 12 Mar
+@WrenfieldHelp my bill has tripled this month, can't afford it
+
+Wrenfield Energy
+@WrenfieldHelp · 12 Mar
+Replying to @jomarsh_writes
+@jomarsh_writes Hi Jo, sorry to hear that. Could you send us a DM so we can look at your account? -Ali
+
+--- Direct Messages ---
+14:20 Jo Marsh: hi, it's about the bill
+14:21 Wrenfield Energy: Hi Jo, it's Ali. Could you confirm your postcode and date of birth, please?
+14:22 Jo Marsh: LS6 2AB, 3 May 1980
+"""
+
+
+def test_a_thread_that_carries_on_in_direct_message_lines_is_read_line_by_line():
+    """The X copy's name, "@handle · date" and "Replying to" lines head each post; after the
+    "Direct Messages" title each "HH:MM Name: text" line by one of the thread's authors is a
+    message of its own, not more of the last post."""
+    conversation = parse_transcript(X_THREAD_INTO_DMS)
+    assert conversation.format == "social thread"
+    assert [t.speaker for t in conversation.turns] == ["Jo Marsh", "Wrenfield Energy", "Jo Marsh", "Wrenfield Energy",
+                                                       "Jo Marsh"]
+    assert conversation.turns[0].text.startswith("@WrenfieldHelp my bill")  # no "@jomarsh_writes · 12 Mar" heading
+    assert conversation.turns[1].text.endswith("-Ali")
+    assert conversation.turns[3].text == "Hi Jo, it's Ali. Could you confirm your postcode and date of birth, please?"
+    assert conversation.turns[3].time == "14:21"
+    assert conversation.agent == "Wrenfield Energy"
+    for turn in conversation.turns:
+        assert conversation.source[turn.start:turn.end] == turn.text
