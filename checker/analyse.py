@@ -256,6 +256,30 @@ def _in_address(text: str, start: int, end: int) -> bool:
     return bool(re.search(r"(?:https?://|www\.|@|\.\w{2,}/|\.(?:co\.uk|com|org|gov\.uk|example)\b)", chunk))
 
 
+def _whole_word(text: str, start: int, end: int) -> str:
+    """The hyphenated word a flagged piece belongs to ("Wi" -> "Wi-Fi")."""
+    while start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+        start -= 2
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+    while end + 1 < len(text) and text[end] == "-" and text[end + 1].isalnum():
+        end += 2
+        while end < len(text) and text[end].isalnum():
+            end += 1
+    return text[start:end]
+
+
+def _surname(doc, start: int, end: int) -> bool:
+    """A capitalised word after a first name in a person's name the model found ("Mark Ellery"):
+    a surname, not a slip for a place one letter longer."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) != 1 or not span[0].text[:1].isupper():
+        return False
+    tok = span[0]
+    return tok.ent_type_ == "PERSON" and tok.ent_iob_ == "I" and tok.i > 0 and doc[tok.i - 1].ent_type_ == "PERSON" \
+        and doc[tok.i - 1].text[:1].isupper()
+
+
 def _is_false_alarm(raw, doc, names: set[str]) -> bool:
     text = raw.text.strip()
     if raw.rule == "grammar.capitals" and text[:1].isupper() and text.lower() in names:
@@ -263,6 +287,10 @@ def _is_false_alarm(raw, doc, names: set[str]) -> bool:
     if raw.category != "spelling":
         return False
     if text.lower() in names or _NOT_WORDS.search(text) or _in_address(doc.text, raw.start, raw.end):
+        return True
+    if _whole_word(doc.text, raw.start, raw.end).lower() in names:
+        return True  # "Wi" and "Fi" of an accepted "Wi-Fi"
+    if _surname(doc, raw.start, raw.end):
         return True
     if len(text) >= 2 and text.isupper():  # acronyms and reference codes ("WBC-448213"), not misspellings
         return True

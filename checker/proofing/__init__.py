@@ -107,7 +107,8 @@ HARPER_DISABLED = ("NumericRangeEnDash", "OrthographicConsistency", "Dashes", "S
                    "UpdatePlaceNames",  # "Turkey" is the British name; it was offered 'Türkiye'
                    "ExpandMemoryShorthands",  # "Flat 4B" read as bytes
                    "ForAWhile",  # "well cared for while you are away"
-                   "ThereToTheir")  # "is there space around…"; there/their is the grammar layer's, from the parse
+                   "ThereToTheir",  # "is there space around…"; there/their is the grammar layer's, from the parse
+                   "FindOut")  # "Let me find out for you", "a horrible thing to find out" -> 'find'; idiomatic British English
 
 
 class HarperProofreader:

@@ -527,7 +527,8 @@ def agreement(doc, words) -> Iterator[RawIssue]:
 _CLAUSE_TAKERS = {"think", "hope", "know", "believe", "say", "said", "tell", "told", "sure", "see", "mean", "guess", "suppose",
                   "feel", "expect", "understand", "realise", "afraid", "glad", "sorry", "wish", "confirm", "appreciate",
                   "notice", "noticed", "checked", "check", "found", "find", "aware", "worried", "pleased", "happy", "assume",
-                  "promise", "reckon", "imagine", "seems", "seem", "looks", "look", "means", "shows", "show", "advise", "ensure", "make"}
+                  "promise", "reckon", "imagine", "seems", "seem", "looks", "look", "means", "shows", "show", "advise", "ensure", "make",
+                  "rather"}  # "would you rather we drop it off", "I'd rather you kept it"
 # verbs of perceiving and knowing, whose clause may follow a phrase saying where from ("I can see
 # from your account you're on…"); not "I've checked with the depot your parcel is…", a run-on
 _PERCEIVING = {"see", "notice", "know", "understand", "hear", "read", "appreciate", "realise", "realize"}

@@ -134,3 +134,16 @@ def test_a_legal_disclaimer_below_the_sign_off_is_not_the_learners_writing(check
     report = checker.check(conversation)
     assert not [f for f in report.findings if f.quote in ("IMPORTANT NOTICE", "unauthorized")]
     assert [r.status for r in report.criteria if r.id == "tone"] == ["met"]
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("Have you got Wi-Fi calling switched on?", set()),  # "Wi" and "Fi" of an accepted word
+    ("A senior claims handler, Mark Ellery, will phone you today.", set()),  # a surname, not a slip for 'Ellerby'
+    ("Would a courtesy car help, or would you rather we drop your car home?", set()),  # 'rather' takes a clause
+    ("Let me find out for you.", set()),  # harper's FindOut: idiomatic British English
+    ("Your apointment is on Wednsday.", {"apointment", "Wednsday"}),  # slips are still slips
+    ("Sorry for the delay the parcel was held at the depot.", {"delay the"}),
+])
+def test_proofreading_false_alarms_from_social_threads_stay_away(checker, sentence, flagged):
+    report = checker.check(f"Customer: hi\nAgent: {sentence}")
+    assert {f.quote for f in report.findings if f.criterion == "spelling_grammar"} == flagged
