@@ -40,6 +40,8 @@ class PendingVectors:
 
     texts: tuple[str, ...]
     vectors: Future  # of the (n, 384) array for ``texts``
+
+
 OPENING_TURNS = 2
 CLOSING_TURNS = 2
 EMAIL_OPENING_UNITS = 2
@@ -81,8 +83,6 @@ class Before:
 NOTHING_BEFORE = Before(frozenset(), frozenset(), False)
 
 
-# where one sentence often carries two moves: "Thanks for getting in touch, take care", "…, and
-# enjoy your day", "…; does that make sense?"
 def meaning_text(text: str) -> str:
     """``text`` as the sentence encoder reads it: without a social post's @handles and caret
     initials ("@77120 Hi there, sorry you've been without service since yesterday, that's really
@@ -92,6 +92,8 @@ def meaning_text(text: str) -> str:
     return without_addressing(text)
 
 
+# where one sentence often carries two moves: "Thanks for getting in touch, take care", "…, and
+# enjoy your day", "…; does that make sense?"
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]\s+(?:and|but|so|then)\s+|[;:]\s+|\s[-–—]\s|,\s+)")
 MAX_CLAUSES = 4
 
