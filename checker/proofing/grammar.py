@@ -820,11 +820,29 @@ _NEGATIVE_ANY = {"no": "any", "nothing": "anything", "nobody": "anybody", "nowhe
 _STATIVE = {"agree", "disagree", "understand", "know", "need", "want", "believe", "think", "apologise", "appreciate", "suggest", "recommend"}
 
 
+_PLURAL_VERBS = {"are", "were", "have", "do", "don't", "aren't", "weren't", "haven't"}
+
+
+def _plural_with_apostrophe(tok) -> bool:
+    """"parcel's are", "the driver's were": a possessive 's on a common noun that is the subject of
+    a plural verb is a plural written with an apostrophe ("parcels are")."""
+    if tok.lower_ not in ("'s", "’s") or tok.tag_ != "POS" or tok.i == 0:
+        return False
+    nxt, noun = _nxt(tok), tok.doc[tok.i - 1]
+    return (nxt is not None and nxt.lower_ in _PLURAL_VERBS and noun.is_lower and noun.tag_ in ("NN", "NNP")
+            and noun.dep_ in ("nsubj", "nsubjpass") and noun.idx + len(noun.text) == tok.idx)
+
+
 @check("word_forms")
 def word_forms(doc, words) -> Iterator[RawIssue]:
     """The wrong form of a word: 'have went', 'more cheaper', 'less documents', 'look forward to hear',
-    'I am agree', 'don't have no'."""
+    'I am agree', 'don't have no', "parcel's are"."""
     for tok in doc:
+        if _plural_with_apostrophe(tok):
+            noun = doc[tok.i - 1]
+            yield _issue("grammar.word_forms", [noun, tok], noun.text + "s",
+                         "A plural takes no apostrophe: the 's here does not show ownership")
+            continue
         low = tok.lower_
         nxt, prev = _nxt(tok), _nxt(tok, -1)
         pl = prev.lower_ if prev is not None else ""
