@@ -87,9 +87,14 @@ def is_question(sent: Any) -> bool:
     return first in QUESTION_AUXES and len(words) > 2 and words[1].lower_ in QUESTION_SUBJECTS
 
 
+# the word that makes a sentence a request, however the parse reads the rest ("Pls DM us the…")
+POLITE_MARKERS = frozenset({"please", "pls", "plz", "kindly"})
+
+
 def is_request(sent: Any) -> bool:
-    """A question, an imperative, or a sentence built on a request verb ("I'll need…", "pop … in")."""
-    if is_question(sent):
+    """A question, an imperative, a sentence built on a request verb ("I'll need…", "pop … in"),
+    or one that says please ("Pls DM us the card number", where text-speak breaks the parse)."""
+    if is_question(sent) or any(t.lower_ in POLITE_MARKERS for t in sent):
         return True
     root = sent.root
     if root.lemma_.lower() in REQUEST_VERBS:

@@ -109,3 +109,16 @@ def test_a_question_without_its_question_mark_still_asks(checker, text):
 ])
 def test_a_question_about_the_item_is_not_a_request_for_it(checker, text):
     assert not [a for a in _acts(checker, text) if a.name == "sensitive_request"]
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("Pls DM us the full card number you paid with + the security code on the back so we can refund it", True),
+    ("Please note we will never ask for your PIN or password.", False),
+    ("Please keep your PIN safe.", False),
+    ("Please send the last four digits of your card.", False),
+])
+def test_please_makes_a_request_however_text_speak_breaks_the_parse(checker, text, asked):
+    """'Pls' as the sentence's root leaves no imperative verb for the parse to find; the word
+    that makes it a request is still there."""
+    report = checker.check(f"Customer: my refund hasn't come\nAgent: {text}")
+    assert bool([f for f in report.findings if f.rule_id == "data_protection.card_details"]) is asked
