@@ -55,13 +55,14 @@ from typing import IO, Any
 
 from ..errors import InputError, ReplyCheckError
 from ..parse import MAX_INPUT_BYTES
+from ..parse.table import ID_KEYS, column_key
 
 TABLE_CSV = (".csv", ".tsv")
 TABLE_JSONL = (".jsonl", ".ndjson")
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", "__macosx", ".ds_store"}
 LEARNER_FROM = ("auto", "column", "folder", "file")
 
-ID_COLUMNS = ("conversation_id", "conv_id", "transcript_id", "chat_id", "thread_id", "ticket_id", "case_id", "id")
+ID_COLUMNS = ID_KEYS + ("id",)  # a table of many conversations may name them by a bare "id"
 ROLE_COLUMNS = ("role", "sender_role", "speaker_role")
 TEXT_COLUMNS = ("text", "message", "body", "content")
 TRANSCRIPT_COLUMNS = ("transcript", "conversation", "conversation_text")
@@ -353,18 +354,14 @@ def _zip_entries(zf: zipfile.ZipFile, path: Path, outer: tuple[str, ...], key: s
 # ---------------------------------------------------------------- tables (CSV / JSONL)
 
 
-def _norm_column(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", (name or "").strip().lower())
-
-
 def _pick(columns: list[str], wanted: tuple[str, ...] | str | None) -> str | None:
     if wanted is None:
         return None
     options = (wanted,) if isinstance(wanted, str) else wanted
-    normalised = {_norm_column(c): c for c in columns}
+    normalised = {column_key(c): c for c in columns}
     for name in options:
-        if _norm_column(name) in normalised:
-            return normalised[_norm_column(name)]
+        if column_key(name) in normalised:
+            return normalised[column_key(name)]
     return None
 
 

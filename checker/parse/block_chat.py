@@ -32,6 +32,7 @@ LABEL_ALONE = re.compile(
 )
 PHONE_ALONE = re.compile(r"^[ \t]*\+?\d[\d ()-]{6,18}\d[ \t]*$")  # the number under a contact's name in an SMS copy
 HANDLE_ALONE = re.compile(rf"^[ \t]*{USER_HANDLE}[ \t]*$")
+HANDLE_START = re.compile(rf"^[ \t]*{USER_HANDLE}\b")  # a heading line that names a post's @handle
 # a social app's user name as its speaker line: one lower-case token, long or with a digit, "_" or
 # "." in it ("hollowayandfinch", "jo_m82"); a speaker only when it heads two blocks or more
 USER_NAME = re.compile(r"^(?=[a-z0-9._]*[a-z])(?:[a-z][a-z0-9]{7,29}|[a-z0-9]*[0-9._][a-z0-9._]*)$")
@@ -172,7 +173,7 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     first = min(i for i, m in cands.items() if _key(m) in accepted_keys)
     headers = {i for i in headers if i < first}  # "Sam · 10:02" heads a message, however title-like
     messages: list[dict] = []
-    # each accepted speaker's name as its first heading shows it
+    # each accepted speaker's name as its headings show it (the last, where they differ in case)
     shown = {speaker_key(m.group("label")): m.group("label").strip() for i, m in sorted(cands.items())
              if _key(m) in accepted_keys and _key(m) != "you"}
     meta: set[int] = set(headers)
@@ -291,9 +292,6 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         messages=tuple(Message(speaker=m["speaker"], lines=tuple(m["lines"]), time=m["time"], hint=m["hint"],
                                system=m["system"], line_number=m["line_number"]) for m in messages),
     )
-
-
-HANDLE_START = re.compile(rf"^[ \t]*{USER_HANDLE}\b")  # a heading line that names a post's @handle
 
 
 def _family(messages: list[dict], ranks: dict[int, int], handles: bool) -> str:

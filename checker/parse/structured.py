@@ -214,7 +214,7 @@ def _flagged_role(item: dict) -> str | None:
         value = item.get(key)
         if isinstance(value, bool):
             return yes if value else no
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
+        if isinstance(value, (str, int)):
             word = str(value).strip().lower()
             if word in _YES:
                 return yes

@@ -24,15 +24,15 @@ from ..model import Conversation
 from .structured import ROLE_FLAGS, ROLE_KEYS, SPEAKER_KEYS, TEXT_KEYS, parse_messages
 
 DELIMITERS = (",", "\t", ";", "|")
-# the columns that say which conversation a row belongs to (the batch reader's, ``batch.inputs``)
+# the columns that say which conversation a row belongs to (``batch.inputs`` adds a bare "id")
 ID_KEYS = ("conversation_id", "conv_id", "transcript_id", "chat_id", "thread_id", "ticket_id", "case_id")
 _COLUMN = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,39}")
 MAX_CELL = 1_000_000
 
 
-def column_key(name: str) -> str:
-    """A column's name as a key: "Sender Type" -> "sender_type"."""
-    return re.sub(r"[\s\-]+", "_", name.strip().strip('"').strip().lower())
+def column_key(name: str | None) -> str:
+    """A column's name as a key: "Sender Type" -> "sender_type" (the batch reader's too)."""
+    return re.sub(r"[\s\-]+", "_", (name or "").strip().lower())
 
 
 def _header(first_line: str) -> tuple[str, list[str]] | None:

@@ -820,7 +820,8 @@ _NEGATIVE_ANY = {"no": "any", "nothing": "anything", "nobody": "anybody", "nowhe
 _STATIVE = {"agree", "disagree", "understand", "know", "need", "want", "believe", "think", "apologise", "appreciate", "suggest", "recommend"}
 
 
-_PLURAL_VERBS = {"are", "were", "have", "do", "don't", "aren't", "weren't", "haven't"}
+# spaCy splits "aren't" into "are" + "n't", so the negatives are these too
+_PLURAL_VERBS = {"are", "were", "have", "do"}
 
 
 def _plural_with_apostrophe(tok) -> bool:
