@@ -195,7 +195,7 @@ def _partial(token: Any) -> bool:
 def _noun_phrase(item: Any) -> tuple[list[Any], list[Any], Any]:
     """The tokens of the noun phrase around the item (up the tree through nouns, numbers,
     adjectives and prepositions, with their modifiers), the path of heads climbed, and the verb
-    that governs the item, if any ("please" is no verb, however it is tagged)."""
+    that governs the item, if any ("please", "pls" are no verbs, however they are tagged)."""
     phrase: list[Any] = list(item)
     path: list[Any] = []
     node = item.root
@@ -214,7 +214,7 @@ def _noun_phrase(item: Any) -> tuple[list[Any], list[Any], Any]:
 
 
 def _is_verb(token: Any) -> bool:
-    return token.pos_ in ("VERB", "AUX") and token.lower_ != "please"
+    return token.pos_ in ("VERB", "AUX") and token.lower_ not in POLITE_MARKERS
 
 
 def _negated(verb: Any) -> bool:

@@ -122,3 +122,21 @@ def test_please_makes_a_request_however_text_speak_breaks_the_parse(checker, tex
     that makes it a request is still there."""
     report = checker.check(f"Customer: my refund hasn't come\nAgent: {text}")
     assert bool([f for f in report.findings if f.rule_id == "data_protection.card_details"]) is asked
+
+
+def test_a_polite_marker_parsed_as_a_past_tense_verb_is_no_verb(checker):
+    """After an @handle and a first sentence, the parser can read "Pls" as a past-tense root verb
+    ("Pls"/VBD with "us … card number" under it); it is still a request, not something done."""
+    from spacy.tokens import Doc
+
+    from checker.acts.patterns import sensitive_request
+
+    words = ["Pls", "DM", "us", "the", "full", "card", "number", "so", "we", "can", "refund", "it"]
+    doc = Doc(checker.nlp.vocab, words=words,
+              pos=["VERB", "PROPN", "PRON", "DET", "ADJ", "NOUN", "NOUN", "SCONJ", "PRON", "AUX", "VERB", "PRON"],
+              tags=["VBD", "NNP", "PRP", "DT", "JJ", "NN", "NN", "IN", "PRP", "MD", "VB", "PRP"],
+              heads=[0, 0, 0, 6, 5, 6, 2, 10, 10, 10, 0, 10],
+              deps=["ROOT", "pobj", "dep", "det", "amod", "compound", "appos", "mark", "nsubj", "aux", "advcl", "dobj"],
+              sent_starts=[True] + [False] * 11)
+    sent = next(iter(doc.sents))
+    assert sensitive_request(sent, [(5, 7)]) == (5, 7)
