@@ -45,8 +45,49 @@ def _key(m: re.Match) -> str:
     return "you" if YOU_SENT.match(label) else speaker_key(label)
 
 
+# a heading's fields apart from the name and the time: which way the message went, where it was
+# posted ("▸ IN · Sam Reid @sam · 7 Dec, 20:31", "Sam Reid (@sam) · Public · 7 Dec 10:02")
+DIRECTION = {"in": "customer", "inbound": "customer", "incoming": "customer", "received": "customer",
+             "out": "agent", "outbound": "agent", "outgoing": "agent"}
+PLACE = re.compile(r"^(?:public(?:ly)?|private(?:ly)?|direct[ \t]+messages?|dms?|reply|comment|post|tweet|mention|"
+                   r"(?:via|on)[ \t]+\w+(?:[ \t]+\w+)?)$", re.IGNORECASE)
+SEGMENT_SPLIT = re.compile(r"[ \t]+[·•|][ \t]+|[ \t]*·[ \t]*")
+ARROWS = "▸▹►▶◂◃◄◀→←⇢⇠>< \t"
+
+
+def _fielded_heading(text: str) -> str | None:
+    """A heading of fields between "·" (or "•", "|"), as social inboxes and help desks print
+    them, reduced to its name and time ("Sam Reid @sam (customer) · 7 Dec, 20:31"): a direction
+    field (IN/OUT) becomes the role, a place field (Public, Direct message) is left out, and so
+    is anything after the time (who sent it, the template used)."""
+    fields = [f.strip(ARROWS) for f in SEGMENT_SPLIT.split(text.strip())]
+    if len(fields) < 3 and not any(f.lower() in DIRECTION for f in fields):
+        return None
+    name, role, when = None, None, None
+    for f in fields:
+        if not f:
+            continue
+        if f.lower() in DIRECTION and role is None and name is None:
+            role = DIRECTION[f.lower()]
+        elif PLACE.match(f):
+            continue
+        elif name is None:
+            name = f
+        elif re.search(WHEN, f, re.IGNORECASE) and re.search(r"\d[:.]\d", f):
+            when = f
+            break
+    if name is None or when is None or len(name) > 60:
+        return None
+    if re.fullmatch(USER_HANDLE, name):
+        name = f"{name[1:]} {name}"  # an account known only by its handle: the handle is its name
+    return f"{name}{f' ({role})' if role else ''} · {when}"
+
+
 def _label(text: str):
     m = match_heading(LABEL_ALONE, text)
+    if m is None and ("·" in text or "•" in text or " | " in text):
+        reduced = _fielded_heading(text)
+        m = match_heading(LABEL_ALONE, reduced) if reduced else None
     if not m:
         return None
     label = m.group("label").strip()

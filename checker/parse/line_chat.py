@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import re
 
-from .common import HEADER_LINE, LABEL, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP_WRAPPED, Line, clean_time, heading_shape, \
+from .common import HEADER_LINE, LABEL, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP, STAMP_WRAPPED, Line, clean_time, heading_shape, \
     leading_time, rejected_label, role_of, speaker_key
 from .headers import is_date_line, is_system_line, leading_headers
 from .reading import Message, Reading
 
 DASH_LINE = re.compile(  # "14:02:19 - Ayesha - Hello", "[10:02] | Sam | Hello"
     rf"^[ \t]*(?P<ts1>{STAMP_WRAPPED})[ \t]*[-–|][ \t]*(?P<label>{LABEL}){ROLE_HINT}?[ \t]*[-–|][ \t]+(?P<msg>\S.*)$"
+)
+
+# a turn number before the speaker ("12. Customer: …", "#12 Agent: …", "(12) Agent: …"), as
+# dialogue collections and QA exports number their turns
+NUMBERED_LINE = re.compile(r"^[ \t]*(?:#?\d{1,4}[.):]|\(\d{1,4}\)|#\d{1,4})[ \t]+" + SPEAKER_LINE.pattern.lstrip("^"))
+# the speaker and the time together in brackets before the message ("[agent 00:04:40] ok i can
+# see it", "(Customer, 10:02) hi"), as QA and call-log exports write them
+BRACKETED_LINE = re.compile(
+    rf"^[ \t]*[\[(][ \t]*(?P<label>{LABEL}){ROLE_HINT}?[ \t]*[,|·•-]?[ \t]*(?P<ts1>{STAMP})[ \t]*[\])]"
+    r"(?P<ts2>)[ \t]*:?[ \t]*(?P<msg>\S.*)$"
 )
 
 PHONE_LINE = re.compile(  # SMS threads: "07700 900123: message", "+44 7700 900123: message"
@@ -36,7 +46,10 @@ def _candidate(text: str):
     m = DASH_LINE.match(text)
     if m and not rejected_label(m):
         return m, "line"
-    m = SPEAKER_LINE.match(text) or PHONE_LINE.match(text)
+    m = BRACKETED_LINE.match(text)
+    if m and not rejected_label(m):
+        return m, "line"
+    m = SPEAKER_LINE.match(text) or NUMBERED_LINE.match(text) or PHONE_LINE.match(text)
     if m is not None and (not rejected_label(m) or _stamped_name(m)):
         return m, "line"
     shape = heading_shape(text)
@@ -96,7 +109,8 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             label = m.group("label").strip()
             system = role_of(label) == "system" or is_system_line(m.group("msg") or "") if kind == "line" else False
             current = {"speaker": label, "hint": m.group("hint"), "time": clean_time(m.group("ts1") or m.group("ts2")),
-                       "line_number": i + 1, "lines": [], "system": system}
+                       "line_number": i + 1, "lines": [], "system": system, "role": None,
+                       "system_label": kind == "line" and role_of(label) == "system"}
             messages.append(current)
             if kind == "line" and (m.group("msg") or "").strip():
                 current["lines"].append(Line(m.group("msg"), line.start + m.start("msg")))
@@ -114,10 +128,28 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         if current is None:
             continue  # before the first speaker: left unread
         current["lines"].append(line)
+    _system_as_agent(messages)
     if not any(not m["system"] for m in messages):
         return None
     return Reading(
         family="line chat", channel="chat", meta=frozenset(meta), prior=0.02,
         messages=tuple(Message(speaker=m["speaker"], lines=tuple(m["lines"]), time=m["time"], hint=m["hint"],
-                               system=m["system"], line_number=m["line_number"]) for m in messages),
+                               system=m["system"], line_number=m["line_number"], role=m.get("role"))
+                  for m in messages),
     )
+
+
+def _system_as_agent(messages: list[dict]) -> None:
+    """A speaker labelled as the system ("SYSTEM: …", "Bot: …") who is the only one answering the
+    other speaker is the conversation's other side, not a tool's notice: dialogue collections
+    label the agent "SYSTEM" beside "USER". With a person besides them (a bot before a
+    hand-over), the label keeps its meaning."""
+    people = {speaker_key(m["speaker"]) for m in messages if not m["system"]}
+    labelled = {speaker_key(m["speaker"]) for m in messages if m.get("system_label")}
+    if len(people) != 1 or len(labelled) != 1:
+        return
+    theirs = [m for m in messages if m.get("system_label")]
+    if len(theirs) < 2:
+        return
+    for m in theirs:
+        m["system"], m["role"] = False, "agent"

@@ -93,6 +93,49 @@ def _first(item: dict, keys: tuple[str, ...]):
     return None
 
 
+def infer_text_key(items: list) -> str | None:
+    """The field that holds a message's words when no field is named for it ("utterance",
+    "turn_text", "said"): the string field, present in most of the messages, with the most words
+    per message, two or more on average."""
+    objects = [i for i in items if isinstance(i, dict)]
+    words: dict[str, list[int]] = {}
+    for item in objects:
+        for key, value in item.items():
+            if isinstance(value, str):
+                words.setdefault(key, []).append(len(value.split()))
+    best, best_mean = None, 2.0
+    for key, counts in words.items():
+        if 2 * len(counts) < len(objects):
+            continue
+        mean = sum(counts) / len(objects)
+        if mean >= best_mean:
+            best, best_mean = key, mean
+    return best
+
+
+_NOT_A_SPEAKER_FIELD = re.compile(r"id$|_id|time|date|stamp|^turn|^index|^seq|^n$|^no$|^#", re.IGNORECASE)
+
+
+def infer_speaker_key(items: list, text_key: str | None) -> str | None:
+    """The field that says who wrote each message when no field is named for it ("party",
+    "who", "participant"): a short string in every message, with two or more values that repeat
+    (a turn number or a time never repeats like that)."""
+    objects = [i for i in items if isinstance(i, dict)]
+    if len(objects) < 2:
+        return None
+    keys = [k for k in objects[0] if k != text_key and not _NOT_A_SPEAKER_FIELD.search(str(k))]
+    best, best_distinct = None, None
+    for key in keys:
+        values = [i.get(key) for i in objects]
+        if not all(isinstance(v, str) and v.strip() and len(v) <= 60 and len(v.split()) <= 6 for v in values):
+            continue
+        distinct = len({" ".join(v.lower().split()) for v in values})
+        if 2 <= distinct < len(objects) and distinct <= max(2, len(objects) // 2):
+            if best_distinct is None or distinct < best_distinct:
+                best, best_distinct = key, distinct
+    return best
+
+
 CHAT_CHANNELS = re.compile(r"chat|sms|text|whats ?app|messenger|social|twitter|facebook|instagram|dm|in[ _-]?app|message",
                            re.IGNORECASE)
 # a channel or platform that posts publicly, answered post by post rather than live
@@ -170,7 +213,8 @@ def _message_list(data: dict) -> list | None:
     message's text, when there is one."""
     lists = [v for v in data.values()
              if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)
-             and sum(1 for i in v if isinstance(_first(i, TEXT_KEYS), str)) >= max(1, len(v) // 2)]
+             and (sum(1 for i in v if isinstance(_first(i, TEXT_KEYS), str)) >= max(1, len(v) // 2)
+                  or infer_text_key(v) is not None)]
     return max(lists, key=len) if lists else None
 
 
@@ -200,12 +244,43 @@ def _handle_of(item: dict) -> str | None:
     return "@" + handle.lstrip("@") if isinstance(handle, str) and handle.strip() else None
 
 
-def _newest_first(messages: list) -> bool:
-    """Every message has a Unix time and they run from the newest to the oldest (Facebook's and
-    Instagram's own exports do)."""
-    times = [_epoch_seconds(m) for m in messages]
-    return (len(times) > 1 and all(t is not None for t in times) and times[0] > times[-1]
-            and all(a >= b for a, b in zip(times, times[1:])))
+_STAMP_FORMATS = ("%a %b %d %H:%M:%S %z %Y",)  # X's own: "Tue Oct 31 09:12:04 +0000 2017"
+
+
+def _moment(item) -> float | None:
+    """The message's time as seconds since 1970 when it is a whole date and time (a Unix time,
+    ISO 8601, X's own format), else None (a clock time alone cannot order a thread)."""
+    seconds = _epoch_seconds(item)
+    if seconds is not None or not isinstance(item, dict):
+        return seconds
+    import datetime as dt
+
+    value = next((item[k] for k in TIME_KEYS if isinstance(item.get(k), str) and item[k].strip()), None)
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        stamp = None
+        for fmt in _STAMP_FORMATS:
+            try:
+                stamp = dt.datetime.strptime(value, fmt)
+                break
+            except ValueError:
+                continue
+    if stamp is None or (stamp.hour == stamp.minute == stamp.second == 0 and len(value) <= 10):
+        return None  # a date alone
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    return stamp.timestamp()
+
+
+def _out_of_order(messages: list) -> bool:
+    """Every message has a whole date and time and they do not run oldest first: Facebook's and
+    Instagram's own exports run newest first, a social tool's CSV as it was sorted."""
+    times = [_moment(m) for m in messages]
+    return len(times) > 1 and all(t is not None for t in times) and any(a > b for a, b in zip(times, times[1:]))
 
 
 def _flagged_role(item: dict) -> str | None:
@@ -221,6 +296,23 @@ def _flagged_role(item: dict) -> str | None:
             if word in _NO:
                 return no
     return None
+
+
+def _fields(messages: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys that hold each message's text and its writer: the names exports use, else the
+    fields that read like them (``infer_text_key``, ``infer_speaker_key``)."""
+    objects = [m for m in messages if isinstance(m, dict)]
+    text_keys = TEXT_KEYS
+    if objects and not any(isinstance(_first(m, TEXT_KEYS), str) for m in objects):
+        inferred = infer_text_key(objects)
+        text_keys = (inferred,) if inferred else TEXT_KEYS
+    speaker_keys = SPEAKER_KEYS
+    named_side = any(_first(m, SPEAKER_KEYS) is not None or _first(m, ROLE_KEYS) is not None
+                     or any(k in m for k in ROLE_FLAGS) for m in objects)
+    if objects and not named_side:
+        inferred = infer_speaker_key(objects, text_keys[0] if len(text_keys) == 1 else None)
+        speaker_keys = (inferred,) if inferred else SPEAKER_KEYS
+    return text_keys, speaker_keys
 
 
 def parse_json(text: str, channel: str, agent: str | None, src: str) -> Conversation:
@@ -248,19 +340,25 @@ def parse_messages(data: dict, channel: str, agent: str | None, src: str, format
     if ch not in ("chat", "email"):
         raise InputError(f"unknown channel {ch!r} in the {format_name}: use chat or email", source=src)
     warnings: list[str] = []
-    if _newest_first(messages):
-        messages = list(reversed(messages))
-        warnings.append("the export lists its messages newest first; they were read oldest first, by their times")
+    if _out_of_order(messages):
+        times = [_moment(m) for m in messages]
+        if all(a >= b for a, b in zip(times, times[1:])):
+            messages = list(reversed(messages))  # ties keep their places
+            warnings.append("the export lists its messages newest first; they were read oldest first, by their times")
+        else:
+            messages = [m for _, m in sorted(zip(times, messages), key=lambda pair: pair[0])]
+            warnings.append("the export does not list its messages in time order; they were read in the order of their times")
+    text_keys, speaker_keys = _fields(messages)
     parts: list[str] = []
     rows: list[tuple[str, str | None, str, int, int, dict]] = []  # speaker, stated role, body, start, end, item
     pos = 0
     for k, item in enumerate(messages, start=1):
         if not isinstance(item, dict):
             raise InputError(f"message {k} is not an object", source=src)
-        body = _first(item, TEXT_KEYS)
+        body = _first(item, text_keys)
         if not isinstance(body, str) or not body.strip():
             raise InputError(f"message {k} has no 'text' (or 'body', 'content', 'message')", source=src)
-        who = _first(item, SPEAKER_KEYS)
+        who = _first(item, speaker_keys)
         raw_role = _first(item, ROLE_KEYS)
         if isinstance(who, dict):  # "author": {"name": …, "role": …}
             raw_role = raw_role or who.get("role") or who.get("type")

@@ -255,3 +255,37 @@ def test_a_thread_that_carries_on_in_direct_message_lines_is_read_line_by_line()
     assert conversation.agent == "Wrenfield Energy"
     for turn in conversation.turns:
         assert conversation.source[turn.start:turn.end] == turn.text
+
+
+def test_headings_of_fields_between_dots_give_the_speaker_and_the_side():
+    """A social inbox prints direction, name, date and who sent it between dots; a help desk
+    prints where a post went ("Public", "Direct message"). The name and the time head the message."""
+    text = """▸ IN  · Lena Fox @lena_fx · 3 Mar 2026, 18:02
+  my order says delivered but nothing came
+
+◂ OUT · Quickbite Help @QuickbiteHelp · 3 Mar 2026, 18:10 · sent by ap
+  Hi Lena, sorry about that. Could you DM us your order number?
+
+▸ IN  · Lena Fox @lena_fx · 3 Mar 2026, 18:11
+  QB-4410
+"""
+    conversation = parse_transcript(text)
+    assert [(t.speaker, t.role) for t in conversation.turns] == [
+        ("Lena Fox", "customer"), ("Quickbite Help", "agent"), ("Lena Fox", "customer")]
+    assert conversation.turns[1].time and "18:10" in conversation.turns[1].time
+    assert conversation.turns[2].text.strip() == "QB-4410"
+
+
+def test_a_heading_with_a_place_field_and_a_handle_for_a_name():
+    text = """Tom Hale (@tomhale) · Public · 4 Mar 2026 10:02
+@ParcelDash my parcel went to the wrong house
+
+@ParcelDash · Public · 4 Mar 2026 10:30
+Hi Tom, sorry to hear that. Could you DM us your tracking number? ^RS
+
+Tom Hale (@tomhale) · Direct message · 4 Mar 2026 10:33
+PD-99120
+"""
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer"]
+    assert conversation.turns[1].text.startswith("Hi Tom")

@@ -147,3 +147,29 @@ def test_posts_addressed_by_handle_or_a_social_channel_are_a_social_thread(data)
 def test_a_plain_chat_export_stays_json():
     data = [{"role": "customer", "text": "Where is my order?"}, {"role": "agent", "text": "Hi, could I take the order number?"}]
     assert parse_transcript(json.dumps(data)).format == "JSON"
+
+
+def test_fields_named_otherwise_are_found_by_what_they_hold():
+    """No field is called text or speaker: the words are in the field with the most words per
+    message, the writer in the short field whose values repeat."""
+    data = {"dialogue": "d-17", "turns": [
+        {"turn": 1, "party": "client", "said": "hello, my new phone arrived with a cracked screen"},
+        {"turn": 2, "party": "advisor", "said": "Hello, I'm sorry to hear that. Could I take your order number, please?"},
+        {"turn": 3, "party": "client", "said": "it's PH-2231"},
+        {"turn": 4, "party": "advisor", "said": "Thank you. I've arranged a replacement; it will arrive on Thursday."},
+    ]}
+    conversation = parse_transcript(json.dumps(data))
+    assert [t.speaker for t in conversation.turns] == ["client", "advisor", "client", "advisor"]
+    assert conversation.turns[3].text.startswith("Thank you. I've arranged")
+    assert conversation.agent == "advisor"
+
+
+def test_posts_out_of_time_order_are_read_in_time_order():
+    posts = [
+        {"id": 3, "author": "BrightFibre", "created_at": "2026-03-02T09:20:00Z", "text": "@lee_m Sorry Lee, could you DM us your account number? ^AB"},
+        {"id": 1, "author": "lee_m", "created_at": "2026-03-02T09:01:00Z", "text": "@BrightFibre my broadband has been off since last night"},
+        {"id": 2, "author": "lee_m", "created_at": "2026-03-02T09:05:00Z", "text": "@BrightFibre still nothing"},
+    ]
+    conversation = parse_transcript(json.dumps(posts))
+    assert [t.text.split()[-1] for t in conversation.turns] == ["night", "nothing", "^AB"]
+    assert any("time order" in w for w in conversation.warnings)

@@ -78,3 +78,43 @@ def test_a_header_without_rows_is_one_clear_error():
 ])
 def test_a_transcript_whose_first_line_has_commas_is_no_table(first_line):
     assert not looks_like_table(first_line + "\nCustomer: hi")
+
+
+def test_a_tab_separated_table_finds_its_text_column_by_its_words():
+    table = ("turn\tspeaker\tutterance\n"
+             "1\tcustomer\tMy gym membership was charged after I cancelled it last month\n"
+             "2\tsupport\tHello, I'm Priya. I'm sorry about that. Could you give me your membership number?\n"
+             "3\tcustomer\tGM-55102\n"
+             "4\tsupport\tThank you. I've refunded the charge; it will reach you in three to five days.\n")
+    conversation = parse_transcript(table)
+    assert conversation.format == "TSV table"
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "agent"]
+    assert conversation.turns[2].text == "GM-55102"
+
+
+def test_a_comma_first_line_is_still_no_table_without_a_named_text_column():
+    assert not looks_like_table("Hello, thanks, bye\nCustomer: hi, yes, ok\nAgent: right, fine, good\n")
+
+
+MARKDOWN_LOG = """# Shift handover
+
+**Channel:** Messenger
+
+| Time  | From        | Message |
+|-------|-------------|---------|
+| 09:01 | Ola Banks   | my boiler has no pressure and it's freezing in here |
+| 09:02 | Fernway Gas | Morning Ola, I'm Chris. Sorry to hear that. Could you confirm your postcode and date of birth? |
+| 09:03 | Ola Banks   | FW2 9QL, 3/4/88 |
+| 09:05 | Fernway Gas | Thank you, that's confirmed. An engineer will visit between 12 and 4 today. |
+
+Agent notes:
+Issue: no boiler pressure. Action: engineer booked 12-4.
+"""
+
+
+def test_a_markdown_table_inside_a_log_is_the_conversation_and_its_notes_are_kept():
+    conversation = parse_transcript(MARKDOWN_LOG)
+    assert [t.speaker for t in conversation.turns] == ["Ola Banks", "Fernway Gas", "Ola Banks", "Fernway Gas"]
+    assert conversation.agent == "Fernway Gas"
+    assert conversation.turns[1].time == "09:02"
+    assert conversation.notes and "engineer booked" in conversation.notes

@@ -1,0 +1,47 @@
+"""Line chats: the speaker on each message's first line, whatever the export puts before it."""
+from __future__ import annotations
+
+from checker.parse import parse_transcript
+
+
+def test_numbered_turns_are_read_by_their_speakers():
+    text = ("1. Customer: hi, my card was declined at the till\n"
+            "2. Agent: Hello, I'm sorry about that. Could you confirm your postcode and date of birth?\n"
+            "3. Customer: M4 1AB, 02/02/1990\n"
+            "4. Agent: Thank you. A fraud check stopped it; I've cleared it and the card works again.\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "agent"]
+    assert conversation.turns[2].text == "M4 1AB, 02/02/1990"
+
+
+def test_speaker_and_elapsed_time_in_brackets_head_each_line():
+    text = ("[customer 00:00:06] the app charged me twice\n"
+            "[agent 00:00:40] Sorry to hear that. What's the email on your account?\n"
+            "[customer 00:01:02] kim@example.com\n"
+            "[agent 00:02:15] Thanks, I've refunded the second charge.\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "agent"]
+    assert conversation.turns[1].time == "00:00:40"
+    assert conversation.turns[3].text == "Thanks, I've refunded the second charge."
+
+
+def test_system_is_the_agent_when_it_is_the_only_one_answering():
+    """Dialogue collections label the two sides USER and SYSTEM."""
+    text = ("USER: my flight tomorrow has been cancelled\n"
+            "SYSTEM: I'm sorry to hear that. Could I have your booking reference and surname?\n"
+            "USER: QX7P2L, Adeyemi\n"
+            "SYSTEM: Thank you. I've moved you to the 14:15 flight and sent a new e-ticket.\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "agent"]
+    assert conversation.agent == "SYSTEM"
+
+
+def test_a_system_line_beside_a_person_is_still_a_notice():
+    text = ("Customer: hi, is anyone there?\n"
+            "System: Jo has joined the chat\n"
+            "Jo: Hello, I'm Jo. How can I help?\n"
+            "System: Jo is typing\n"
+            "Customer: my order is late\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns if t.speaker == "Jo"] == ["agent"]
+    assert all(t.role == "system" for t in conversation.turns if t.speaker == "System")
