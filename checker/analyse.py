@@ -204,7 +204,7 @@ def _proofread(conversation: Conversation, agent, proofreader: Proofreader | Non
                boilerplate: tuple[tuple[int, int, int], ...] = ()) -> Proofreading:
     if proofreader is None or output is None:
         return Proofreading(backend="none" if proofreader is None else proofreader.name, issues=())
-    names = _conversation_names(conversation) | {w.lower() for w in accepted_words}
+    names = _conversation_names(conversation) | _names_in(d for _, d in agent) | {w.lower() for w in accepted_words}
     issues = []
     for (turn, doc), raw_issues in zip(agent, output.issues):
         # the British dictionary and the grammar checks join the backend's issues, one a span
@@ -232,6 +232,28 @@ def _capitalised_by_customer(turns, docs) -> frozenset[str]:
             if tok.text[:1].isupper() and tok.text.isalpha() and not tok.is_sent_start and not tok.text.isupper():
                 found.add(tok.text)
     return frozenset(found)
+
+
+def _names_in(docs) -> set[str]:
+    """Names the agent's own messages show as names, so that each is right wherever it recurs:
+    a person's name the model found ("With Reg relying on…" makes "Reg" right in "you and Reg"),
+    and the capitalised words that name a team or unit ("our Fraud Claims team" makes "Claims"
+    right in "Fraud Claims will text you")."""
+    from .proofing.grammar import UNIT_NOUNS, common_noun_capitalised
+
+    found: set[str] = set()
+    for doc in docs:
+        for tok in doc:
+            if tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.text.isalpha() \
+                    and not common_noun_capitalised(tok):  # "the Driver" is no one's name
+                found.add(tok.lower_)
+            if tok.lower_ in UNIT_NOUNS:
+                j = tok.i - 1
+                while j >= 0 and doc[j].text[:1].isupper() and doc[j].text.isalpha() and not doc[j].is_stop \
+                        and tok.i - j <= 4:
+                    found.add(doc[j].lower_)
+                    j -= 1
+    return found
 
 
 def _conversation_names(conversation: Conversation) -> set[str]:

@@ -84,9 +84,16 @@ SYSTEM_WORDS = re.compile(
 )
 
 
+# a tool's annotation on a line of its own, wrapped whole in brackets: "[action: pull up the
+# account]", "<system: refund of £12 issued>", "{event: customer rated 5}"
+TOOL_ANNOTATION = re.compile(r"^[\[<{][ \t]*(?P<key>[A-Za-z][A-Za-z _-]{1,20}?)[ \t]*:[ \t]*[^\[\]<>{}\n]{1,160}[\]>}]$")
+
+
 @lru_cache(maxsize=8192)
 def is_system_line(text: str) -> bool:
     t = heading_shape(text)
+    if t is not None and (m := TOOL_ANNOTATION.match(t)) and role_of(m.group("key")) in (None, "system"):
+        return True
     if t is None or not SYSTEM_WORDS.search(t):
         return False  # every system line names its event; the cheap test spares the full patterns
     return bool(SYSTEM_LINE.match(t) or MORE_SYSTEM.match(t))

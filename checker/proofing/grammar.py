@@ -144,18 +144,19 @@ def capitals(doc, words) -> Iterator[RawIssue]:
             continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if nxt is not None and nxt.text in ("'", "’", "'s", "’s") and tok.i + 2 < len(doc) \
-                and doc[tok.i + 2].lower_ in _UNIT_NOUNS:
+                and doc[tok.i + 2].lower_ in UNIT_NOUNS:
             continue  # "the Members' Team", "the Editor's Desk": a unit's name
         if nxt is not None and nxt.text in (">", "›", "→", "»"):
             continue  # the first screen of a path: "Go to Settings > System"
         if nxt is not None and nxt.lower_ in _PRODUCT_NOUNS and not (prev is not None and prev.lower_ in _YOURS):
             continue  # "the Flex plan", "the Orders page"; but "your Gym membership" is the customer's own
-        if nxt is not None and (nxt.lower_ in _UNIT_NOUNS or nxt.like_num or re.fullmatch(r"[A-Z]\.?", nxt.text)):
+        if nxt is not None and (nxt.lower_ in UNIT_NOUNS or nxt.like_num or re.fullmatch(r"[A-Z]\.?", nxt.text)):
             continue  # the name of a team ("our Lettings team") or a label with its number ("Apartment 4", "Block D")
         if words.known_as_written(text) or not words.known(text.lower()):
             continue  # a name the dictionary knows ("Aberdeen"), or a word it does not
         if tok.ent_type_ in ("PERSON", "ORG", "GPE", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "LOC", "NORP"):
-            if tok.pos_ == "PROPN" and not _common_noun_capitalised(tok):
+            # a person's name whatever the tagger calls it ("you and Reg", "Reg" read as a verb)
+            if (tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON") and not common_noun_capitalised(tok):
                 continue
         yield _issue("grammar.capitals", [tok], text.lower(),
                      "Ordinary words take a small letter in the middle of a sentence.")
@@ -163,7 +164,7 @@ def capitals(doc, words) -> Iterator[RawIssue]:
 
 # what an organisation's units, products and screens are called: the word before is their name,
 # capitalised by custom ("our Lettings team"; "the Flex plan", "the Orders page", not "your Gym membership")
-_UNIT_NOUNS = {"team", "teams", "department", "dept", "service", "services", "unit", "desk", "office", "centre",
+UNIT_NOUNS = {"team", "teams", "department", "dept", "service", "services", "unit", "desk", "office", "centre",
                "center", "hub", "panel", "section", "division", "helpline", "line"}
 _PRODUCT_NOUNS = {"plan", "plans", "tariff", "tier", "package", "bundle", "scheme", "membership", "page", "tab",
                   "screen", "menu", "button", "portal", "option", "folder"}
@@ -218,7 +219,7 @@ def _in_title_run(tok) -> bool:
     return False
 
 
-def _common_noun_capitalised(tok) -> bool:
+def common_noun_capitalised(tok) -> bool:
     """spaCy calls "Invoice" in "your Invoice" a proper noun: after a possessive or article it is not."""
     return tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("your", "our", "my", "the", "a", "an", "his", "her", "their", "this", "that")
 
@@ -569,7 +570,8 @@ def _real_object(tok) -> bool:
     if tok.dep_ in ("attr", "acomp", "oprd"):
         return True
     return tok.dep_ == "dobj" and tok.pos_ in ("NOUN", "PRON") and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL") \
-        and not (tok.tag_ == "PRP" and tok.lower_ in ("you", "me", "us", "him", "her", "them"))
+        and not (tok.tag_ == "PRP" and (tok.lower_ in ("you", "me", "us", "him", "her", "them") or tok.lower_.endswith(("self", "selves"))))
+    # a reflexive fills no gap: "something I can do myself", "the email I sent myself"
 
 
 _SUBJECT_CONJUNCTS = ("ADJ", "NOUN", "PROPN", "NUM", "PRON")  # words a subject's "and" may join
@@ -605,6 +607,8 @@ def run_on(doc, words) -> Iterator[RawIssue]:
             continue  # a relative clause ("the parcel you ordered") leaves a gap for the noun before it
         subj = subjects[0]
         left = subj.left_edge
+        if any(c.dep_ in ("aux", "auxpass") and c.i < left.i for c in verb.children):
+            continue  # its auxiliary before its subject: one question ("has anyone next door lost theirs?")
         if left.i == 0 or left.i in seen or subj.lower_ in ("that", "which", "who", "whom", "whose"):
             continue  # "it's only the app that's locked": a relative pronoun, not a new sentence
         prev = doc[left.i - 1]

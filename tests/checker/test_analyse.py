@@ -141,9 +141,27 @@ def test_a_legal_disclaimer_below_the_sign_off_is_not_the_learners_writing(check
     ("A senior claims handler, Mark Ellery, will phone you today.", set()),  # a surname, not a slip for 'Ellerby'
     ("Would a courtesy car help, or would you rather we drop your car home?", set()),  # 'rather' takes a clause
     ("Let me find out for you.", set()),  # harper's FindOut: idiomatic British English
+    ("I've added some credit so you have heating tonight.", set()),  # harper's ProgressiveNeedsBe: 'heating' is a noun
     ("Your apointment is on Wednsday.", {"apointment", "Wednsday"}),  # slips are still slips
     ("Sorry for the delay the parcel was held at the depot.", {"delay the"}),
 ])
 def test_proofreading_false_alarms_from_social_threads_stay_away(checker, sentence, flagged):
     report = checker.check(f"Customer: hi\nAgent: {sentence}")
     assert {f.quote for f in report.findings if f.criterion == "spelling_grammar"} == flagged
+
+
+def test_analyse_a_name_shown_once_is_right_wherever_it_recurs(checker):
+    """A person's name the model finds in one sentence, and the words that name a team, keep
+    their capitals elsewhere in the conversation, however the parse reads them there."""
+    conv = parse_transcript(
+        "Customer: my dad lives with me and the heating's off\n"
+        "Agent: I'm sorry to hear that. With Reg relying on the heating, I'll treat this as urgent. "
+        "I've passed it to our Home Moves team. Can I add you and Reg to our priority list? "
+        "Home Moves will call you today.")
+    flagged = {i.text for i in checker.analyse(conv).proofreading.issues}
+    assert "Reg" not in flagged and "Moves" not in flagged
+
+
+def test_analyse_a_common_noun_capitalised_is_still_flagged(checker):
+    conv = parse_transcript("Customer: where is my parcel\nAgent: I'm sorry, the Driver left it at the depot.")
+    assert "Driver" in {i.text for i in checker.analyse(conv).proofreading.issues}

@@ -45,3 +45,15 @@ def test_a_system_line_beside_a_person_is_still_a_notice():
     conversation = parse_transcript(text)
     assert [t.role for t in conversation.turns if t.speaker == "Jo"] == ["agent"]
     assert all(t.role == "system" for t in conversation.turns if t.speaker == "System")
+
+
+def test_a_tools_annotation_in_brackets_is_no_ones_words():
+    text = ("customer: my bin wasn't emptied on Tuesday\n"
+            "agent: Sorry about that. What's the address?\n"
+            "customer: 4 Mill Lane\n"
+            "[action: look up 4 Mill Lane in the rounds system]\n"
+            "<system: missed collection MC-1102 logged>\n"
+            "agent: Thanks, I've logged it and the crew will return on Friday.\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "system", "system", "agent"]
+    assert "rounds system" not in " ".join(t.text for t in conversation.turns if t.role == "agent")

@@ -72,6 +72,8 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     "The driver didn't stop at no. 14 because the gate was locked.",
     "Cancelling now would not affect your right to a refund.",
     "Nothing here changes your right of appeal.",
+    # a reflexive fills no relative clause's gap; an auxiliary before its subject makes one question
+    "That's a change I can make myself today.",
     # a comma may be left out after an opening subordinate clause
     "As soon as it's back I'll send the form to the insurer myself.",
     "Once the engineer has been we'll close the case.",
@@ -91,3 +93,17 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
 ])
 def test_correct_british_sentences_are_left_alone(found, text):
     assert found(text) == []
+
+
+def test_an_auxiliary_before_its_subject_makes_one_question_however_the_parse_splits_it(checker):
+    """The parser can hang "anybody" on "Has" and read the noun after it as the subject of the
+    main verb; the auxiliary before that subject still makes it one question, not a run-on."""
+    from spacy.tokens import Doc
+
+    from checker.proofing.grammar import run_on
+
+    words = ["Has", "anybody", "upstairs", "lost", "power", "?"]
+    doc = Doc(checker.nlp.vocab, words=words, pos=["AUX", "PRON", "NOUN", "VERB", "NOUN", "PUNCT"],
+              tags=["VBZ", "NN", "NN", "VBN", "NN", "."], heads=[3, 0, 3, 3, 3, 3],
+              deps=["aux", "dobj", "nsubj", "ROOT", "dobj", "punct"], sent_starts=[True] + [False] * 5)
+    assert [issue.text for issue in run_on(doc, None)] == []
