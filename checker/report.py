@@ -64,8 +64,11 @@ def build_report(analysed: AnalysedConversation | ActedConversation, ruleset: An
         skipped = [f for f in fs if f.status in ("not_applicable", "not_assessable")]
         if status == "met":
             lead = positives[0] if positives else None
-            message = criterion.met_message + (f' "{_short(lead.quote)}"' if lead and lead.quote else "")
-            suggestion = ""
+            if lead is not None and lead.suggestion:  # met, with something still to put right ("Hi [Customer Name]")
+                message, suggestion = lead.message, lead.suggestion
+            else:
+                message = criterion.met_message + (f' "{_short(lead.quote)}"' if lead and lead.quote else "")
+                suggestion = ""
         elif status in ("partly", "not_met"):
             lead = problems[0] if problems else None
             message = lead.message if lead else criterion.description
@@ -90,7 +93,7 @@ def build_report(analysed: AnalysedConversation | ActedConversation, ruleset: An
     critical_failures = tuple(r.id for r in results if r.critical and r.status == "not_met")
     decision = "competent" if not critical_failures and score >= ruleset.pass_score else "not_yet_competent"
 
-    went_well = tuple(r.message for r in results if r.status == "met" and r.id in _judged(by_criterion, r.id))
+    went_well = tuple(r.message for r in results if r.status == "met" and not r.suggestion and r.id in _judged(by_criterion, r.id))
     problems_all = tuple(sorted(
         (f for f in findings if not f.positive and f.status in ("partly", "not_met")),
         key=lambda f: (f.start if f.start is not None else 1 << 30, f.rule_id),

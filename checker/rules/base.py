@@ -99,12 +99,14 @@ class Rule:
         )
 
     def evidence(self, ctx: Any, turn: int | None, start: int | None, end: int | None, *,
-                 message: str | None = None) -> Finding:
+                 message: str | None = None, suggestion: str | None = None) -> Finding:
+        """What was done; ``suggestion``: how to do it better still (a greeting's placeholder to fill in)."""
         quote = ctx.quote(start, end) if start is not None else ""
         return Finding(
             rule_id=self.id, criterion=self.criterion, level="suggestion",
             message=_fill(message or self.praise or "Evidence found: '{match}'.", quote),
-            turn=turn, start=start, end=end, quote=quote, suggestion="", why=self.why, source=self.source,
+            turn=turn, start=start, end=end, quote=quote,
+            suggestion=_fill(_personal(suggestion, ctx, turn), quote) if suggestion else "", why=self.why, source=self.source,
             positive=True, status="met",
         )
 
@@ -114,10 +116,11 @@ class Rule:
         finding = self.problem(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end), **kwargs)
         return _explained(finding, ctx, seg.turn.index, start, end, self.act_names)
 
-    def evidence_at(self, ctx: Any, match: tuple) -> Finding:
+    def evidence_at(self, ctx: Any, match: tuple, message: str | None = None, suggestion: str | None = None) -> Finding:
         """``evidence`` for a (segment, start, end) match in a turn's text, naming the act behind it."""
         seg, start, end = match
-        finding = self.evidence(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end))
+        finding = self.evidence(ctx, seg.turn.index, seg.turn.to_source(start), seg.turn.to_source(end),
+                                message=message, suggestion=suggestion)
         return _explained(finding, ctx, seg.turn.index, start, end, self.act_names)
 
     @property

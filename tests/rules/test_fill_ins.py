@@ -64,9 +64,12 @@ def test_a_placeholder_greeting_is_told_to_fill_the_name_in():
     report = Checker().check("Agent: Hi [Customer Name], thanks for your message about the order.\n"
                              "Customer: Hi, I'm Tom. It never came.\n"
                              "Agent: Sorry Tom, I've sent a new one today. Does that help?\n", channel="chat")
-    greeting = next(f for f in report.findings if f.rule_id == "greeting.chat_greeting")
-    assert greeting.status == "partly"
-    assert "placeholder" in greeting.message
+    greeting = report.criterion("greeting")
+    # still a greeting in the first message (personalisation counts the placeholder), never praised as it stands
+    assert greeting.status == "met"
+    assert "placeholder" in greeting.message and "courteously" not in greeting.message
+    assert not [w for w in report.went_well if "[Customer Name]" in w]
+    assert report.criterion("personalisation").status == "not_met"
     assert greeting.suggestion.startswith("Put the customer's own name where the template's brackets are, e.g. 'Hello Tom'")
 
 

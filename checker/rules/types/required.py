@@ -34,6 +34,10 @@ class RequiredRule(Rule):
     partial_patterns: tuple[str, ...] = str_list("regular expressions that only partly satisfy it")
     partial_message: str = field(default="", metadata=spec(str, "message when only a partial phrase is found"))
     partial_suggestion: str = field(default="", metadata=spec(str, "the better way when only a partial phrase is found (default: suggestion)"))
+    partial_status: str = field(default="partly", metadata=spec(
+        str, "status a partial find earns: partly, or met where another criterion carries the flaw (a chat greeting "
+             "with a placeholder is a greeting; personalisation counts the placeholder), said in partial_message",
+        ("partly", "met")))
     fallback_scope: str = field(default="", metadata=spec(str, "where a late or weaker occurrence still earns 'partly'", ("",) + SCOPES))
     fallback_phrases: tuple[str, ...] = str_list("phrases that count in the fallback scope (default: phrases)")
     fallback_patterns: tuple[str, ...] = str_list("regular expressions that count in the fallback scope")
@@ -62,8 +66,12 @@ class RequiredRule(Rule):
             return
         partial = ctx.find(self._partial, segments, self.negation) if self._partial else []
         if partial:
-            yield self.problem_at(ctx, partial[0], status="partly", message=self.partial_message or None,
-                                  suggestion=self.partial_suggestion or None)
+            if self.partial_status == "met":
+                yield self.evidence_at(ctx, partial[0], message=self.partial_message or None,
+                                       suggestion=self.partial_suggestion or None)
+            else:
+                yield self.problem_at(ctx, partial[0], status="partly", message=self.partial_message or None,
+                                      suggestion=self.partial_suggestion or None)
             return
         if self.fallback_scope and self._fallback:
             late = ctx.find(self._fallback, ctx.segments(self.fallback_scope), self.negation)
