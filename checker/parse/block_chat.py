@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from .common import ROLE_HINT, SPEAKER_LINE, Line, clean_time, match_heading, rejected_label, role_of, speaker_key
-from .headers import (FRAMED_TITLE, GREETING_VALUE, REPLYING_TO, TITLE_WORDS, USER_HANDLE, WHEN, is_chrome_line,
+from .headers import (FRAMED_TITLE, GREETING_VALUE, REDDIT_USER, REPLYING_TO, TITLE_WORDS, USER_HANDLE, WHEN, is_chrome_line,
                       is_date_line, is_header_line, is_system_line, is_time_line, leading_headers)
 from .reading import Message, Reading, line_index
 from .social_thread import POST_HEADER
@@ -84,6 +84,9 @@ def _fielded_heading(text: str) -> str | None:
 
 
 def _label(text: str):
+    reddit = REDDIT_USER.match(text)
+    if reddit:  # "u/quietkettle", "Posted by u/quietkettle": a heading by the name's own form
+        return match_heading(LABEL_ALONE, reddit.group("user"))
     m = match_heading(LABEL_ALONE, text)
     if m is None and ("·" in text or "•" in text or " | " in text):
         reduced = _fielded_heading(text)
@@ -153,6 +156,14 @@ def _rank_lines(lines: list[Line], label: int) -> int | None:
     return None
 
 
+def _score_over_buttons(lines: list[Line], i: int) -> bool:
+    """A bare number straight over the app's buttons ("88" over "Reply"): a post's votes or likes,
+    not an answer (a number a customer sends is not followed by the buttons)."""
+    nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+    return bool(re.fullmatch(r"[ \t]*[-+−]?\d[\d.,]*[kKmM]?[ \t]*", lines[i].text)) and bool(nxt.strip()) and is_chrome_line(nxt) \
+        and bool(re.search(r"[A-Za-z]", nxt))
+
+
 def _title_between_blanks(lines: list[Line], i: int) -> bool:
     """"--- Messages ---", or a short title such as "Messages" alone between blank lines, where a
     public thread carries on in direct messages."""
@@ -171,8 +182,8 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     timed: set[int] = set()
     counts: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if not line.text.strip() or is_system_line(line.text) or is_time_line(line.text):
-            continue
+        if not line.text.strip() or is_system_line(line.text) or is_time_line(line.text) or is_chrome_line(line.text):
+            continue  # "Seen" over the next message's time is the app's, not a speaker's name
         nxt = next((ln.text for ln in lines[i + 1:i + 2]), "")
         if not nxt.strip():
             continue  # a name heads a message, so something follows it directly
@@ -204,6 +215,8 @@ def read(text: str, lines: list[Line]) -> Reading | None:
 
     def accepted(i: int, m: re.Match) -> bool:
         key = _key(m)
+        if REDDIT_USER.match(m.group("label")):
+            return True  # a name in Reddit's own form heads a comment however often it occurs
         if _user_name(m):
             return counts[key] >= 2
         return counts[key] >= 2 or i in timed or bool(m.group("ts") or m.group("hint") or m.group("handle") or role_of(key))
@@ -285,7 +298,11 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             meta.add(i)  # the time printed under a message's text: when it was sent
             current["time"] = current["time"] or clean_time(t)
             continue
-        if is_chrome_line(t) or (not after_text and not only_words and (is_date_line(t) or is_time_line(t))):
+        if _is_clock_line(t) and starts_message(i + 1):
+            meta.add(i)  # the time over the next message's name ("Today 09:51" over "harboursidebank")
+            continue
+        if is_chrome_line(t) or (not after_text and not only_words and (is_date_line(t) or is_time_line(t))) \
+                or _score_over_buttons(lines, i):
             meta.add(i)
             if current is not None and len(messages) == 1 and THREAD_CHROME.search(t):
                 current["post"] = True  # the page's own post, with its reactions and comments under it
@@ -309,15 +326,11 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             current["lines"].append(line)
             current["said"] = True
             loose_time = None
-    for m in messages:
-        if m.get("post"):
-            # a page's or forum's opening post ("Our pool reopens on Monday!") is what the comments
-            # answer, not a message to the customer: read as the thread's system line
-            m["system"] = True
     first_said = next((m for m in messages if not m["system"]), None)
     if first_said is not None and first_said is messages[0]:
         said = [ln for ln in first_said["lines"] if ln.text.strip()]
-        if said and all(is_header_line(ln.text) or PHONE_ALONE.match(ln.text) for ln in said) and len(messages) > 2:
+        if said and all(is_header_line(ln.text) or is_chrome_line(ln.text) or PHONE_ALONE.match(ln.text) for ln in said) \
+                and len(messages) > 2:
             # a profile name over the app's title at the top of a copy ("hollowayandfinch" over
             # "Holloway & Finch · Instagram", "Swiftdrop" over its number and "Text Message · SMS"):
             # a heading, not a message
@@ -331,7 +344,8 @@ def read(text: str, lines: list[Line]) -> Reading | None:
     return Reading(
         family=_family(messages, ranks, any(HANDLE_START.match(lines[j].text) for j in meta)), channel="chat", meta=frozenset(meta), prior=0.01,
         messages=tuple(Message(speaker=m["speaker"], lines=tuple(m["lines"]), time=m["time"], hint=m["hint"],
-                               system=m["system"], line_number=m["line_number"]) for m in messages),
+                               system=m["system"], line_number=m["line_number"], opening_post=bool(m.get("post")))
+                       for m in messages),
     )
 
 

@@ -85,6 +85,9 @@ def build(reading: Reading, text: str, lines: list[Line], agent: str | None, src
         if note:
             warnings.append(note)
         roles = ["system" if m.system else by_speaker[speaker_key(m.speaker)] for m, _ in kept]
+        # a page's own opening post ("Our pool reopens on Monday!") is what the comments answer, not
+        # a message to the customer; a customer's opening post (a Reddit question) is their first message
+        roles = ["system" if m.opening_post and role == "agent" else role for (m, _), role in zip(kept, roles)]
     turns: list[Turn] = []
     for (msg, (body, start, end, offsets)), role in zip(kept, roles):
         speaker = msg.speaker or msg.address or ("Agent" if role == "agent" else "Customer")

@@ -38,9 +38,11 @@ STAMP_WRAPPED = rf"(?:\[{STAMP}\]|\({STAMP}\)|{STAMP})"
 LABEL = r"@?[^\W\d_][\w.'’&/-]*(?:[ \t]+[^\W\d_][\w.'’&/-]*){0,4}?"
 ROLE_HINT = r"(?:\s*[\(\[]\s*(?P<hint>(?!\d)[^\)\]\n]{1,30}?)\s*[\)\]])"  # "(Agent)", never "[10:02]"
 
+# a social account's @handle after the display name ("Callum Reid @callumreid_: …"): the name speaks
+HANDLE_AFTER = r"(?:[ \t]+\(?@[A-Za-z0-9_]{1,30}\)?)?"
 SPEAKER_LINE = re.compile(
     rf"^[ \t\u200e\u200f]*(?:(?P<ts1>{STAMP_WRAPPED})[ \t]*(?:[-–|][ \t]*)?)?"
-    rf"(?P<label>{LABEL}){ROLE_HINT}?"
+    rf"(?P<label>{LABEL}){HANDLE_AFTER}{ROLE_HINT}?"
     rf"[ \t]*(?:(?P<ts2>{STAMP_WRAPPED})[ \t]*)?"
     r"[:>][ \t]?(?P<msg>.*)$"
 )

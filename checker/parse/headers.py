@@ -161,7 +161,10 @@ def is_header_line(text: str) -> bool:
 CHROME_WORD = re.compile(
     r"^(?:like|likes|liked|love|reply|replies|share|shares|comment|comments|react|edited|seen|delivered|read|sent|"
     r"follow|following|author|top fan|most relevant|newest|all comments|top comments|view (?:\d+ )?(?:more )?replies|"
-    r"hide|report|translate|see translation|pinned|retweet|repost|quote|bookmark|views?)$",
+    r"hide|report|translate|see translation|pinned|retweet|repost|quote|bookmark|views?|view profile|"
+    r"you follow each other on \w+|you(?:'re|’re| are) friends on \w+|"
+    # the badges a forum or Reddit prints by a name, and its own buttons and sorting
+    r"op|official|mod|moderator|admin|verified|award|sort by:?.{0,20}|view more comments|load more comments|r/[a-z0-9_]{2,21})$",
     re.IGNORECASE,
 )
 CHROME_COUNT = re.compile(
@@ -195,6 +198,9 @@ def is_chrome_line(text: str) -> bool:
 
 # a social account's @handle ("@GreenlineRail"), and the line an app prints over a reply to one
 USER_HANDLE = r"@[A-Za-z0-9_]{1,30}"
+# a Reddit user's name as Reddit prints it over a post or comment ("u/quietkettle"), and the post's
+# "Posted by u/…" line
+REDDIT_USER = re.compile(r"^[ \t]*(?:(?:posted|submitted)[ \t]+by[ \t]+)?(?P<user>u/[A-Za-z0-9_-]{3,20})[ \t]*$", re.IGNORECASE)
 REPLYING_TO = re.compile(rf"^[ \t]*(?:replying|in reply)[ \t]+to[ \t]+{USER_HANDLE}", re.IGNORECASE)
 
 

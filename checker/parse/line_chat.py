@@ -12,7 +12,7 @@ import re
 
 from .common import HEADER_LINE, LABEL, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP, STAMP_WRAPPED, Line, clean_time, heading_shape, \
     leading_time, rejected_label, role_of, speaker_key
-from .headers import is_date_line, is_system_line, leading_headers
+from .headers import FRAMED_TITLE, is_date_line, is_system_line, leading_headers
 from .reading import Message, Reading
 
 DASH_LINE = re.compile(  # "14:02:19 - Ayesha - Hello", "[10:02] | Sam | Hello"
@@ -117,6 +117,9 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             else:
                 meta.add(i)  # "Sam:" alone on its line: a label, the message below it
             continue
+        if _section_title(lines, i, candidates):
+            meta.add(i)  # "=== Direct Messages ===": where the copy moves on, nobody's words
+            continue
         if is_date_line(line.text) and (current is None or not lines[i - 1].text.strip()):
             meta.add(i)  # a date between messages (SMS and WhatsApp day separators)
             continue
@@ -137,6 +140,16 @@ def read(text: str, lines: list[Line]) -> Reading | None:
                                system=m["system"], line_number=m["line_number"], role=m.get("role"))
                   for m in messages),
     )
+
+
+def _section_title(lines: list, i: int, candidates: dict) -> bool:
+    """A framed title ("=== Direct Messages ===", "--- Back to public ---") on a line of its own,
+    after a blank line (or at the top) and before a blank line or the next speaker's line."""
+    if not FRAMED_TITLE.match(lines[i].text) or lines[i].text.lstrip()[:1] == "*":
+        return False
+    before = i == 0 or not lines[i - 1].text.strip()
+    after = i + 1 >= len(lines) or not lines[i + 1].text.strip() or (i + 1) in candidates
+    return before and after
 
 
 def _system_as_agent(messages: list[dict]) -> None:

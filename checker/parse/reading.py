@@ -25,6 +25,9 @@ class Message:
     subject: str | None = None
     address: str = ""  # email address of an email's sender
     line_number: int = 0  # 1-based line of the message's label, for messages about it
+    # a page's or forum's opening post with comments under it: the agent's own post is what the
+    # comments answer (read as the thread's system line), a customer's is their first message
+    opening_post: bool = False
 
 
 @dataclass(frozen=True)

@@ -289,3 +289,102 @@ PD-99120
     conversation = parse_transcript(text)
     assert [t.role for t in conversation.turns] == ["customer", "agent", "customer"]
     assert conversation.turns[1].text.startswith("Hi Tom")
+
+
+REDDIT = """r/AskUKtravel
+Posted by u/tinroofcat
+3h
+Coach company left without me at Leeds
+I was at stop B at 06:40, the coach went at 06:38. Ticket ref CX-1120. Anyone had luck getting a refund?
+52
+12 comments
+Share
+Sort by: Best
+
+u/Crestline_Coaches
+Official
+·
+2h
+Hi, sorry to hear this. Could you DM us your ticket reference so we can look into it?
+-3
+Reply
+Share
+
+    u/tinroofcat
+    OP
+    ·
+    2h
+    It's in the post. Done anyway.
+    14
+    Reply
+    Share
+
+        u/milesfrombath
+        ·
+        1h
+        Same happened to me last month, they refunded in the end.
+        6
+        Reply
+        Share
+"""
+
+
+def test_a_reddit_thread_is_read_comment_by_comment():
+    """u/names head the post and each comment, however often each occurs; badges, ages, votes and
+    buttons are the app's; a customer's opening post is their first message."""
+    conversation = parse_transcript(REDDIT, agent="u/Crestline_Coaches")
+    assert [(t.speaker, t.role) for t in conversation.turns] == [
+        ("u/tinroofcat", "customer"), ("u/Crestline_Coaches", "agent"), ("u/tinroofcat", "customer"),
+        ("u/milesfrombath", "customer")]
+    assert conversation.turns[0].text.startswith("Coach company left without me")
+    assert conversation.turns[2].text.strip() == "It's in the post. Done anyway."
+    assert not conversation.unread_lines
+
+
+def test_a_pages_own_opening_post_is_still_the_threads_not_a_reply():
+    text = """Oakfield Leisure
+2d
+Our pool reopens on Monday after the refit!
+34 comments
+Most relevant
+
+Jan Price
+the hoist still isn't fixed though, my son can't get in
+Like · Reply · 1d
+
+Oakfield Leisure
+Author
+Hi Jan, I'm sorry about that. The hoist engineer is booked for Tuesday.
+Like · Reply · 1d
+
+Jan Price
+thanks, we'll come Wednesday then
+Like · Reply · 1d
+"""
+    conversation = parse_transcript(text, agent="Oakfield Leisure")
+    assert [t.role for t in conversation.turns] == ["system", "customer", "agent", "customer"]
+
+
+def test_a_phone_copy_sets_aside_the_profile_banner_seen_and_the_time_over_a_name():
+    text = """northfieldbank
+Northfield Bank
+Bank · 12K followers · 80 posts
+You follow each other on Instagram
+View profile
+
+Today 09:14
+You sent
+my card keeps getting declined
+Today 09:20
+northfieldbank
+Hi, sorry to hear that. Can you confirm your postcode and date of birth please?
+Seen
+Today 09:31
+You sent
+NB1 2CD 04/05/91
+"""
+    conversation = parse_transcript(text)
+    assert [(t.speaker, t.role) for t in conversation.turns] == [
+        ("You", "customer"), ("northfieldbank", "agent"), ("You", "customer")]
+    assert conversation.turns[0].text == "my card keeps getting declined"
+    assert conversation.turns[1].time == "Today 09:20"

@@ -57,3 +57,18 @@ def test_a_tools_annotation_in_brackets_is_no_ones_words():
     conversation = parse_transcript(text)
     assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "system", "system", "agent"]
     assert "rounds system" not in " ".join(t.text for t in conversation.turns if t.role == "agent")
+
+
+def test_a_handle_after_the_name_and_section_titles_between_public_and_dms():
+    text = ("=== Public ===\n"
+            "[18:02] Rob Hale @robhale_: @GreenvaleRail my train was cancelled again\n"
+            "[18:05] Greenvale Rail @GreenvaleRail: Hi Rob, sorry to hear that. Could you DM us? ^JT\n"
+            "\n"
+            "=== Direct Messages ===\n"
+            "\n"
+            "18:07 Rob Hale: here\n"
+            "18:08 Greenvale Rail: Thanks Rob. Which service was it? ^JT\n")
+    conversation = parse_transcript(text)
+    assert [t.speaker for t in conversation.turns] == ["Rob Hale", "Greenvale Rail", "Rob Hale", "Greenvale Rail"]
+    assert conversation.turns[1].text.endswith("Could you DM us? ^JT")
+    assert not conversation.unread_lines
