@@ -33,6 +33,7 @@ from .decode import MAX_INPUT_BYTES, decode_bytes, decode_text, normalise_text, 
 from .detect import detect
 from .mime import eml_to_text, html_to_text, is_email_message, looks_like_eml
 from .structured import parse_json
+from .markup import unmark
 from .table import looks_like_table, parse_table
 
 __all__ = ["MAX_INPUT_BYTES", "AGENT_ROLE_WORDS", "CUSTOMER_ROLE_WORDS", "SYSTEM_ROLE_WORDS", "parse_transcript", "parse_bytes", "read_file", "decode_bytes", "eml_to_text",
@@ -115,7 +116,9 @@ def parse_transcript(text: str, channel: str = "auto", agent: str | None = None,
 
 
 def read_text(text: str, channel: str, agent: str | None, src: str) -> Conversation:
-    """Run every reader, keep the best structural fit, then decide who the learner is."""
+    """Run every reader, keep the best structural fit, then decide who the learner is. Decoration
+    (Markdown emphasis, HTML tags, a quote marker or bullet on every line) is blanked first."""
+    text = unmark(text)
     lines = split_lines(text)
     body, notes, notes_start = split_notes(lines)
     scored = detect(text, body, channel)

@@ -29,6 +29,10 @@ BRACKETED_LINE = re.compile(
     r"(?P<ts2>)[ \t]*:?[ \t]*(?P<msg>\S.*)$"
 )
 
+# a role word in brackets or before a dash, with no colon: "[Agent] Hello", "AGENT - Hello"
+BRACKET_ROLE_LINE = re.compile(rf"^[ \t]*\[[ \t]*(?P<label>{LABEL})[ \t]*\](?P<ts1>)(?P<ts2>)(?P<hint>)[ \t]*:?[ \t]*(?P<msg>\S.*)$")
+DASH_ROLE_LINE = re.compile(rf"^[ \t]*(?P<label>{LABEL})(?P<ts1>)(?P<ts2>)(?P<hint>)[ \t]+[-–—][ \t]+(?P<msg>\S.*)$")
+
 PHONE_LINE = re.compile(  # SMS threads: "07700 900123: message", "+44 7700 900123: message"
     rf"^[ \t]*(?:(?P<ts1>{STAMP_WRAPPED})[ \t]*(?:[-–|][ \t]*)?)?(?P<label>\+?\d[\d ]{{6,15}}\d){ROLE_HINT}?"
     rf"(?P<ts2>)[ \t]*:[ \t]?(?P<msg>.*)$"
@@ -49,6 +53,10 @@ def _candidate(text: str):
     m = BRACKETED_LINE.match(text)
     if m and not rejected_label(m):
         return m, "line"
+    for pattern in (BRACKET_ROLE_LINE, DASH_ROLE_LINE):
+        m = pattern.match(text)
+        if m and role_of(m.group("label")) in ("agent", "customer"):
+            return m, "line"
     m = SPEAKER_LINE.match(text) or NUMBERED_LINE.match(text) or PHONE_LINE.match(text)
     if m is not None and (not rejected_label(m) or _stamped_name(m)):
         return m, "line"
