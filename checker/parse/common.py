@@ -67,6 +67,17 @@ NOTES_LINE = re.compile(
     re.IGNORECASE,
 )
 
+# what a tool writes into a dialogue log, not a person: a bracketed capitals tag ("[QUERY] …"), a
+# record of key=value pairs, a marker between double underscores ("__SILENCE__")
+MACHINE_TEXT = re.compile(r"^[ \t]*(?:\[[A-Z][A-Z_ -]{1,20}\]|__[A-Z][A-Z_]*__[ \t]*$|(?:[\w.-]+=[^\s,;]+[,;]?[ \t]*){2,}$)")
+
+
+def is_machine_text(text: str) -> bool:
+    """Is every line of a message a tool's (``MACHINE_TEXT``)?"""
+    said = [t for t in text.split("\n") if t.strip()]
+    return bool(said) and all(MACHINE_TEXT.match(t) for t in said)
+
+
 EMAIL_HEADER = re.compile(r"^[ \t]*(?P<name>From|To|Cc|Bcc|Subject|Date|Sent|Reply-To)[ \t]*:[ \t]*(?P<value>.*)$", re.IGNORECASE)
 ORIGINAL_MESSAGE = re.compile(r"^[ \t]*-{2,}[ \t]*(?:Original|Forwarded)[ \t]+Message[ \t]*-{2,}[ \t]*$", re.IGNORECASE)
 WROTE_LINE = re.compile(r"^[ \t]*On\b.{3,300}?\bwrote:[ \t]*$", re.IGNORECASE | re.DOTALL)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .common import HEADER_LINE, LABEL, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP, STAMP_WRAPPED, Line, clean_time, heading_shape, \
+from .common import HEADER_LINE, is_machine_text, LABEL, NOT_SPEAKERS, ROLE_HINT, SPEAKER_LINE, STAMP, STAMP_WRAPPED, Line, clean_time, heading_shape, \
     leading_time, rejected_label, role_of, speaker_key
 from .headers import FRAMED_TITLE, is_date_line, is_system_line, leading_headers
 from .reading import Message, Reading
@@ -58,6 +58,8 @@ def _candidate(text: str):
         if m and role_of(m.group("label")) in ("agent", "customer"):
             return m, "line"
     m = SPEAKER_LINE.match(text) or NUMBERED_LINE.match(text) or PHONE_LINE.match(text)
+    if m is not None and speaker_key(m.group("label")) in TOOL_LABELS:
+        return m, "tool"
     if m is not None and (not rejected_label(m) or _stamped_name(m)):
         return m, "line"
     shape = heading_shape(text)
@@ -112,6 +114,11 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         if i in headers:
             continue
         cand = candidates.get(i)
+        if cand and cand[1] == "tool":  # "action: Account has been pulled up": the system's line
+            messages.append({"speaker": "System", "hint": None, "time": clean_time(cand[0].group("ts1") or cand[0].group("ts2")),
+                             "line_number": i + 1, "lines": [Line(line.text, line.start)], "system": True})
+            current = None
+            continue
         if cand and accepted(cand[0]):
             m, kind = cand
             label = m.group("label").strip()
@@ -139,6 +146,9 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         if current is None:
             continue  # before the first speaker: left unread
         current["lines"].append(line)
+    for m in messages:
+        if not m["system"] and _machine(m):
+            m["system"] = True  # a tool's query or marker in a dialogue log, nobody's words
     _system_as_agent(messages)
     if not any(not m["system"] for m in messages):
         return None
@@ -148,6 +158,16 @@ def read(text: str, lines: list[Line]) -> Reading | None:
                                system=m["system"], line_number=m["line_number"], role=m.get("role"))
                   for m in messages),
     )
+
+
+# labels a dialogue log gives its tools' lines ("action: Account has been pulled up for Joe
+# Bloggs.", "event: order validated"): the system's, however often they occur
+TOOL_LABELS = frozenset({"action", "actions", "event", "api", "api call", "query", "kb", "database", "db", "log",
+                         "system action", "tool", "tool call", "function", "function call"})
+
+
+def _machine(message: dict) -> bool:
+    return is_machine_text("\n".join(ln.text for ln in message["lines"]))
 
 
 def _section_title(lines: list, i: int, candidates: dict) -> bool:

@@ -15,7 +15,7 @@ import re
 from ..errors import InputError, SpeakerError
 from ..model import Conversation, Turn
 from ..vocabulary import LEADING_HANDLES
-from .common import Line, role_of, speaker_key, to_seconds
+from .common import Line, is_machine_text, role_of, speaker_key, to_seconds
 from .decode import normalise_text, replace_unencodable
 from .reading import Message
 from .roles import assign_chat_roles, no_agent_message
@@ -366,6 +366,8 @@ def parse_messages(data: dict, channel: str, agent: str | None, src: str, format
         raw_role = raw_role or _flagged_role(item)
         raw_role = str(raw_role or "").strip()
         stated = role_of(raw_role) or {"outbound": "agent", "inbound": "customer"}.get(raw_role.lower())
+        if is_machine_text(body):
+            stated = "system"  # "[QUERY] restaurant=…", "__SILENCE__": a tool's line in a dialogue log
         if isinstance(who, str) and who.lstrip("@").lower() in shown:
             who = shown[who.lstrip("@").lower()]  # "SkyvaleHelp" is shown as "Skyvale Airways Support"
         speaker = str(who or raw_role.capitalize() or "Unknown")

@@ -72,3 +72,17 @@ def test_a_handle_after_the_name_and_section_titles_between_public_and_dms():
     assert [t.speaker for t in conversation.turns] == ["Rob Hale", "Greenvale Rail", "Rob Hale", "Greenvale Rail"]
     assert conversation.turns[1].text.endswith("Could you DM us? ^JT")
     assert not conversation.unread_lines
+
+
+def test_a_dialogue_logs_tool_lines_are_the_systems():
+    """A tool's action line, query record or marker in a dialogue log is nobody's words."""
+    text = ("customer: hi, i'd like to send back a jacket\n"
+            "agent: sure, could i have the order id and the email on the account?\n"
+            "customer: 55120, amy@example.com\n"
+            "action: Account has been pulled up for Amy Lowe.\n"
+            "agent: [LOOKUP] order=55120 status=delivered\n"
+            "agent: __SILENCE__\n"
+            "agent: thanks amy, i've started the return and emailed you a label.\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "system", "system", "system", "agent"]
+    assert conversation.turns[2].text == "55120, amy@example.com"

@@ -173,3 +173,13 @@ def test_posts_out_of_time_order_are_read_in_time_order():
     conversation = parse_transcript(json.dumps(posts))
     assert [t.text.split()[-1] for t in conversation.turns] == ["night", "nothing", "^AB"]
     assert any("time order" in w for w in conversation.warnings)
+
+
+def test_a_tools_record_in_an_export_is_the_systems():
+    data = {"turns": [
+        {"speaker": "User", "text": "book me a table for two tonight please"},
+        {"speaker": "Wizard", "text": "[QUERY] restaurant=Olive party=2"},
+        {"speaker": "Wizard", "text": "I've booked a table for two at 7pm; your reference is OT-551."},
+    ]}
+    conversation = parse_transcript(json.dumps(data), agent="Wizard")
+    assert [t.role for t in conversation.turns] == ["customer", "system", "agent"]
