@@ -52,7 +52,7 @@ def check_limits(conversation: Conversation) -> None:
         raise LimitError(f"the messages hold {total:,} characters; ReplyCheck judges conversations of up to "
                          f"{MAX_TEXT_CHARS:,} characters: check one conversation at a time", source=conversation.id or None)
 _NAME_ENTS = {"PERSON", "ORG", "GPE", "PRODUCT", "FAC", "NORP", "LOC", "WORK_OF_ART", "EVENT"}
-_INTRODUCED = re.compile(r"\b(?:I'm|I’m|I am|[Mm]y name is|[Mm]y name's|[Tt]his is|[Ii]t's|with|[Rr]egards,?|[Tt]hanks,?|[Ww]ishes,?)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_INTRODUCED = re.compile(r"\b(?:I'm|I’m|I am|[Mm]y name is|[Mm]y name's|[Tt]his is|[Ii]t's|with|through to|[Rr]egards,?|[Tt]hanks,?|[Ww]ishes,?)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _NOT_WORDS = re.compile(r"(?:https?://|www\.|@|\d)")
 
 # "en-GB" (not "en"): textstat then counts syllables with pyphen's British dictionary, which ships

@@ -134,6 +134,7 @@ def capitals(doc, words) -> Iterator[RawIssue]:
         prev = doc[tok.i - 1] if tok.i > 0 else None
         if prev is not None and (prev.text in (":", '"', "“", "'", "‘", "-", "–", "(", "•", "*", ".", "!", "?", "/", "|",
                                                ">", "›", "→", "»")
+                                 or (len(prev.text) > 1 and prev.text.endswith("."))  # "on 3 Dec. Please…": a full stop the parser kept
                                  or "\n" in prev.text or prev.is_space):
             continue  # after ">" the next screen of a path: "Settings > System > Power"
         if _in_title_run(tok):
@@ -537,6 +538,29 @@ _PERCEIVING = {"see", "notice", "know", "understand", "hear", "read", "appreciat
 _OBJECT_AND_CLAUSE = {"tell", "show", "remind", "assure", "promise", "inform", "let", "ask", "warn", "bet", "say"}
 
 
+# subordinators of more than one word: the clause after them depends on the next one
+_SUBORDINATORS = (("in", "case"), ("in", "the", "event"), ("in", "the", "event", "that"), ("so", "that"),
+                  ("now", "that"), ("given", "that"), ("provided", "that"), ("providing", "that"), ("as", "long", "as"),
+                  ("as", "soon", "as"), ("even", "though"), ("even", "if"), ("in", "order", "that"), ("every", "time"),
+                  ("the", "moment"), ("the", "minute"), ("by", "the", "time"))
+
+
+def _after_subordinator(doc, start: int) -> bool:
+    """Do the words before ``start`` end with a subordinator, or does the stretch before it (from
+    the last comma or "and") open with one ("…, and in the event that further time is required to
+    complete our investigation | you will…")?"""
+    words = [t.lower_ for t in doc[max(doc[start].sent.start, start - 4): start]]
+    if any(tuple(words[-len(s):]) == s for s in _SUBORDINATORS if len(words) >= len(s)):
+        return True
+    sent = doc[start].sent
+    opening = sent.start  # where the stretch before the subject opens: after the last comma or "and"
+    for t in doc[sent.start: start]:
+        if t.is_punct or t.tag_ == "CC":
+            opening = t.i + 1
+    head = [t.lower_ for t in doc[opening: min(start, opening + 4)]]
+    return any(tuple(head[:len(s)]) == s for s in _SUBORDINATORS if len(head) >= len(s))
+
+
 def _adjunct_of(token, verb) -> bool:
     """Is ``token`` inside a prepositional or adverbial phrase that hangs from ``verb``?"""
     node = token
@@ -627,6 +651,10 @@ def run_on(doc, words) -> Iterator[RawIssue]:
             continue  # "how busy it gets", "whose parcel this is"
         if prev.lower_ in _CLAUSE_TAKERS:
             continue  # "I'm sorry the payment…", "I think we…"
+        if _after_subordinator(doc, left.i):
+            continue  # "in case you need it", "in the event that more time is needed you will…"
+        if prev.dep_ in ("dobj", "dative", "iobj") and prev.head.lemma_.lower() in _OBJECT_AND_CLAUSE:
+            continue  # "without warning you it wouldn't work": whom, then what, however it is parsed
         if verb.dep_ != "relcl" and prev.pos_ == "NOUN" and not _no_gap(verb):
             continue  # "the email I'll send you": a relative clause without "that", parsed otherwise
         phrase = prev
@@ -875,9 +903,19 @@ def word_forms(doc, words) -> Iterator[RawIssue]:
         elif low in _NEGATIVE_ANY and tok.i > 0 and not _number_sign(tok) and any(t.lower_ in ("n't", "not", "never") for t in doc[max(tok.sent.start, tok.i - 5): tok.i]) \
                 and not any(t.is_punct or t.tag_ in ("CC", "WDT", "WP") for t in doc[max(tok.sent.start, tok.i - 5): tok.i]):
             yield _issue("grammar.word_forms", [tok], _NEGATIVE_ANY[low], f"With 'not' already there, use '{_NEGATIVE_ANY[low]}'.")
-        elif low == "to" and pl not in ("up",) and any(t.lower_ == "between" for t in doc[max(tok.sent.start, tok.i - 4): tok.i]) \
+        elif low == "to" and pl not in ("up",) and any(t.lower_ == "between" and not _between_plural(t)
+                                                        for t in doc[max(tok.sent.start, tok.i - 4): tok.i]) \
                 and not any(t.lower_ == "and" for t in doc[max(tok.sent.start, tok.i - 4): tok.i]):
             yield _issue("grammar.word_forms", [tok], "and", "Write 'between … and …'.")
+
+
+def _between_plural(between) -> bool:
+    """"between agreements", "between the two accounts": a plural object needs no "and", so a
+    later "to" belongs to something else ("… has to be done")."""
+    nxt = _nxt(between)
+    while nxt is not None and nxt.tag_ in ("DT", "PRP$", "CD", "JJ") and nxt.i - between.i < 4:
+        nxt = _nxt(nxt)
+    return nxt is not None and nxt.tag_ in ("NNS", "NNPS")
 
 
 def _number_sign(tok) -> bool:

@@ -142,6 +142,8 @@ def test_a_legal_disclaimer_below_the_sign_off_is_not_the_learners_writing(check
     ("Would a courtesy car help, or would you rather we drop your car home?", set()),  # 'rather' takes a clause
     ("Let me find out for you.", set()),  # harper's FindOut: idiomatic British English
     ("I've added some credit so you have heating tonight.", set()),  # harper's ProgressiveNeedsBe: 'heating' is a noun
+    ("Sorry to see you were charged twice on 3 Dec. Please don't post your details here.", set()),  # a kept full stop
+    ("Good afternoon, you're through to Dev at Larch Water.", set()),  # an agent introducing themself
     ("Your apointment is on Wednsday.", {"apointment", "Wednsday"}),  # slips are still slips
     ("Sorry for the delay the parcel was held at the depot.", {"delay the"}),
 ])

@@ -74,6 +74,12 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     "Nothing here changes your right of appeal.",
     # a reflexive fills no relative clause's gap; an auxiliary before its subject makes one question
     "That's a change I can make myself today.",
+    # a plural after "between" needs no "and"; a subordinator of several words opens a clause;
+    # whom a verb of telling tells, then what, however the parse attaches it
+    "Moving a payment between accounts has to be done by our Billing team.",
+    "Keep the receipt in case you need it later.",
+    "I'll call you today, and in the event that the engineer is delayed again you will get a text.",
+    "The shop sold you a card without warning you it expires in March.",
     # a comma may be left out after an opening subordinate clause
     "As soon as it's back I'll send the form to the insurer myself.",
     "Once the engineer has been we'll close the case.",
