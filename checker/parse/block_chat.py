@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from .common import ROLE_HINT, SPEAKER_LINE, Line, clean_time, match_heading, rejected_label, role_of, speaker_key
-from .headers import (FRAMED_TITLE, GREETING_VALUE, REDDIT_USER, REPLYING_TO, TITLE_WORDS, USER_HANDLE, WHEN, is_chrome_line,
+from .headers import (FRAMED_TITLE, GREETING_VALUE, REDDIT_USER, REPLYING_TO, SEPARATOR, TITLE_WORDS, USER_HANDLE, WHEN, is_chrome_line,
                       is_date_line, is_header_line, is_system_line, is_time_line, leading_headers)
 from .reading import Message, Reading, line_index
 from .social_thread import POST_HEADER
@@ -154,6 +154,12 @@ def _rank_lines(lines: list[Line], label: int) -> int | None:
         if not (is_header_line(t) or RANK_TITLE.match(t)):
             return None
     return None
+
+
+def _footer_follows(lines: list[Line], i: int) -> bool:
+    """After a separator line, only an export's field lines to the end ("Status: Closed · Reason: …")."""
+    rest = [ln.text for ln in lines[i + 1:] if ln.text.strip()]
+    return bool(rest) and len(rest) <= 6 and all(is_header_line(t) for t in rest)
 
 
 def _score_over_buttons(lines: list[Line], i: int) -> bool:
@@ -309,6 +315,9 @@ def read(text: str, lines: list[Line]) -> Reading | None:
             if not after_text and _is_clock_line(t):
                 loose_time = _time_in(t)
             continue
+        if SEPARATOR.match(t) and _footer_follows(lines, i):
+            meta.update(range(i, len(lines)))  # "────" then "Status: Closed by kr · 23:38": the export's footer
+            break
         if (current is None and is_header_line(t)) or (current is not None and _title_between_blanks(lines, i)):
             meta.add(i)
             continue

@@ -38,6 +38,8 @@ def _header(text: str):
         return None  # a handle alone on a line is a mention, not a post
     if name and (len(name.split()) > 6 or name.split()[0].lower() in ("thanks", "thank", "hi", "hello", "dear", "cc")):
         return None
+    if re.search(r"[·•|]", name):
+        return None  # "▸ IN · Lena Fox @lena_fx · 3 Mar": a heading of fields, the block-chat reader's
     return m
 
 

@@ -388,3 +388,21 @@ NB1 2CD 04/05/91
         ("You", "customer"), ("northfieldbank", "agent"), ("You", "customer")]
     assert conversation.turns[0].text == "my card keeps getting declined"
     assert conversation.turns[1].time == "Today 09:20"
+
+
+def test_an_exports_footer_after_a_separator_is_nobodys_words():
+    text = """▸ IN  · Lena Fox @lena_fx · 3 Mar 2026, 18:02
+  my order says delivered but nothing came
+
+◂ OUT · Quickbite Help @QuickbiteHelp · 3 Mar 2026, 18:10
+  Hi Lena, sorry about that. I've refunded the order in full.
+
+▸ IN  · Lena Fox @lena_fx · 3 Mar 2026, 18:11
+  thanks
+
+────────────────────────────
+Status: Closed by ap · 18:15 · Reason: Resolved
+"""
+    conversation = parse_transcript(text)
+    assert conversation.turns[-1].text.strip() == "thanks"
+    assert not conversation.unread_lines
