@@ -204,15 +204,17 @@ def _proofread(conversation: Conversation, agent, proofreader: Proofreader | Non
                boilerplate: tuple[tuple[int, int, int], ...] = ()) -> Proofreading:
     if proofreader is None or output is None:
         return Proofreading(backend="none" if proofreader is None else proofreader.name, issues=())
-    names = _conversation_names(conversation) | _names_in(d for _, d in agent) | {w.lower() for w in accepted_words}
+    names = _conversation_names(conversation) | {w.lower() for w in accepted_words}
+    # names the agent's text shows as names excuse a capital, never a spelling ("our Complants team")
+    shown_names = _names_in(d for _, d in agent)
     issues = []
     for (turn, doc), raw_issues in zip(agent, output.issues):
         # the British dictionary and the grammar checks join the backend's issues, one a span
         for raw in LAYERS.review(doc, raw_issues):
             if _is_false_alarm(raw, doc, names) or _inside(boilerplate, turn.index, raw.start):
                 continue
-            if raw.rule == "grammar.capitals" and raw.text in customer_names:
-                continue  # the customer's own name for a thing ("an Apple Pencil"), kept by the agent
+            if raw.rule == "grammar.capitals" and (raw.text in customer_names or raw.text.strip().lower() in shown_names):
+                continue  # the customer's own name for a thing ("an Apple Pencil"), kept by the agent; a name shown
             issues.append(ProofIssue(
                 turn=turn.index, start=turn.to_source(raw.start), end=turn.to_source(raw.end), text=raw.text,
                 message=raw.message, category=raw.category, rule=raw.rule, suggestions=raw.suggestions,

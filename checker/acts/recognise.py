@@ -476,24 +476,24 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-# a detail tied to the record it is held on: "the surname on the booking", "the name it's under",
-# "the email linked to the order". Held on the record, it is checked against it (a name asked for
-# alone is not). Not a phone number: the number on a mobile account is what finds it
-_RECORDS = r"(?:account|booking|policy|order|reservation|card|ticket|claim|membership|contract|plan|file|record|system)"
+# a name tied to the record it is held on: "the surname on the booking", "the name it's under",
+# "the full name on the policy". Held on the record, it is checked against it (a name asked for
+# alone is not; "a name for the booking" names a new one). An email on the account is already an
+# identifier ("email address")
+_RECORDS = r"(?:account|booking|policy|order|reservation|card|ticket|claim|membership|contract|plan|file|record)s?\b"
 ON_RECORD = re.compile(
-    r"\b(?:(?P<name>(?:full\s+|sur|last\s+|family\s+|first\s+and\s+last\s+)?name)|(?P<contact>e-?mail(?:\s+address)?))\b(?:\s+(?:that\s+)?(?:is|was|we\s+have|you\s+have|you\s+gave|you\s+used))?"
-    r"(?:\s+(?:on|under|in|for|registered\s+(?:to|on|with|against)|linked\s+(?:to|with)|held\s+(?:on|for|against)|attached\s+to)"
+    r"\b(?:full\s+|sur|last\s+|family\s+|first\s+and\s+last\s+)?name\b(?:\s+(?:that\s+)?(?:is|was|we\s+have|you\s+gave|you\s+used))?"
+    r"(?:\s+(?:on|under|in|registered\s+(?:to|on|with|against)|linked\s+(?:to|with)|held\s+(?:on|against)|attached\s+to)"
     r"\s+(?:the|your|this|that)\s+(?:\w+\s+)?" + _RECORDS + r"|\s+(?:it's|it\s+is|it\s+was|it'll\s+be|the\s+\w+\s+(?:is|was))\s+(?:under|in)\b)",
     re.IGNORECASE)
 
 
 def identifiers_in(text: str) -> list[str]:
-    """The identifiers a sentence names, as ``lists/identifiers.txt`` spells them, and a name or an
-    email address asked for as it is held on the record ("name on the record", "contact on the
-    record")."""
+    """The identifiers a sentence names, as ``lists/identifiers.txt`` spells them, and a name
+    asked for as the record holds it ("name on the record")."""
     found = [re.sub(r"[\s-]+", " ", m.group(0).lower()) for m in IDENTIFIERS.finditer(text)]
-    for m in ON_RECORD.finditer(text):
-        found.append("name on the record" if m.group("name") else "contact on the record")
+    if ON_RECORD.search(text):
+        found.append("name on the record")
     return list(dict.fromkeys(found))
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .common import ROLE_HINT, SPEAKER_LINE, Line, clean_time, match_heading, rejected_label, role_of, speaker_key
+from .common import ROLE_HINT, heading_shape, SPEAKER_LINE, Line, clean_time, match_heading, rejected_label, role_of, speaker_key
 from .headers import (FRAMED_TITLE, GREETING_VALUE, REDDIT_USER, REPLYING_TO, SEPARATOR, TITLE_WORDS, USER_HANDLE, WHEN, is_chrome_line,
                       is_date_line, is_header_line, is_system_line, is_time_line, leading_headers)
 from .reading import Message, Reading, line_index
@@ -60,7 +60,10 @@ def _fielded_heading(text: str) -> str | None:
     them, reduced to its name and time ("Sam Reid @sam (customer) · 7 Dec, 20:31"): a direction
     field (IN/OUT) becomes the role, a place field (Public, Direct message) is left out, and so
     is anything after the time (who sent it, the template used)."""
-    fields = [f.strip(ARROWS) for f in SEGMENT_SPLIT.split(text.strip())]
+    shape = heading_shape(text)  # blank runs cut to two, long lines refused: the split stays linear
+    if shape is None:
+        return None
+    fields = [f.strip(ARROWS) for f in SEGMENT_SPLIT.split(shape)]
     if len(fields) < 3 and not any(f.lower() in DIRECTION for f in fields):
         return None
     name, role, when = None, None, None
@@ -158,8 +161,13 @@ def _rank_lines(lines: list[Line], label: int) -> int | None:
 
 def _footer_follows(lines: list[Line], i: int) -> bool:
     """After a separator line, only an export's field lines to the end ("Status: Closed · Reason: …")."""
-    rest = [ln.text for ln in lines[i + 1:] if ln.text.strip()]
-    return bool(rest) and len(rest) <= 6 and all(is_header_line(t) for t in rest)
+    rest: list[str] = []
+    for ln in lines[i + 1:]:
+        if ln.text.strip():
+            rest.append(ln.text)
+            if len(rest) > 6:
+                return False  # more than a footer: stop looking (a run of separators stays linear)
+    return bool(rest) and all(is_header_line(t) for t in rest)
 
 
 def _score_over_buttons(lines: list[Line], i: int) -> bool:

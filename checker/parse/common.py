@@ -67,9 +67,11 @@ NOTES_LINE = re.compile(
     re.IGNORECASE,
 )
 
-# what a tool writes into a dialogue log, not a person: a bracketed capitals tag ("[QUERY] …"), a
-# record of key=value pairs, a marker between double underscores ("__SILENCE__")
-MACHINE_TEXT = re.compile(r"^[ \t]*(?:\[[A-Z][A-Z_ -]{1,20}\]|__[A-Z][A-Z_]*__[ \t]*$|(?:[\w.-]+=[^\s,;]+[,;]?[ \t]*){2,}$)")
+# what a tool writes into a dialogue log, not a person: a bracketed capitals tag alone or over
+# key=value pairs ("[QUERY] restaurant=Olive party=2"), a record of key=value pairs, a marker
+# between double underscores ("__SILENCE__"); not "[URGENT] my heating is still off"
+_KEY_VALUES = r"(?:[\w.-]+=[^\s,;=]+(?:[,;][ \t]*|[ \t]+|$)){2,}"  # a separator after each value: no backtracking
+MACHINE_TEXT = re.compile(rf"^[ \t]*(?:\[[A-Z][A-Z_ -]{{1,20}}\](?:[ \t]+{_KEY_VALUES}|[ \t]*$)|__[A-Z][A-Z_]*__[ \t]*$|{_KEY_VALUES}$)")
 
 
 def is_machine_text(text: str) -> bool:

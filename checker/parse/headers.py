@@ -92,8 +92,9 @@ TOOL_ANNOTATION = re.compile(r"^[\[<{][ \t]*(?P<key>[A-Za-z][A-Za-z _-]{1,20}?)[
 @lru_cache(maxsize=8192)
 def is_system_line(text: str) -> bool:
     t = heading_shape(text)
-    if t is not None and (m := TOOL_ANNOTATION.match(t)) and role_of(m.group("key")) in (None, "system"):
-        return True
+    if t is not None and (m := TOOL_ANNOTATION.match(t)) and role_of(m.group("key")) in (None, "system") \
+            and not t[m.end("key"):].lstrip(" \t:").startswith("//") and m.group("key").lower() not in ("mailto", "tel", "http", "https"):
+        return True  # not a link ("<https://example.com/form>", "<mailto:…>")
     if t is None or not SYSTEM_WORDS.search(t):
         return False  # every system line names its event; the cheap test spares the full patterns
     return bool(SYSTEM_LINE.match(t) or MORE_SYSTEM.match(t))

@@ -25,7 +25,7 @@ NUMBERED_LINE = re.compile(r"^[ \t]*(?:#?\d{1,4}[.):]|\(\d{1,4}\)|#\d{1,4})[ \t]
 # the speaker and the time together in brackets before the message ("[agent 00:04:40] ok i can
 # see it", "(Customer, 10:02) hi"), as QA and call-log exports write them
 BRACKETED_LINE = re.compile(
-    rf"^[ \t]*[\[(][ \t]*(?P<label>{LABEL}){ROLE_HINT}?[ \t]*[,|·•-]?[ \t]*(?P<ts1>{STAMP})[ \t]*[\])]"
+    rf"^[ \t]*[\[(][ \t]*(?P<label>{LABEL}){ROLE_HINT}?(?:[ \t]*[,|·•-])?[ \t]*(?P<ts1>{STAMP})[ \t]*[\])]"
     r"(?P<ts2>)[ \t]*:?[ \t]*(?P<msg>\S.*)$"
 )
 
@@ -114,11 +114,14 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         if i in headers:
             continue
         cand = candidates.get(i)
-        if cand and cand[1] == "tool":  # "action: Account has been pulled up": the system's line
-            messages.append({"speaker": "System", "hint": None, "time": clean_time(cand[0].group("ts1") or cand[0].group("ts2")),
-                             "line_number": i + 1, "lines": [Line(line.text, line.start)], "system": True})
-            current = None
-            continue
+        if cand and cand[1] == "tool":
+            if counts.get(speaker_key(cand[0].group("label")), 0) < 2:
+                cand = None  # once, "Action: refund raised" is a line of the message it sits in
+            else:  # "action: Account has been pulled up", again and again: the system's lines
+                messages.append({"speaker": "System", "hint": None, "time": clean_time(cand[0].group("ts1") or cand[0].group("ts2")),
+                                 "line_number": i + 1, "lines": [Line(line.text, line.start)], "system": True})
+                current = None
+                continue
         if cand and accepted(cand[0]):
             m, kind = cand
             label = m.group("label").strip()
@@ -193,4 +196,5 @@ def _system_as_agent(messages: list[dict]) -> None:
     if len(theirs) < 2:
         return
     for m in theirs:
-        m["system"], m["role"] = False, "agent"
+        if not _machine(m) and not any(is_system_line(ln.text) for ln in m["lines"]):
+            m["system"], m["role"] = False, "agent"  # its queries and notices stay the system's

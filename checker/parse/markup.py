@@ -16,7 +16,7 @@ import re
 EMPHASIS_LABEL = re.compile(r"^(?P<lead>[ \t]*)(?P<mark>\*\*|__|\*|_)(?P<label>[^\W\d_][^*_\n:]{0,40}?)(?P<colon>:?)(?P=mark)",
                             re.MULTILINE)
 # inline HTML a chat tool or a web page wraps messages and names in
-HTML_TAG = re.compile(r"</?(?:b|strong|i|em|u|span|font|p|div|br|li|ul|ol)(?:\s[^<>\n]{0,120})?\s*/?>", re.IGNORECASE)
+HTML_TAG = re.compile(r"</?(?:b|strong|i|em|u|span|font|p|div|br|li|ul|ol)(?:[ \t][^<>\n]{0,120})?/?>", re.IGNORECASE)
 LINE_MARK = re.compile(r"^[ \t]*(?P<mark>>|[-*•–·])[ \t]?")
 
 

@@ -210,11 +210,11 @@ def _time_of(item: dict) -> str | None:
 
 def _message_list(data: dict) -> list | None:
     """Under a key no list names: the longest top-level list whose entries are objects with a
-    message's text, when there is one."""
-    lists = [v for v in data.values()
-             if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)
-             and (sum(1 for i in v if isinstance(_first(i, TEXT_KEYS), str)) >= max(1, len(v) // 2)
-                  or infer_text_key(v) is not None)]
+    message's text, when there is one; failing that, the longest whose entries have a field that
+    reads like a message's text (``infer_text_key``)."""
+    objects = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)]
+    named = [v for v in objects if sum(1 for i in v if isinstance(_first(i, TEXT_KEYS), str)) >= max(1, len(v) // 2)]
+    lists = named or [v for v in objects if infer_text_key(v) is not None]
     return max(lists, key=len) if lists else None
 
 
@@ -343,7 +343,7 @@ def parse_messages(data: dict, channel: str, agent: str | None, src: str, format
     if _out_of_order(messages):
         times = [_moment(m) for m in messages]
         if all(a >= b for a, b in zip(times, times[1:])):
-            messages = list(reversed(messages))  # ties keep their places
+            messages = list(reversed(messages))
             warnings.append("the export lists its messages newest first; they were read oldest first, by their times")
         else:
             messages = [m for _, m in sorted(zip(times, messages), key=lambda pair: pair[0])]

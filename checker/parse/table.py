@@ -93,7 +93,27 @@ def looks_like_table(text: str) -> bool:
 
 def markdown_table(text: str) -> tuple[int, int] | None:
     """(start, end) offsets of the first Markdown table of messages in a document (a handover
-    log's title and lines above it, notes below), when it is the table of a conversation."""
+    log's title and lines above it, notes below), when it is the table of a conversation: not
+    when the text around it has speaker lines of its own (an agent's message that lists a tariff
+    as "| Name | Value |" in a chat)."""
+    found = _first_markdown_table(text)
+    if found is None:
+        return None
+    outside = text[:found[0]] + text[found[1]:]
+    if any(_speaker_line(ln) for ln in outside.split("\n")):
+        return None
+    return found
+
+
+def _speaker_line(line: str) -> bool:
+    """A chat line of someone's ("Agent: Hello…"), not a field ("Issue: …", "Shift: early")."""
+    from .common import SPEAKER_LINE, rejected_label
+
+    m = SPEAKER_LINE.match(line)
+    return m is not None and not rejected_label(m) and bool((m.group("msg") or "").strip())
+
+
+def _first_markdown_table(text: str) -> tuple[int, int] | None:
     lines = text.split("\n")
     offset = 0
     for i, line in enumerate(lines[:-1]):

@@ -536,6 +536,8 @@ _CLAUSE_TAKERS = {"think", "hope", "know", "believe", "say", "said", "tell", "to
 _PERCEIVING = {"see", "notice", "know", "understand", "hear", "read", "appreciate", "realise", "realize"}
 # verbs that take an object and then a clause: "I told you it was sent", "let me know you're happy"
 _OBJECT_AND_CLAUSE = {"tell", "show", "remind", "assure", "promise", "inform", "let", "ask", "warn", "bet", "say"}
+# of those, the verbs whose object is whom they tell, then what: "without warning you it wouldn't work"
+_TELLING = {"tell", "show", "remind", "assure", "promise", "inform", "warn"}
 
 
 # subordinators of more than one word: the clause after them depends on the next one
@@ -550,15 +552,18 @@ def _after_subordinator(doc, start: int) -> bool:
     the last comma or "and") open with one ("…, and in the event that further time is required to
     complete our investigation | you will…")?"""
     words = [t.lower_ for t in doc[max(doc[start].sent.start, start - 4): start]]
-    if any(tuple(words[-len(s):]) == s for s in _SUBORDINATORS if len(words) >= len(s)):
+    if any(tuple(words[-len(s):]) == s for s in _SUBORDINATORS if len(words) >= len(s)) \
+            and (words[-1] != "that" or doc[start - 1].dep_ == "mark"):
         return True
     sent = doc[start].sent
     opening = sent.start  # where the stretch before the subject opens: after the last comma or "and"
     for t in doc[sent.start: start]:
         if t.is_punct or t.tag_ == "CC":
             opening = t.i + 1
-    head = [t.lower_ for t in doc[opening: min(start, opening + 4)]]
-    return any(tuple(head[:len(s)]) == s for s in _SUBORDINATORS if len(head) >= len(s))
+    head = doc[opening: min(start, opening + 4)]
+    words = [t.lower_ for t in head]
+    return any(tuple(words[:len(s)]) == s and (s[-1] != "that" or head[len(s) - 1].dep_ == "mark")
+               for s in _SUBORDINATORS if len(words) >= len(s))  # not "so that's all sorted"
 
 
 def _adjunct_of(token, verb) -> bool:
@@ -653,7 +658,7 @@ def run_on(doc, words) -> Iterator[RawIssue]:
             continue  # "I'm sorry the payment…", "I think we…"
         if _after_subordinator(doc, left.i):
             continue  # "in case you need it", "in the event that more time is needed you will…"
-        if prev.dep_ in ("dobj", "dative", "iobj") and prev.head.lemma_.lower() in _OBJECT_AND_CLAUSE:
+        if prev.dep_ in ("dobj", "dative", "iobj") and prev.head.lemma_.lower() in _TELLING:
             continue  # "without warning you it wouldn't work": whom, then what, however it is parsed
         if verb.dep_ != "relcl" and prev.pos_ == "NOUN" and not _no_gap(verb):
             continue  # "the email I'll send you": a relative clause without "that", parsed otherwise
@@ -913,9 +918,9 @@ def _between_plural(between) -> bool:
     """"between agreements", "between the two accounts": a plural object needs no "and", so a
     later "to" belongs to something else ("… has to be done")."""
     nxt = _nxt(between)
-    while nxt is not None and nxt.tag_ in ("DT", "PRP$", "CD", "JJ") and nxt.i - between.i < 4:
+    while nxt is not None and nxt.tag_ in ("DT", "PRP$", "JJ") and nxt.i - between.i < 4:
         nxt = _nxt(nxt)
-    return nxt is not None and nxt.tag_ in ("NNS", "NNPS")
+    return nxt is not None and nxt.tag_ in ("NNS", "NNPS")  # a number first is a range: "between 3 days to a week"
 
 
 def _number_sign(tok) -> bool:

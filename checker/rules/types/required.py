@@ -68,7 +68,7 @@ class RequiredRule(Rule):
         if partial:
             if self.partial_status == "met":
                 yield self.evidence_at(ctx, partial[0], message=self.partial_message or None,
-                                       suggestion=self.partial_suggestion or None)
+                                       suggestion=self.partial_suggestion or self.suggestion)
             else:
                 yield self.problem_at(ctx, partial[0], status="partly", message=self.partial_message or None,
                                       suggestion=self.partial_suggestion or None)

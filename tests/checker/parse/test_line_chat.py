@@ -82,7 +82,43 @@ def test_a_dialogue_logs_tool_lines_are_the_systems():
             "action: Account has been pulled up for Amy Lowe.\n"
             "agent: [LOOKUP] order=55120 status=delivered\n"
             "agent: __SILENCE__\n"
-            "agent: thanks amy, i've started the return and emailed you a label.\n")
+            "agent: thanks amy, i've started the return and emailed you a label.\n"
+            "action: Return label sent to amy@example.com.\n")
     conversation = parse_transcript(text)
-    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "system", "system", "system", "agent"]
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer", "system", "system", "system", "agent",
+                                                    "system"]
     assert conversation.turns[2].text == "55120, amy@example.com"
+
+
+def test_a_tool_word_once_is_a_line_of_the_message_and_a_link_is_no_annotation():
+    text = ("Customer: where's my refund?\n"
+            "Agent: I've checked it for you.\n"
+            "Action: refund of £20 raised\n"
+            "The form is here:\n"
+            "<https://example.com/refund-form>\n"
+            "Please fill it in by Friday.\n"
+            "Customer: ok thanks\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "agent", "customer"]
+    assert conversation.turns[1].text.endswith("Please fill it in by Friday.")
+
+
+def test_a_system_speakers_queries_stay_the_systems_when_it_is_the_agent():
+    text = ("USER: a table for two tonight please\n"
+            "SYSTEM: [QUERY] restaurant=Olive party=2\n"
+            "SYSTEM: Done: a table for two at 7pm, reference OT-551.\n"
+            "USER: thanks\n")
+    conversation = parse_transcript(text)
+    assert [t.role for t in conversation.turns] == ["customer", "system", "agent", "customer"]
+
+
+def test_hostile_lines_are_read_in_linear_time():
+    """Key=value runs, long blank runs inside a heading or a bracket, separator runs: each once
+    took from seconds to hours (backtracking); they finish at once now."""
+    from checker.parse.common import is_machine_text
+
+    assert not is_machine_text("aa=" * 60 + "aa x")
+    for text in ("x" + " " * 100000 + "y · z\nAgent: hi\nCustomer: hello",
+                 "[Agent" + " " * 100000 + "y\nAgent: hi\nCustomer: hello",
+                 "Agent: hi\n" + "────\n" * 5000 + "Customer: hello\nAgent: bye"):
+        assert parse_transcript(text).turns

@@ -50,3 +50,16 @@ def test_an_emails_quoted_lines_stay_quoted():
     """Only when every line carries it is a quote marker decoration: an email's '>' lines are its history."""
     text = "Hi Sam,\n\nThanks for your email.\n\n> my order is late\n> please help\n\nKind regards,\nJo"
     assert unmark(text) == text
+
+
+def test_a_tag_never_joins_two_lines():
+    text = "Agent: see <b\nCustomer: ok> thanks\nAgent: bye"
+    assert unmark(text).count("\n") == text.count("\n")
+    assert [t.role for t in parse_transcript(text).turns] == ["agent", "customer", "agent"]
+
+
+def test_a_markdown_table_inside_a_chat_is_the_agents_not_the_conversation():
+    text = ("Agent: Hello, here are your plan details:\n| Name | Value |\n|---|---|\n"
+            "| Tariff | Fixed saver for two years |\n| Direct debit | Forty two pounds on the 1st |\n"
+            "Customer: thanks\nAgent: You're welcome.")
+    assert [t.role for t in parse_transcript(text).turns] == ["agent", "customer", "agent"]

@@ -25,6 +25,7 @@ def found():
     ("The parcel should of arrived.", "of", "have", "grammar.confusables"),
     ("Sorry for the delay the parcel was held at customs.", "delay the", "delay. The", "grammar.run_on"),
     ("Sorry about the wait the large and small boxes were sent separately.", "wait the", "wait. The", "grammar.run_on"),
+    ("So that's all sorted now you'll get an email tomorrow.", "now you", "now. You", "grammar.run_on"),
     ("I will send you email tomorrow.", "email", "an email", "grammar.missing_words"),
     ("It will be with you in few days.", "in few", "in a few", "grammar.missing_words"),
     ("I'll get back you by Friday.", "back you", "back to you", "grammar.missing_words"),
