@@ -17,6 +17,7 @@ from .errors import LimitError
 from .model import AnalysedConversation, Conversation, ProofIssue, Proofreading, Readability, Sentence, own_ranges
 from .parse.email_thread import signature_start
 from .proofing import ProofOutput, Proofreader
+from .proofing.grammar import UNIT_NOUNS, common_noun_capitalised
 from .proofing.layers import LAYERS
 
 LONG_SENTENCE_WORDS = 25
@@ -205,16 +206,20 @@ def _proofread(conversation: Conversation, agent, proofreader: Proofreader | Non
     if proofreader is None or output is None:
         return Proofreading(backend="none" if proofreader is None else proofreader.name, issues=())
     names = _conversation_names(conversation) | {w.lower() for w in accepted_words}
-    # names the agent's text shows as names excuse a capital, never a spelling ("our Complants team")
-    shown_names = _names_in(d for _, d in agent)
+    # names the agent's text shows as names excuse a capital, never a spelling ("our Complants team");
+    # read from the messages only when a capital is flagged
+    shown_names: set[str] | None = None
     issues = []
     for (turn, doc), raw_issues in zip(agent, output.issues):
         # the British dictionary and the grammar checks join the backend's issues, one a span
         for raw in LAYERS.review(doc, raw_issues):
             if _is_false_alarm(raw, doc, names) or _inside(boilerplate, turn.index, raw.start):
                 continue
-            if raw.rule == "grammar.capitals" and (raw.text in customer_names or raw.text.strip().lower() in shown_names):
-                continue  # the customer's own name for a thing ("an Apple Pencil"), kept by the agent; a name shown
+            if raw.rule == "grammar.capitals":
+                if shown_names is None:
+                    shown_names = _names_in(d for _, d in agent)
+                if raw.text in customer_names or raw.text.strip().lower() in shown_names:
+                    continue  # the customer's own name for a thing ("an Apple Pencil"), kept by the agent; a name shown
             issues.append(ProofIssue(
                 turn=turn.index, start=turn.to_source(raw.start), end=turn.to_source(raw.end), text=raw.text,
                 message=raw.message, category=raw.category, rule=raw.rule, suggestions=raw.suggestions,
@@ -241,8 +246,6 @@ def _names_in(docs) -> set[str]:
     a person's name the model found ("With Reg relying on…" makes "Reg" right in "you and Reg"),
     and the capitalised words that name a team or unit ("our Fraud Claims team" makes "Claims"
     right in "Fraud Claims will text you")."""
-    from .proofing.grammar import UNIT_NOUNS, common_noun_capitalised
-
     found: set[str] = set()
     for doc in docs:
         for tok in doc:

@@ -76,7 +76,7 @@ def _fielded_heading(text: str) -> str | None:
             continue
         elif name is None:
             name = f
-        elif re.search(WHEN, f, re.IGNORECASE) and re.search(r"\d[:.]\d", f):
+        elif _time_in(f) is not None:
             when = f
             break
     if name is None or when is None or len(name) > 60:

@@ -33,6 +33,12 @@ BRACKETED_LINE = re.compile(
 BRACKET_ROLE_LINE = re.compile(rf"^[ \t]*\[[ \t]*(?P<label>{LABEL})[ \t]*\](?P<ts1>)(?P<ts2>)(?P<hint>)[ \t]*:?[ \t]*(?P<msg>\S.*)$")
 DASH_ROLE_LINE = re.compile(rf"^[ \t]*(?P<label>{LABEL})(?P<ts1>)(?P<ts2>)(?P<hint>)[ \t]+[-–—][ \t]+(?P<msg>\S.*)$")
 
+# labels a dialogue log gives its tools' lines ("action: Account has been pulled up for Joe
+# Bloggs.", "event: order validated"): the system's, when they recur
+TOOL_LABELS = frozenset({"action", "actions", "event", "api", "api call", "query", "kb", "database", "db", "log",
+                         "system action", "tool", "tool call", "function", "function call"})
+
+
 PHONE_LINE = re.compile(  # SMS threads: "07700 900123: message", "+44 7700 900123: message"
     rf"^[ \t]*(?:(?P<ts1>{STAMP_WRAPPED})[ \t]*(?:[-–|][ \t]*)?)?(?P<label>\+?\d[\d ]{{6,15}}\d){ROLE_HINT}?"
     rf"(?P<ts2>)[ \t]*:[ \t]?(?P<msg>.*)$"
@@ -161,12 +167,6 @@ def read(text: str, lines: list[Line]) -> Reading | None:
                                system=m["system"], line_number=m["line_number"], role=m.get("role"))
                   for m in messages),
     )
-
-
-# labels a dialogue log gives its tools' lines ("action: Account has been pulled up for Joe
-# Bloggs.", "event: order validated"): the system's, however often they occur
-TOOL_LABELS = frozenset({"action", "actions", "event", "api", "api call", "query", "kb", "database", "db", "log",
-                         "system action", "tool", "tool call", "function", "function call"})
 
 
 def _machine(message: dict) -> bool:

@@ -20,10 +20,6 @@ HTML_TAG = re.compile(r"</?(?:b|strong|i|em|u|span|font|p|div|br|li|ul|ol)(?:[ \
 LINE_MARK = re.compile(r"^[ \t]*(?P<mark>>|[-*•–·])[ \t]?")
 
 
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
-
-
 def unmark(text: str) -> str:
     """``text`` with its decoration replaced by spaces (the same length, the same lines)."""
     if "<" in text and HTML_TAG.search(text):

@@ -276,10 +276,9 @@ def _moment(item) -> float | None:
     return stamp.timestamp()
 
 
-def _out_of_order(messages: list) -> bool:
-    """Every message has a whole date and time and they do not run oldest first: Facebook's and
-    Instagram's own exports run newest first, a social tool's CSV as it was sorted."""
-    times = [_moment(m) for m in messages]
+def _out_of_order(times: list[float | None]) -> bool:
+    """Every message has a whole date and time (``_moment``) and they do not run oldest first:
+    Facebook's and Instagram's own exports run newest first, a social tool's CSV as it was sorted."""
     return len(times) > 1 and all(t is not None for t in times) and any(a > b for a, b in zip(times, times[1:]))
 
 
@@ -340,8 +339,8 @@ def parse_messages(data: dict, channel: str, agent: str | None, src: str, format
     if ch not in ("chat", "email"):
         raise InputError(f"unknown channel {ch!r} in the {format_name}: use chat or email", source=src)
     warnings: list[str] = []
-    if _out_of_order(messages):
-        times = [_moment(m) for m in messages]
+    times = [_moment(m) for m in messages]
+    if _out_of_order(times):
         if all(a >= b for a, b in zip(times, times[1:])):
             messages = list(reversed(messages))
             warnings.append("the export lists its messages newest first; they were read oldest first, by their times")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from ..errors import InputError
 from ..model import Conversation
-from .common import split_lines, split_notes
+from .common import SPEAKER_LINE, rejected_label, split_lines, split_notes
 from .structured import ROLE_FLAGS, ROLE_KEYS, SPEAKER_KEYS, TEXT_KEYS, infer_text_key, parse_messages
 
 DELIMITERS = (",", "\t", ";", "|")
@@ -107,8 +107,6 @@ def markdown_table(text: str) -> tuple[int, int] | None:
 
 def _speaker_line(line: str) -> bool:
     """A chat line of someone's ("Agent: Hello…"), not a field ("Issue: …", "Shift: early")."""
-    from .common import SPEAKER_LINE, rejected_label
-
     m = SPEAKER_LINE.match(line)
     return m is not None and not rejected_label(m) and bool((m.group("msg") or "").strip())
 
@@ -149,12 +147,12 @@ class _MarkdownRows:
 def parse_table(text: str, channel: str, agent: str | None, src: str) -> Conversation:
     body = text.lstrip()
     notes = None
-    block = markdown_table(body) if _shape(body.split("\n", ROWS_READ + 2)) is None else None
-    if block is not None:  # a table inside a document: its notes below are the agent's
-        _, after, _ = split_notes(split_lines(body[block[1]:]))
-        notes = after
-        body = body[block[0]:block[1]]
     found = _shape(body.split("\n", ROWS_READ + 2))
+    block = markdown_table(body) if found is None else None
+    if block is not None:  # a table inside a document: its notes below are the agent's
+        _, notes, _ = split_notes(split_lines(body[block[1]:]))
+        body = body[block[0]:block[1]]
+        found = _shape(body.split("\n", ROWS_READ + 2))
     if found is None:
         raise InputError("not a table: the first line must name the columns, one of them the message text", source=src)
     delimiter, keys, text_key = found.delimiter, found.keys, found.text_key
