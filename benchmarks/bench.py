@@ -8,8 +8,8 @@ and the acts in turn against the check's way (the encoder started as soon as the
 parsed, beside named entities and proofreading); then the
 same whole-check ratio and chat latency with the acts on token patterns only (no sentence model),
 the speed the judgement is traded against. Ratios,
-not absolute times: these machines are shared and noisy, so both sides are measured
-back to back, interleaved, and the best of several rounds is kept.
+not absolute times: these machines are shared and noisy, so every round runs every variant back
+to back (in reverse order on odd rounds), and each variant's best round is kept.
 """
 from __future__ import annotations
 
@@ -33,25 +33,30 @@ def load_corpus() -> list:
     return [read_file(ROOT / "corpora/labelled" / name, agent=entry.get("agent")) for name, entry in labels.items()]
 
 
-def best_of(rounds: int, fn) -> tuple[float, float]:
-    """Best wall-clock and best CPU time (all threads of this process) over the rounds."""
-    walls, cpus = [], []
-    for _ in range(rounds):
-        start, cpu = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu)
-    return min(walls), min(cpus)
+def best_of(rounds: int, variants: dict) -> dict[str, tuple[float, float]]:
+    """Each variant's best wall-clock and best CPU time (all threads of this process) over the
+    rounds. Every round runs every variant, in reverse order on odd rounds, so that a slow spell
+    of this shared machine falls on all of them alike rather than on whichever ran then."""
+    walls: dict[str, list[float]] = {name: [] for name in variants}
+    cpus: dict[str, list[float]] = {name: [] for name in variants}
+    for r in range(rounds):
+        for name, fn in (reversed(variants.items()) if r % 2 else variants.items()):
+            start, cpu = time.perf_counter(), time.process_time()
+            fn()
+            walls[name].append(time.perf_counter() - start)
+            cpus[name].append(time.process_time() - cpu)
+    return {name: (min(walls[name]), min(cpus[name])) for name in variants}
 
 
-def latencies_of(run, items: list) -> list[float]:
-    """Milliseconds for ``run(item)`` on each item in turn, sorted."""
-    out = []
+def latencies_of(runs: dict, items: list) -> dict[str, list[float]]:
+    """Milliseconds for each ``run(item)``, sorted, per run; the runs take turns on each item."""
+    out: dict[str, list[float]] = {name: [] for name in runs}
     for item in items:
-        start = time.perf_counter()
-        run(item)
-        out.append((time.perf_counter() - start) * 1000)
-    return sorted(out)
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run(item)
+            out[name].append((time.perf_counter() - start) * 1000)
+    return {name: sorted(values) for name, values in out.items()}
 
 
 def main() -> None:
@@ -76,29 +81,32 @@ def main() -> None:
         checker.check(c)
     list(nlp.pipe(texts[:50]))
 
-    (bare, bare_cpu) = best_of(args.rounds, lambda: list(nlp.pipe(texts)))
-    (bare_per_conversation, _) = best_of(args.rounds, lambda: [list(nlp.pipe([t.text for t in c.turns])) for c in conversations])
-    (analysis, analysis_cpu) = best_of(args.rounds, lambda: [checker.analyse(c) for c in conversations])
-    (whole, whole_cpu) = best_of(args.rounds, lambda: [checker.check(c) for c in conversations])
     distinct = conversations[: len(conversations) // args.repeat]
+    analysed = [checker.analyse(c) for c in distinct]
+    ruleset = checker.ruleset("default")
 
     def parse_cold():
         clear_caches()  # parsing pays its per-line tests afresh, as for a new paste
         for c in distinct:
             parse_transcript(c.source, source=c.id)
 
-    (parsing, _) = best_of(args.rounds, parse_cold)
-    parsing *= args.repeat  # the same number of transcripts as the whole check
-
-    analysed = [checker.analyse(c) for c in distinct]
-    (acts_time, _) = best_of(args.rounds, lambda: [checker.acts(a) for a in analysed])
-    acts_time *= args.repeat
     # the check starts the sentence encoder as soon as the messages are parsed, beside named
-    # entities and proofreading: the two stages in turn against that, back to back
-    ruleset = checker.ruleset("default")
-    (in_turn, _) = best_of(args.rounds, lambda: [checker.acts(checker.analyse(c, ruleset.accepted_words), ruleset)
-                                                 for c in conversations])
-    (overlapped, _) = best_of(args.rounds, lambda: [checker.analyse_and_act(c, ruleset) for c in conversations])
+    # entities and proofreading: the two stages in turn ("in turn") against that ("overlapped")
+    timed = best_of(args.rounds, {
+        "bare": lambda: list(nlp.pipe(texts)),
+        "bare per conversation": lambda: [list(nlp.pipe([t.text for t in c.turns])) for c in conversations],
+        "analysis": lambda: [checker.analyse(c) for c in conversations],
+        "whole": lambda: [checker.check(c) for c in conversations],
+        "parsing": parse_cold,
+        "acts": lambda: [checker.acts(a) for a in analysed],
+        "in turn": lambda: [checker.acts(checker.analyse(c, ruleset.accepted_words), ruleset) for c in conversations],
+        "overlapped": lambda: [checker.analyse_and_act(c, ruleset) for c in conversations],
+    })
+    (bare, bare_cpu), (bare_per_conversation, _) = timed["bare"], timed["bare per conversation"]
+    (analysis, analysis_cpu), (whole, whole_cpu) = timed["analysis"], timed["whole"]
+    parsing = timed["parsing"][0] * args.repeat  # the same number of transcripts as the whole check
+    acts_time = timed["acts"][0] * args.repeat
+    in_turn, overlapped = timed["in turn"][0], timed["overlapped"][0]
 
     # the budget's case: a 30-turn chat, warm
     chat30 = [c for c in distinct if c.channel == "chat" and len(c.turns) >= 20]
@@ -106,22 +114,24 @@ def main() -> None:
     chat = chat30[0] if chat30 else distinct[0]
     chat_runs = [chat.source] * max(20, 10 * args.rounds)
     chat_turns = len(chat.turns)
-    chat_latencies = latencies_of(checker.check, chat_runs)
     chat_texts = [t.text for t in chat.turns]
-    chat_bare = latencies_of(lambda _: list(nlp.pipe(chat_texts)), chat_runs)
+    patterns_only = Checker(use_encoder=False)  # the acts on token patterns only (see below)
+    patterns_only.ruleset("default")
+    for c in conversations[:5]:
+        patterns_only.check(c)
+    on_chat = latencies_of({"check": checker.check, "bare": lambda _: list(nlp.pipe(chat_texts)),
+                            "patterns only": patterns_only.check}, chat_runs)
+    chat_latencies, chat_bare, chat_patterns = on_chat["check"], on_chat["bare"], on_chat["patterns only"]
 
-    latencies = latencies_of(checker.check, [c.source for c in distinct] * args.rounds)
+    latencies = latencies_of({"check": checker.check}, [c.source for c in distinct] * args.rounds)["check"]
     p50 = statistics.median(latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
 
     # the speed budget against the judgement: the same checks with the acts on token patterns only
     # (what a machine without the sentence model runs; its accuracy is in docs/acts.md)
-    patterns_only = Checker(use_encoder=False)
-    patterns_only.ruleset("default")
-    for c in conversations[:5]:
-        patterns_only.check(c)
-    (whole_patterns, _) = best_of(args.rounds, lambda: [patterns_only.check(c) for c in conversations])
-    chat_patterns = latencies_of(patterns_only.check, chat_runs)
+    timed = best_of(args.rounds, {"bare": lambda: list(nlp.pipe(texts)),
+                                  "patterns only": lambda: [patterns_only.check(c) for c in conversations]})
+    whole_patterns = timed["patterns only"][0] * bare / timed["bare"][0]  # against this run's bare pipe
 
     print(f"corpus: {len(conversations)} transcripts, {len(texts)} messages, {all_words} words ({agent_words} agent words)")
     print(f"bare nlp.pipe over all messages:        {bare:7.3f} s  ({all_words / bare:,.0f} words/s)")
