@@ -89,6 +89,9 @@ def parse_bytes(data: bytes, *, name: str = "<input>", channel: str = "auto", ag
     return _with_warnings(parse_transcript(text, channel=channel, agent=agent, source=name), warnings)
 
 
+HTML_DOCUMENT = re.compile(r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)?(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE | re.DOTALL)
+
+
 def parse_transcript(text: str, channel: str = "auto", agent: str | None = None, source: str | None = None) -> Conversation:
     """Parse pasted text into a ``Conversation``. Raises ``InputError`` with a clear message."""
     src = source or "<input>"
@@ -108,6 +111,10 @@ def parse_transcript(text: str, channel: str = "auto", agent: str | None = None,
         text = eml_to_text(raw, source=src)
         channel = "email" if channel == "auto" else channel
         return _with_warnings(read_text(text, channel, agent, src), notes_)
+    if HTML_DOCUMENT.match(stripped):
+        # a whole HTML page pasted or saved (an email client's "view source", a web archive):
+        # read as the email client shows it, tags gone and entities decoded
+        return _with_warnings(read_text(html_to_text(text), channel, agent, src), notes_)
     if stripped.startswith("{") or re.match(r"\[\s*[{\]\"]", stripped):  # not "[10:02] Agent: …"
         return _with_warnings(parse_json(text, channel, agent, src), notes_)
     if looks_like_table(stripped):  # a CSV/TSV export: a header row naming the columns, a row per message

@@ -237,7 +237,7 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
             current.header_at.extend(ln.start for ln in lines[first:i])
             _set_sender(current, headers["from"])
             continue
-        if EMAIL_HEADER.match(t) and t.strip().lower().startswith("from") and _header_follows(lines, i + 1) \
+        if EMAIL_HEADER.match(t) and _block_names_sender(lines, i) and _header_follows(lines, i + 1) \
                 and (i == 0 or not lines[i - 1].text.strip() or SEPARATOR.match(lines[i - 1].text)) and current.lines:
             headers, i = _read_headers(lines, i)
             current = _Mail(headers=headers, lines=[])
@@ -314,6 +314,18 @@ def _read_headers(lines: list[Line], i: int) -> tuple[dict[str, str], int]:
         headers[m.group("name").lower()] = m.group("value").strip()
         i += 1
     return headers, i
+
+
+def _block_names_sender(lines: list[Line], i: int) -> bool:
+    """The header block starting at line ``i`` has a ``From:`` line, wherever it stands in the
+    block ("Date: …" first in many clients' copies)."""
+    for ln in lines[i: i + 8]:
+        m = EMAIL_HEADER.match(ln.text)
+        if not m:
+            return False
+        if m.group("name").lower() == "from":
+            return True
+    return False
 
 
 def _header_follows(lines: list[Line], i: int) -> bool:

@@ -93,6 +93,7 @@ def read(text: str, lines: list[Line]) -> Reading | None:
         candidates[i] = cand
         key = speaker_key(cand[0].group("label"))
         counts[key] = counts.get(key, 0) + 1
+    _letter_speakers(lines, headers, candidates, counts)
 
     stamped = sum(1 for m, _ in candidates.values() if m.group("ts1") or m.group("ts2"))
 
@@ -167,6 +168,24 @@ def read(text: str, lines: list[Line]) -> Reading | None:
                                system=m["system"], line_number=m["line_number"], role=m.get("role"))
                   for m in messages),
     )
+
+
+def _letter_speakers(lines: list[Line], headers, candidates: dict, counts: dict[str, int]) -> None:
+    """``A:`` is a speaker after all when the other side speaks as a letter too ("A: … / C: …",
+    "A = customer, B = advisor"): alone it is the answer of a Q and A, so it is not a label
+    unless another one-letter speaker answers it (and no ``Q:`` does)."""
+    if "q" in counts or not any(len(k) == 1 and n >= 2 for k, n in counts.items()):
+        return
+    found = {}
+    for i, line in enumerate(lines):
+        if i in headers or i in candidates:
+            continue
+        m = SPEAKER_LINE.match(line.text)
+        if m and speaker_key(m.group("label")) == "a" and not is_system_line(line.text):
+            found[i] = (m, "line")
+    if len(found) >= 2:
+        candidates.update(found)
+        counts["a"] = len(found)
 
 
 def _machine(message: dict) -> bool:

@@ -76,12 +76,15 @@ _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
 def html_to_text(html: str) -> str:
     """HTML email body → plain text with paragraphs; ``<blockquote>`` becomes ``>`` quoting."""
     from bs4 import BeautifulSoup, NavigableString, Tag
+    from bs4.element import PreformattedString
 
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "head", "title", "meta"]):
         tag.decompose()
 
     def render(node) -> str:
+        if isinstance(node, PreformattedString):  # a doctype, a comment, an XML declaration: not text
+            return ""
         if isinstance(node, NavigableString):
             return re.sub(r"\s+", " ", str(node))
         if not isinstance(node, Tag):

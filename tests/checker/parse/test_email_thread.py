@@ -144,3 +144,20 @@ def test_a_gmail_page_with_the_date_under_the_sender():
     assert conversation.turns[1].text.startswith("Dear Ms Boateng,")
     assert conversation.turns[1].time == "Wed 4 Mar, 09:40"
     assert not conversation.unread_lines and not conversation.warnings
+
+
+def test_header_blocks_that_start_with_the_date_split_the_thread():
+    text = ("Date: Wed, 2 Dec 2026 08:10\n"
+            "From: Owen Pike <owen.pike@example.net>\n"
+            "To: hello@tallyho-gyms.example\n"
+            "Subject: Membership fee\n\n"
+            "Hi, I was charged twice for December. Can you refund one?\nOwen\n\n"
+            "++++++++++++++++++++++++++++++\n\n"
+            "Date: Wed, 2 Dec 2026 11:45\n"
+            "From: Tallyho Gyms <hello@tallyho-gyms.example>\n"
+            "To: Owen Pike <owen.pike@example.net>\n"
+            "Subject: RE: Membership fee\n\n"
+            "Dear Owen,\n\nSorry about that. The second payment has been refunded today.\n\nKind regards,\nBea\n")
+    conversation = parse_transcript(text)
+    assert [t.speaker for t in conversation.turns] == ["Owen Pike", "Tallyho Gyms"]
+    assert conversation.turns[1].text.startswith("Dear Owen,")

@@ -122,3 +122,27 @@ def test_hostile_lines_are_read_in_linear_time():
                  "[Agent" + " " * 100000 + "y\nAgent: hi\nCustomer: hello",
                  "Agent: hi\n" + "────\n" * 5000 + "Customer: hello\nAgent: bye"):
         assert parse_transcript(text).turns
+
+
+def test_a_is_a_speaker_when_the_other_side_speaks_as_a_letter_too():
+    text = ("Practice call, typed up afterwards. A = adviser, C = caller\n"
+            "A: Morning, you're through to Fenbridge Water, Lucy speaking.\n"
+            "C: hi, there's brown water coming out of the kitchen tap\n"
+            "A: Sorry to hear that. Could I take your postcode and the first line of the address?\n"
+            "C: FB2 9QT, 41 Mill Lane\n"
+            "A: Thank you. There's work on the main in your road; run the cold tap for ten minutes.\n")
+    conversation = parse_transcript(text)
+    assert [t.speaker for t in conversation.turns] == ["A", "C", "A", "C", "A"]
+    assert conversation.turns[3].text == "FB2 9QT, 41 Mill Lane"
+
+
+def test_q_and_a_inside_a_message_stay_the_message():
+    text = ("Agent: Hello Dan, here are the answers from our help page:\n"
+            "Q: Can I pause my plan?\n"
+            "A: Yes, for up to three months.\n"
+            "Q: Does pausing cost anything?\n"
+            "A: No.\n"
+            "Customer: great, thanks\n")
+    conversation = parse_transcript(text)
+    assert [t.speaker for t in conversation.turns] == ["Agent", "Customer"]
+    assert "A: No." in conversation.turns[0].text

@@ -42,3 +42,21 @@ def test_a_chat_saved_as_eml_is_read_as_a_chat():
     assert conversation.channel == "chat"
     assert [t.role for t in conversation.turns] == ["agent", "customer", "agent"]
     assert conversation.turns[0].text == "Hello, how can I help?"
+
+
+def test_a_whole_html_page_pasted_reads_as_its_email_client_shows_it():
+    from checker.parse import parse_transcript
+
+    page = ("<!DOCTYPE html><html><head><style>p{margin:0}</style></head><body>"
+            "<p><b>From:</b> Rhys Bevan &lt;r.bevan@example.org&gt;<br><b>Sent:</b> 3 December 2026 10:02<br>"
+            "<b>To:</b> Tom Hale &lt;tom@example.net&gt;<br><b>Subject:</b> RE: Boiler service</p>"
+            "<p>Dear Mr Hale,</p><p>Thank you for your patience. Your engineer&#39;s visit is booked for Friday.</p>"
+            "<p>Kind regards,<br>Rhys</p>"
+            "<div><b>From:</b> Tom Hale &lt;tom@example.net&gt;<br><b>Sent:</b> 2 December 2026 18:40<br>"
+            "<b>To:</b> service@example.org<br><b>Subject:</b> Boiler service</div>"
+            "<p>Hello, when can someone service my boiler? Thanks, Tom</p></body></html>")
+    conversation = parse_transcript(page, agent="Rhys Bevan")
+    assert conversation.channel == "email"
+    assert [t.speaker for t in conversation.turns] == ["Tom Hale", "Rhys Bevan"]
+    agent = conversation.turns[1].text
+    assert "engineer's visit" in agent and "<p>" not in agent and "&#39;" not in agent
