@@ -24,6 +24,7 @@ class _Mail:
     address: str = ""
     top_level: bool = True  # begun by a header block in the text itself, not inside a quote
     header_at: list[int] = field(default_factory=list)  # source offsets of a webmail print's header lines
+    divided: bool = False  # begun after a rule or banner below a signed letter, with no headers
 
 
 def read(text: str, lines: list[Line]) -> Reading | None:
@@ -49,6 +50,11 @@ def read(text: str, lines: list[Line]) -> Reading | None:
                 if m.headers and "subject" not in m.headers:
                     m.headers["subject"] = subject
         mails = mails[1:]
+    if any(m.divided for m in mails):
+        for m in mails:  # a letter's letterhead (addresses, date, "Our ref:") is not its words
+            head = _letterhead(m.lines)
+            meta |= {index(ln.start) for ln in m.lines[:head] if ln.text.strip()}
+            m.lines = m.lines[head:]
     chronological = _oldest_first(mails)
     ordered = mails if chronological else mails[::-1]
     messages = []
@@ -109,7 +115,7 @@ def _structure_lines(lines: list[Line]) -> set[int]:
     found: set[int] = set()
     for i, t in enumerate(bare):
         if not t.strip() or EMAIL_HEADER.match(t) or ORIGINAL_MESSAGE.match(t) or UNDERSCORE_RULE.match(t) \
-                or SEPARATOR.match(t):
+                or SEPARATOR.match(t) or BANNER.match(t):
             found.add(i)
         elif re.match(r"^[ \t]*On\b", t):
             joined = t
@@ -137,6 +143,8 @@ def _oldest_first(mails: list[_Mail]) -> bool:
     """True when the messages are header blocks whose dates rise down the page."""
     if len(mails) < 2 or not all(m.top_level for m in mails):
         return False
+    if all(m.divided for m in mails[1:]) and not any(m.headers for m in mails):
+        return True  # letters pasted one under another, each below the last one's signature
     dates = [_when(m.headers.get("date") or m.headers.get("sent") or "") for m in mails]
     if all(d is not None for d in dates):
         if all(a <= b for a, b in zip(dates, dates[1:])) and dates[0] < dates[-1]:
@@ -172,7 +180,9 @@ def _when(value: str):
     return None
 
 
-SIGNATURE_NAME = re.compile(r"^[ \t]*([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})[ \t]*$")
+SIGNATURE_NAME = re.compile(r"^[ \t]*([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})(?:[ \t]+\((?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?\))?[ \t]*$")
+# a rule with a title in it between two letters: "===== RESPONSE SENT 1 DECEMBER 2026 ====="
+BANNER = re.compile(r"^[ \t]*[=*#~_-]{3,}[ \t]*[^=*#~_\n-][^\n]{0,70}?[ \t]*[=*#~_-]{3,}[ \t]*$")
 
 
 def signature_name(lines) -> str:
@@ -280,10 +290,34 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
             messages.extend(inner)
             current = messages[-1]
             continue
+        if (SEPARATOR.match(t) or BANNER.match(t)) and signature_name(current.lines) and _letter_follows(lines, i + 1):
+            # letters pasted one under another: a rule below a signed letter, a salutation below it
+            current = _Mail(headers={}, lines=[], divided=True)
+            messages.append(current)
+            i += 1
+            continue
         if not SEPARATOR.match(t):  # a dashed line between messages is not text
             current.lines.append(line)
         i += 1
     return messages
+
+
+def _letterhead(lines: list[Line]) -> int:
+    """How many of a letter's first lines come before its salutation (0 when it has none)."""
+    for k, ln in enumerate(lines[:20]):
+        if SALUTATION_LINE.match(ln.text):
+            return k
+    return 0
+
+
+def _letter_follows(lines: list[Line], i: int) -> bool:
+    """A salutation ("Dear Mrs Desai,") within the next lines, below a letterhead at most."""
+    for ln in lines[i: i + 20]:
+        if SALUTATION_LINE.match(ln.text):
+            return True
+        if SEPARATOR.match(ln.text) or BANNER.match(ln.text) or EMAIL_HEADER.match(ln.text):
+            return False
+    return False
 
 
 def _unquoted(lines: list[Line]) -> list[Line]:

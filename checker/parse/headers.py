@@ -206,7 +206,7 @@ REPLYING_TO = re.compile(rf"^[ \t]*(?:replying|in reply)[ \t]+to[ \t]+{USER_HAND
 
 
 # a title framed by rules inside a thread: "--- Messages ---", "==== Direct messages ===="
-FRAMED_TITLE = re.compile(r"^[ \t]*[-=_*~#]{2,}[ \t]*[^\W\d_][\w '’&/-]{0,40}?[ \t]*[-=_*~#]{2,}[ \t]*$")
+FRAMED_TITLE = re.compile(r"^[ \t]*[-=_*~#]{2,}[ \t]*[^\W\d_][\w '’&/:.,-]{0,60}?[ \t]*[-=_*~#]{2,}[ \t]*$")
 
 
 # the brief a learner pastes above a transcript: "Scenario: …", "Task: …", a paragraph long

@@ -86,6 +86,40 @@ FIELD_ACTION = re.compile(rf"^(?:{ACTION}|(?:via|by)[ \t]+[\w -]{{1,20}}|(?:publ
                           rf"|(?:inbound|outbound|incoming|outgoing)(?:[ \t]+[\w-]+)?)$", re.IGNORECASE)
 
 
+# a CRM history's entry heading, the date first: "03/12/2026 09:24 | Email sent | J.Mercer",
+# "03/12/2026 08:52 | Customer email received", "… | Case note | J.Mercer"
+DATED_EVENT = re.compile(
+    r"^(?:(?P<who>customer|client|member|tenant|caller|agent|advis[eo]r|staff)[ \t]+)?"
+    r"(?:(?P<what>case[ \t]+note|internal[ \t]+note|private[ \t]+note|note|e-?mail|message|letter|sms|text|chat|web ?form|reply|response)"
+    r"(?:[ \t]+(?P<direction>received|sent|in|out|inbound|outbound|logged|added))?)$",
+    re.IGNORECASE,
+)
+
+
+def _dated_event(t: str) -> dict | None:
+    """A heading of fields whose first is the date, then what the entry is (its direction or
+    writer says whose it is), then perhaps who logged it."""
+    fields = FIELD_SPLIT.split(FENCE.sub("", t).strip())
+    if not 2 <= len(fields) <= 3 or not is_date_line(fields[0]):
+        return None
+    m = DATED_EVENT.match(fields[1].strip())
+    if m is None:
+        return None
+    name = NAME_ALONE.match(fields[2]) or re.match(r"^[ \t]*(?P<name>[^\W\d_][\w.'’-]{1,40})[ \t]*$", fields[2]) \
+        if len(fields) == 3 else None
+    who, what, direction = (m.group("who") or "").lower(), m.group("what").lower(), (m.group("direction") or "").lower()
+    if "note" in what:
+        return _found(name.group("name") if name else "", None, fields[0], [], note=True, from_header=True)
+    if role_of(who) == "customer" or direction in ("received", "in", "inbound"):
+        role = "customer"
+    elif role_of(who) == "agent" or direction in ("sent", "out", "outbound"):
+        role = "agent"
+    else:
+        return None
+    speaker = name.group("name") if name and role == "agent" else ""
+    return _found(speaker, None, fields[0], [], role=role, from_header=True)
+
+
 def _is_note(action: str) -> bool:
     """"added a private note", "Internal note": the entry is the case's notes; a "public" note is a reply."""
     return bool(NOTE_WORDS.search(action)) and not re.search(r"public", action, re.I)
@@ -116,6 +150,9 @@ def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
         event = m.group("event").lower()
         role = None if "note" in event else ("customer" if re.search(r"received|\bin\b|inbound|incoming", event) else "agent")
         return _found(m.group("name"), None, m.group("when"), [i], role=role, note="note" in event, from_header=True)
+    dated = _dated_event(t) if (first_in_block or after_blank) else None
+    if dated is not None:
+        return {**dated, "uses": [i]}
     m = ACTION_HEADING.match(t)
     if m and (first_in_block or after_blank) and len(m.group("name").split()) <= 5:
         uses, when = [i], m.group("when")

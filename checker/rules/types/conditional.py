@@ -151,15 +151,32 @@ class ConditionalRule(Rule):
 
     @staticmethod
     def _repeated_before(ctx: Any, triggers: list, response_turn: int) -> bool:
-        """Did the customer raise the trigger again, in a later message, before the response?"""
+        """Did the customer have to raise the trigger again, in a later message, before the
+        response? Not when that message answers the agent taking it up: a read-back or a
+        clarifying question in the agent's reply just before ("Just so I get it right: you'd like
+        to complain about …?" / "Yes, and …")."""
         first_turn = triggers[0][0].turn.index
-        return any(first_turn < seg.turn.index < response_turn and seg.turn.role == "customer" for seg, _, _ in triggers)
+        asking = {a.turn for a in ctx.acts if a.name in TAKING_UP}
+        customer = [t.index for t in ctx.customer_turns]
+        for seg, _, _ in triggers:
+            turn = seg.turn.index
+            if not (first_turn < turn < response_turn and seg.turn.role == "customer"):
+                continue
+            before = max((c for c in customer if c < turn), default=-1)
+            if not any(before < t.index < turn and t.index in asking for t in ctx.agent_turns):
+                return True
+        return False
 
     def _first(self, ctx: Any, phrase_set: PhraseSet, segments: list) -> tuple | None:
         if not phrase_set:
             return None
         found = ctx.find(phrase_set, segments, self.negation)
         return found[0] if found else None
+
+
+# what an agent's reply does when it takes the customer's request up: what the customer says next
+# is an answer, not the request repeated
+TAKING_UP = frozenset({"read_back", "clarifying_question"})
 
 
 def _same_sentence(seg_a: Any, start_a: int, seg_b: Any, start_b: int) -> bool:

@@ -161,3 +161,18 @@ def test_header_blocks_that_start_with_the_date_split_the_thread():
     conversation = parse_transcript(text)
     assert [t.speaker for t in conversation.turns] == ["Owen Pike", "Tallyho Gyms"]
     assert conversation.turns[1].text.startswith("Dear Owen,")
+
+
+def test_letters_pasted_one_under_another_split_at_the_rule_in_their_order():
+    text = ("12 Orchard Way\nMillbrook\nMB3 1LP\n\n4 November 2026\n\n"
+            "Dear Sir or Madam,\n\nMy bin has not been emptied for three weeks and nobody answers the phone.\n\n"
+            "Yours faithfully,\n\nHarold Fenn (Mr)\n\n"
+            "=============== REPLY POSTED 9 NOVEMBER 2026 ===============\n\n"
+            "Millbrook District Council\nOur ref: WST/8812\n\n"
+            "Dear Mr Fenn,\n\nI am sorry your bin was missed three times. A crew will empty it on Thursday.\n\n"
+            "Yours sincerely,\n\nJune Okoro\nWaste Services Officer\n")
+    conversation = parse_transcript(text, agent="June Okoro")
+    assert conversation.channel == "email"
+    assert [(t.speaker, t.role) for t in conversation.turns] == [("Harold Fenn", "customer"), ("June Okoro", "agent")]
+    reply = conversation.turns[1].text
+    assert reply.startswith("Dear Mr Fenn,") and "Our ref" not in reply and "REPLY POSTED" not in reply

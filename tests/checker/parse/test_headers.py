@@ -112,3 +112,11 @@ def test_chrome_lines(line):
 @pytest.mark.parametrize("line", ["214", "5520-33817", "yes", "read it", "Reply to this please", "ok thanks", "Fri 16:41"])
 def test_words_and_bare_numbers_are_not_chrome(line):
     assert not is_chrome_line(line)  # an order number or a date alone may be a customer's whole answer
+
+
+def test_a_framed_section_title_may_name_whose_messages_follow():
+    from checker.parse.headers import FRAMED_TITLE
+
+    assert FRAMED_TITLE.match("------ Direct Messages: Swift Buses ------")
+    assert FRAMED_TITLE.match("=== Back to public ===")
+    assert not FRAMED_TITLE.match("Agent: ------")

@@ -143,3 +143,30 @@ def test_headings_of_fields_parted_by_dashes():
     assert [(t.role, t.speaker, t.time) for t in conversation.turns] == [
         ("customer", "Joan Pryce", "4 Mar 2026 08:12"), ("agent", "Dev Mistry", "4 Mar 2026 10:41")]
     assert conversation.notes.strip() == "Refunded £12."
+
+
+def test_a_crm_history_of_dated_entries_says_whose_each_is():
+    text = ("CASE 5521 - Broken boiler\nOwner: K.Shaw\n\n"
+            "--------------------------------------------\n"
+            "01/12/2026 08:05 | Customer email received\n"
+            "From: dora.mills@example.net\n"
+            "Subject: No heating\n"
+            "Hello, the boiler has stopped again and the flat is freezing. Dora Mills\n"
+            "--------------------------------------------\n"
+            "01/12/2026 08:40 | Case note | K.Shaw\n"
+            "Engineer slot held for Wednesday.\n"
+            "--------------------------------------------\n"
+            "01/12/2026 08:46 | Email sent | K.Shaw\n"
+            "To: dora.mills@example.net\n"
+            "Hi Dora,\nSorry you're without heating. An engineer will call on Wednesday morning.\nKind regards,\nKeith\n"
+            "--------------------------------------------\n"
+            "01/12/2026 09:02 | Status changed: Open > Pending | K.Shaw\n"
+            "--------------------------------------------\n"
+            "01/12/2026 09:30 | Customer reply\n"
+            "From: dora.mills@example.net\n"
+            "Thanks, Wednesday is fine.\n")
+    conversation = parse_transcript(text, agent="K.Shaw")
+    assert [(t.speaker, t.role) for t in conversation.turns] == [
+        ("dora.mills@example.net", "customer"), ("K.Shaw", "agent"), ("dora.mills@example.net", "customer")]
+    assert conversation.notes == "Engineer slot held for Wednesday."
+    assert "Status changed" not in " ".join(t.text for t in conversation.turns)
