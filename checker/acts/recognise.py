@@ -63,6 +63,8 @@ class Unit:
     span: Any  # the spaCy Span it lies in
     position: int  # index of the unit in its turn
     of: int  # units in the turn
+    # an email's closing part starts here: the last units up to its sign-off, then the signature
+    closing_from: int = 0
 
     @property
     def text(self) -> str:
@@ -98,7 +100,10 @@ _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]\s+(?:and|but|so|then)\s+|[;:]\s+|\s[-â€
 MAX_CLAUSES = 4
 
 
-def units_of(turn: Turn, doc: Any) -> list[Unit]:
+def units_of(turn: Turn, doc: Any, signed_at: int | None = None) -> list[Unit]:
+    """The turn's units. ``signed_at``: where an email's signature starts (the end of its sign-off
+    line): its closing part is the last ``EMAIL_CLOSING_UNITS`` units up to there, and all below,
+    however long the signature (a job title, phone lines and a disclaimer are no closing words)."""
     pieces: list[tuple[int, int, Any]] = []
     whole = doc.text  # Doc.text joins every token each time: once per message
     for sent in doc.sents:
@@ -111,7 +116,9 @@ def units_of(turn: Turn, doc: Any) -> list[Unit]:
             if b > a and _HAS_WORD.search(whole[a:b]):
                 pieces.append((a, b, sent))
             offset += len(line) + 1
-    return [Unit(turn, a, b, sent, i, len(pieces)) for i, (a, b, sent) in enumerate(pieces)]
+    signed = sum(1 for a, _, _ in pieces if signed_at is None or a < signed_at)
+    closing_from = max(0, signed - EMAIL_CLOSING_UNITS)
+    return [Unit(turn, a, b, sent, i, len(pieces), closing_from) for i, (a, b, sent) in enumerate(pieces)]
 
 
 def clauses_of(unit: Unit) -> list[tuple[int, int]]:
@@ -179,7 +186,8 @@ class ActRecogniser:
         reads: each unit, then the clauses of the units that split, in one batch."""
         turns = [t for t in conversation.turns if t.role in ("agent", "customer")]
         agent_turns = [t.index for t in turns if t.role == "agent"]
-        units = [u for t in turns for u in units_of(t, docs[t.index])]
+        units = [u for t in turns for u in units_of(t, docs[t.index],
+                                                   signature_start(t) if conversation.channel == "email" else None)]
         pieces: list[tuple[Unit, int, int]] = [(u, u.start, u.end) for u in units]
         for u in units:
             # only the agent's opening and closing messages get a second look clause by clause,
@@ -513,7 +521,7 @@ def _in_position(position: str, unit: Unit, speaker_turns: list[int], channel: s
     if channel == "email":
         if position == "opening":
             return unit.position < EMAIL_OPENING_UNITS
-        return unit.position >= unit.of - EMAIL_CLOSING_UNITS
+        return unit.position >= unit.closing_from
     where = speaker_turns.index(unit.turn.index)
     if position == "opening":
         return where < OPENING_TURNS

@@ -211,6 +211,10 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
     current = _Mail(headers=headers, lines=[])
     _set_sender(current, headers.get("from", ""))
     messages.append(current)
+    # a message answered inline ("On … wrote:", its first lines quoted, the answer, more quoted
+    # lines, …): the message quoted, and the one answering it
+    answering: _Mail | None = None
+    answered: _Mail | None = None
     while i < n:
         line = lines[i]
         t = line.text
@@ -270,6 +274,7 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
                 if inner and not inner[0].headers.get("from"):
                     _set_sender(inner[0], sender)
                 messages.extend(inner)
+                answering, answered = current, inner[0] if len(inner) == 1 and not inner[0].headers else None
                 current = messages[-1]
                 continue
             # "On … wrote:" followed by an unquoted message (some clients do that)
@@ -287,9 +292,16 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
             inner = _split_messages(quoted, depth + 1, warnings)
             for m in inner:
                 m.top_level = False
+            if answered is not None and len(inner) == 1 and not inner[0].headers and not inner[0].sender:
+                # answering inline: another piece of the message quoted above, the answer below it
+                answered.lines.extend(inner[0].lines)
+                current = answering
+                continue
             messages.extend(inner)
             current = messages[-1]
             continue
+        if answered is not None and current is answered and t.strip():
+            current = answering  # unquoted words under a quoted piece: the answer to it
         if (SEPARATOR.match(t) or BANNER.match(t)) and signature_name(current.lines) and _letter_follows(lines, i + 1):
             # letters pasted one under another: a rule below a signed letter, a salutation below it
             current = _Mail(headers={}, lines=[], divided=True)

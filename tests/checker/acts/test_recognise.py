@@ -366,3 +366,24 @@ def test_a_detail_asked_for_as_the_record_holds_it_is_named(text, expected):
         assert "name on the record" not in found
     else:
         assert expected in found
+
+
+def test_an_emails_closing_part_ends_at_its_sign_off_not_its_signature(checker):
+    """However long the signature (a job title, phone lines, a disclaimer), the closing part of
+    an email is its last units up to the sign-off: a farewell there is in position."""
+    from checker.acts.recognise import EMAIL_CLOSING_UNITS, units_of
+    from checker.parse.email_thread import signature_start
+
+    text = ("From: Dev Rao <dev.rao@brookline.example>\nTo: Ann Lee <ann@example.net>\nSubject: Re: Meter\n\n"
+            "Dear Ms Lee,\n\nThe engineer will replace the meter on Monday. The visit is free.\n\n"
+            "Have a lovely weekend.\n\nKind regards,\nDev Rao\nMetering Officer\nBrookline Energy\n"
+            "Tel 0300 000 0000\nLines open 8am to 6pm\nbrookline.example/contact\n")
+    conversation = parse_transcript(text, agent="Dev Rao")
+    turn = conversation.turns[0]
+    units = units_of(turn, checker.nlp(turn.text), signature_start(turn))
+    farewell = next(u for u in units if u.text.startswith("Have a lovely weekend"))
+    assert len(units) - farewell.position > EMAIL_CLOSING_UNITS  # out of reach counted from the end
+    assert farewell.position >= farewell.closing_from
+    acted = checker.acts(checker.analyse(conversation))
+    assert any(a.name == "farewell" and "lovely weekend" in a.evidence + conversation.source[a.start:a.end]
+               for a in acted.acts)

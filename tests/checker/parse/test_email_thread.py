@@ -176,3 +176,22 @@ def test_letters_pasted_one_under_another_split_at_the_rule_in_their_order():
     assert [(t.speaker, t.role) for t in conversation.turns] == [("Harold Fenn", "customer"), ("June Okoro", "agent")]
     reply = conversation.turns[1].text
     assert reply.startswith("Dear Mr Fenn,") and "Our ref" not in reply and "REPLY POSTED" not in reply
+
+
+def test_a_message_answered_inline_keeps_each_side_its_own_words():
+    text = ("From: Nadia Roy <nadia.roy@fernway.example>\n"
+            "To: Carl Mint <carl.mint@example.net>\n"
+            "Subject: Re: My plan\n\n"
+            "Hi Carl,\n\nThanks for the details. My answers are below.\n\n"
+            "On Mon, 30 Nov 2026 at 18:02, Carl Mint <carl.mint@example.net> wrote:\n"
+            "> Why has my bill gone up?\n\n"
+            "Your discount ended in November, so the plan went back to its full price.\n\n"
+            "> Can I get the discount back?\n\n"
+            "I've passed that to our retention team, who will call you by Friday.\n\n"
+            "Kind regards,\nNadia\n")
+    conversation = parse_transcript(text, agent="Nadia Roy")
+    assert [t.speaker for t in conversation.turns] == ["Carl Mint", "Nadia Roy"]
+    customer, agent = conversation.turns[0].text, conversation.turns[1].text
+    assert "Why has my bill gone up?" in customer and "Can I get the discount back?" in customer
+    assert "Your discount ended" in agent and "retention team" in agent and agent.rstrip().endswith("Nadia")
+    assert ">" not in agent and "discount ended" not in customer
