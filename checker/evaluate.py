@@ -335,13 +335,16 @@ def split_email(text: str) -> EmailParts:
             # "Kind regards, Sam" on one line
             has_name = bool(re.search(r",\s*[A-Z][a-z]+", lines[signoff_line]))
     else:
-        # "Kind regards, Sam" on one line, at the end
-        last = content[-1]
-        m = SIGN_OFF_WITH_NAME.match(lines[last])
-        if m:
-            signoff = (offsets[last], len(text))
-            body_end = offsets[last]
-            has_name = True
+        # "Kind regards, Sam" on one line, at the end or above a few short signature lines
+        # ("Regards, Jordan" / "Customer Support")
+        for last in reversed([i for i in content[-4:] if i > body_start_line - 1]):
+            if SIGN_OFF_WITH_NAME.match(lines[last]):
+                signoff = (offsets[last], len(text))
+                body_end = offsets[last]
+                has_name = True
+                break
+            if len(lines[last].split()) > 6 or re.search(r"[.?!]\s*$", lines[last]):
+                break  # a sentence: the letter's words, not its signature
     body_start = offsets[body_start_line] if body_start_line < len(lines) else len(text)
     body_start = min(body_start, body_end)
     body_text = text[body_start:body_end]

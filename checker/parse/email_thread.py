@@ -451,8 +451,15 @@ def signature_start(turn: Any) -> int:
     lines = list(re.finditer(r"[^\n]+", turn.text))
     for i, m in enumerate(lines):
         line = m.group(0)
-        after = next((n.group(0) for n in lines[i + 1:] if n.group(0).strip()), "")
+        below = [n.group(0) for n in lines[i + 1:] if n.group(0).strip()]
+        after = below[0] if below else ""
         if SIGN_OFF_WITH_NAME.match(line) or (SIGN_OFF_LINE.match(line) and (
-                line.rstrip().endswith(",") or SIGNATURE_NAME.match(after))):
+                line.rstrip().endswith(",") or SIGNATURE_NAME.match(after) or (below and all(map(_detail_line, below))))):
             start = m.end()
     return start
+
+
+def _detail_line(line: str) -> bool:
+    """A signature's line of details: fields between bars or bullets ("Kirkgate Lettings Ltd | 14
+    Boar Lane | 0113 496 0721"), or a company's registration; no sentence of the letter."""
+    return bool(re.search(r"\s[|•·]\s", line) or re.match(r"^[ \t]*(?:registered|company|vat)\b.*\d", line, re.I))

@@ -33,6 +33,9 @@ MORE_SYSTEM = re.compile(
     r"^[ \t]*(?:\[?[\d:/., -]{4,20}\]?[ \t]*(?:[-–][ \t]*)?)?"
     r"(?:(?:chat|conversation|session)\s+(?:started|ended|closed|opened)\b.*"
     r"|.*\bend-to-end encrypt(?:ed|ion)\b.*"
+    # a messaging app's notices in a business chat ("This business uses a secure service from Meta to
+    # manage this chat. Tap to learn more.", "This chat is with a business account. Tap for more info.")
+    r"|this (?:business|chat|account)\b[^\n]{0,120}\btap (?:to learn more|for more info(?:rmation)?)\.?"
     r"|.*\b(?:is|was) typing\b.*"
     r"|you are now (?:chatting|connected|speaking) (?:with|to)\b.*"
     r"|.*\b(?:joined|left|entered|ended|closed) the (?:chat|conversation|room)\b.*"
@@ -79,7 +82,7 @@ SEPARATOR = re.compile(r"^[ \t]*(?:[-=_*~#.·•─━═–—]\s?){4,}[ \t]*$"
 
 SYSTEM_WORDS = re.compile(
     r"start|began|end|clos|open|encrypt|typing|now (?:chatting|connected|speaking)|joined|left|entered|exited|transfer|"
-    r"record|monitor|delet|omitted|missed|typically replies|active|online|queue|wait",
+    r"record|monitor|delet|omitted|missed|typically replies|active|online|queue|wait|tap (?:to|for)",
     re.IGNORECASE,
 )
 

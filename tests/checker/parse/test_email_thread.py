@@ -195,3 +195,18 @@ def test_a_message_answered_inline_keeps_each_side_its_own_words():
     assert "Why has my bill gone up?" in customer and "Can I get the discount back?" in customer
     assert "Your discount ended" in agent and "retention team" in agent and agent.rstrip().endswith("Nadia")
     assert ">" not in agent and "discount ended" not in customer
+
+
+def test_a_bare_sign_off_above_a_companys_details_starts_the_signature():
+    from checker.parse.email_thread import signature_start
+
+    text = ("From: Fernway Homes <lets@fernway.example>\nTo: Ivy Shaw <ivy@example.net>\nSubject: Re: Boiler\n\n"
+            "The engineer is booked for Tuesday morning.\nThanks\n\n"
+            "Fernway Homes Ltd | 2 Mill Street, Leeds LS2 7QT | 0113 496 0000\n"
+            "Registered in England No. 01234567\n")
+    turn = parse_transcript(text, agent="Fernway Homes").turns[0]
+    assert turn.text[signature_start(turn):].lstrip().startswith("Fernway Homes Ltd")
+    # a sign-off word above a sentence of the letter is no sign-off
+    plain = parse_transcript(text.replace("Fernway Homes Ltd | 2 Mill Street, Leeds LS2 7QT | 0113 496 0000\n",
+                                          "Please call us if Tuesday no longer suits.\n"), agent="Fernway Homes").turns[0]
+    assert signature_start(plain) > len(plain.text)

@@ -120,3 +120,9 @@ def test_a_framed_section_title_may_name_whose_messages_follow():
     assert FRAMED_TITLE.match("------ Direct Messages: Swift Buses ------")
     assert FRAMED_TITLE.match("=== Back to public ===")
     assert not FRAMED_TITLE.match("Agent: ------")
+
+
+def test_a_messaging_apps_business_notice_is_a_system_line():
+    assert is_system_line("This business uses a secure service from Meta to manage this chat. Tap to learn more.")
+    assert is_system_line("This chat is with a business account. Tap for more info.")
+    assert not is_system_line("This business closes at 6pm, tap the link for more.")
