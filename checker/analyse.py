@@ -112,7 +112,8 @@ def analyse(conversation: Conversation, nlp: Any, proofreader: Proofreader | Non
         raw = _wait(pending) if pending is not None else proofreader.check(agent_texts)
         check_time("proofreading")
     customer_names = _capitalised_by_customer(turns, docs)
-    proofreading = _proofread(conversation, agent, proofreader, raw, accepted_words, customer_names, boilerplate)
+    proofreading = _proofread(conversation, agent, proofreader, raw, accepted_words, customer_names, boilerplate,
+                              _unknown_words_by_customer(turns, docs))
     return AnalysedConversation(conversation, docs, proofreading, readability, tuple(sentences),
                                 model=model_name or getattr(nlp, "meta", {}).get("name", ""), boilerplate=boilerplate)
 
@@ -202,10 +203,12 @@ def _readability(texts: list[str], sentences: list[Sentence], docs: list[Any]) -
 
 def _proofread(conversation: Conversation, agent, proofreader: Proofreader | None, output: ProofOutput | None,
                accepted_words: frozenset[str], customer_names: frozenset[str] = frozenset(),
-               boilerplate: tuple[tuple[int, int, int], ...] = ()) -> Proofreading:
+               boilerplate: tuple[tuple[int, int, int], ...] = (),
+               customer_terms: dict[str, int] | None = None) -> Proofreading:
     if proofreader is None or output is None:
         return Proofreading(backend="none" if proofreader is None else proofreader.name, issues=())
     names = _conversation_names(conversation) | {w.lower() for w in accepted_words}
+    customer_terms = customer_terms or {}
     # names the agent's text shows as names excuse a capital, never a spelling ("our Complants team");
     # read from the messages only when a capital is flagged
     shown_names: set[str] | None = None
@@ -215,6 +218,8 @@ def _proofread(conversation: Conversation, agent, proofreader: Proofreader | Non
         for raw in LAYERS.review(doc, raw_issues):
             if _is_false_alarm(raw, doc, names) or _inside(boilerplate, turn.index, raw.start):
                 continue
+            if raw.category == "spelling" and customer_terms.get(raw.text.strip().lower(), turn.index) < turn.index:
+                continue  # the customer's own word for a thing ("the cava"), kept by the agent after them
             if raw.rule == "grammar.capitals":
                 if shown_names is None:
                     shown_names = _names_in(d for _, d in agent)
@@ -226,6 +231,26 @@ def _proofread(conversation: Conversation, agent, proofreader: Proofreader | Non
             ))
     notes = output.notes + ((LAYERS.note,) if LAYERS.note else ())
     return Proofreading(backend=output.backend, issues=tuple(issues), notes=notes)
+
+
+def _unknown_words_by_customer(turns, docs) -> dict[str, int]:
+    """Words of four letters or more that the customer writes and the British dictionary does not
+    know, none of them an American spelling, each with the turn it first comes in: their names for
+    things (a wine, a dish, a product, a place), which the agent may repeat as written after them
+    (a slip the customer copies from the agent stays the agent's). Read only with the dictionary."""
+    words = LAYERS.words()
+    if words is None:
+        return {}
+    found: dict[str, int] = {}
+    for turn, doc in zip(turns, docs):
+        if turn.role != "customer":
+            continue
+        for tok in doc:
+            text = tok.text
+            if len(text) >= 4 and text.isalpha() and not words.known(text.lower()) and not words.known_as_written(text) \
+                    and words.us_to_uk(text.lower()) is None:
+                found.setdefault(tok.lower_, turn.index)
+    return found
 
 
 def _capitalised_by_customer(turns, docs) -> frozenset[str]:

@@ -149,6 +149,9 @@ def capitals(doc, words) -> Iterator[RawIssue]:
             continue  # "the Members' Team", "the Editor's Desk": a unit's name
         if nxt is not None and nxt.text in (">", "›", "→", "»"):
             continue  # the first screen of a path: "Go to Settings > System"
+        if nxt is not None and nxt.text in ("-", "‑") and tok.i + 2 < len(doc) and doc[tok.i + 2].text[:1].isupper() \
+                and doc[tok.i + 2].text[1:2].islower():
+            continue  # both halves of a hyphened compound capitalised: a name ("an Off-Peak Return")
         if nxt is not None and nxt.lower_ in _PRODUCT_NOUNS and not (prev is not None and prev.lower_ in _YOURS):
             continue  # "the Flex plan", "the Orders page"; but "your Gym membership" is the customer's own
         if nxt is not None and (nxt.lower_ in UNIT_NOUNS or nxt.like_num or re.fullmatch(r"[A-Z]\.?", nxt.text)):
@@ -272,7 +275,10 @@ def confusables(doc, words) -> Iterator[RawIssue]:
             after = _nxt(target) if low == "you" else nxt
             then = _nxt(after) if after is not None else None
             nounish = after is not None and (after.tag_ in NOUN_TAGS or (after.tag_ == "VBG" and not after.lower_.endswith("ing")))
-            if nounish and after.lower_ not in _PREDICATES and after.dep_ not in ("attr", "npadvmod") \
+            # a noun after "you're" read as its complement ("attr") is still the subject of the verb
+            # right after it ("you're address has been changed")
+            finite_after = then is not None and then.tag_ in ("MD", "VBZ", "VBD")
+            if nounish and after.lower_ not in _PREDICATES and (after.dep_ not in ("attr", "npadvmod") or finite_after) \
                     and (then is None or then.is_punct or then.tag_ in ("MD", "VBZ", "VBP", "VBD", "CC", "IN", "NN", "NNS")):
                 span = [tok, nxt] if low == "you" else [tok]
                 yield _issue("grammar.confusables", span, _case(tok.text, "your"),
@@ -457,6 +463,15 @@ def _clause_of_two(det) -> bool:
     return noun.i == det.i + 1 and (before is None or before.is_punct) and (after is None or after.is_punct)
 
 
+def _clause_after_comma(det) -> bool:
+    """"Thank you, those match.": after a comma, "those" and one last word before the full stop
+    are a clause of their own (a pronoun and its verb), which the parser took for an object."""
+    doc, noun = det.doc, det.head
+    end = noun.i + 1
+    return (det.i > 0 and doc[det.i - 1].text == "," and noun.dep_ == "dobj"
+            and (end == len(doc) or doc[end].is_punct and doc[end].text in ".!?"))
+
+
 @check("agreement")
 def agreement(doc, words) -> Iterator[RawIssue]:
     """'we was', 'the engineer are', 'this items': the verb or determiner must match its subject."""
@@ -470,7 +485,8 @@ def agreement(doc, words) -> Iterator[RawIssue]:
             continue
         if tok.lower_ in ("these", "those") and tok.dep_ == "det" and tok.head.tag_ == "NN" and not tok.head.lower_.endswith("s") \
                 and tok.head.i == tok.i + 1 and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr") \
-                and not (tok.i > 0 and doc[tok.i - 1].lower_ == "of") and tok.head.lower_ not in ("either", "neither", "one", "each", "any", "all", "both", "none", "kind", "sort", "type"):
+                and not (tok.i > 0 and doc[tok.i - 1].lower_ == "of") and tok.head.lower_ not in ("either", "neither", "one", "each", "any", "all", "both", "none", "kind", "sort", "type") \
+                and not _clause_after_comma(tok):
             yield _issue("grammar.agreement", [tok], _case(tok.text, "this" if tok.lower_ == "these" else "that"),
                          "With a singular noun, use 'this' or 'that'.")
             continue

@@ -101,6 +101,17 @@ def test_analyse_keeps_the_customers_capitalised_names(checker):
     assert not issues
 
 
+def test_analyse_keeps_the_customers_own_words_for_things(checker):
+    """A word the dictionary lacks that the customer wrote first (a dish, a wine) is no misspelling
+    when the agent repeats it; the agent's own slips and American spellings still are."""
+    conv = parse_transcript("Customer: the order came without the halloumi and the prosecco\n"
+                            "Agent: I'm sorry the halloumi and prosecco were missing. I will recieve the refund request now.")
+    flagged = {i.text for i in checker.analyse(conv).proofreading.issues if i.category == "spelling"}
+    assert "halloumi" not in flagged and "recieve" in flagged
+    conv = parse_transcript("Customer: the color is wrong\nAgent: Sorry the color is wrong.")
+    assert "color" in {i.text for i in checker.analyse(conv).proofreading.issues}
+
+
 DISCLAIMER_EMAIL = """From: Ana Ruiz <ana@example.com>
 To: Tidewell Water <help@example.com>
 Subject: Meter reading

@@ -34,6 +34,7 @@ def found():
     ("I don't have no record of it.", "no", "any", "grammar.word_forms"),
     ("Your right, the fee should not have been added.", "Your", "You're", "grammar.confusables"),
     ("I think your right about the fee.", "your", "you're", "grammar.confusables"),
+    ("Once you're address has been changed, we'll write to you.", "you're", "your", "grammar.confusables"),
     ("Your Gym membership is frozen.", "Gym", "gym", "grammar.capitals"),
 ])
 def test_each_check_finds_its_slip(found, text, wrong, right, rule):
@@ -51,6 +52,8 @@ def test_each_check_finds_its_slip(found, text, wrong, right, rule):
     "Does that all make sense?",
     "Thank you for your email about order LK-209117.",
     "Would either of those work?",
+    "Thank you, those match. Give me a minute to look at both.",  # a clause after a comma, not an object
+    "Your ticket was an Off-Peak Day Return, so it is valid on that train.",  # a hyphened name
     "It only charges on days you use your phone abroad.",
     "Is it only the app that's locked?",
     "Tap Plan, then Add-ons, then Roaming.",
