@@ -9,7 +9,7 @@ from typing import Any
 
 from ..vocabulary import SALUTATION_LINE, SIGN_OFF_LINE, SIGN_OFF_WITH_NAME
 from .common import EMAIL_HEADER, ORIGINAL_MESSAGE, UNDERSCORE_RULE, WROTE_LINE, Line
-from .headers import BRIEF_LINE, DATE_LINE, SEPARATOR, is_header_line
+from .headers import BRIEF_LINE, DATE_LINE, FRAMED_TITLE, SEPARATOR, is_header_line
 from .reading import Message, Reading, line_index
 
 
@@ -115,7 +115,7 @@ def _structure_lines(lines: list[Line]) -> set[int]:
     found: set[int] = set()
     for i, t in enumerate(bare):
         if not t.strip() or EMAIL_HEADER.match(t) or ORIGINAL_MESSAGE.match(t) or UNDERSCORE_RULE.match(t) \
-                or SEPARATOR.match(t) or BANNER.match(t):
+                or SEPARATOR.match(t) or FRAMED_TITLE.match(t):
             found.add(i)
         elif re.match(r"^[ \t]*On\b", t):
             joined = t
@@ -181,8 +181,6 @@ def _when(value: str):
 
 
 SIGNATURE_NAME = re.compile(r"^[ \t]*([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})(?:[ \t]+\((?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?\))?[ \t]*$")
-# a rule with a title in it between two letters: "===== RESPONSE SENT 1 DECEMBER 2026 ====="
-BANNER = re.compile(r"^[ \t]*[=*#~_-]{3,}[ \t]*[^=*#~_\n-][^\n]{0,70}?[ \t]*[=*#~_-]{3,}[ \t]*$")
 
 
 def signature_name(lines) -> str:
@@ -302,8 +300,9 @@ def _split_messages(lines: list[Line], depth: int, warnings: list[str]) -> list[
             continue
         if answered is not None and current is answered and t.strip():
             current = answering  # unquoted words under a quoted piece: the answer to it
-        if (SEPARATOR.match(t) or BANNER.match(t)) and signature_name(current.lines) and _letter_follows(lines, i + 1):
-            # letters pasted one under another: a rule below a signed letter, a salutation below it
+        if (SEPARATOR.match(t) or FRAMED_TITLE.match(t)) and signature_name(current.lines) and _letter_follows(lines, i + 1):
+            # letters pasted one under another: a rule (or a title framed by rules, "=== RESPONSE SENT
+            # 1 DECEMBER ===") below a signed letter, a salutation below it
             current = _Mail(headers={}, lines=[], divided=True)
             messages.append(current)
             i += 1
@@ -327,7 +326,7 @@ def _letter_follows(lines: list[Line], i: int) -> bool:
     for ln in lines[i: i + 20]:
         if SALUTATION_LINE.match(ln.text):
             return True
-        if SEPARATOR.match(ln.text) or BANNER.match(ln.text) or EMAIL_HEADER.match(ln.text):
+        if SEPARATOR.match(ln.text) or FRAMED_TITLE.match(ln.text) or EMAIL_HEADER.match(ln.text):
             return False
     return False
 
@@ -449,12 +448,20 @@ def signature_start(turn: Any) -> int:
     you." followed by more of the letter is no sign-off."""
     start = len(turn.text) + 1
     lines = list(re.finditer(r"[^\n]+", turn.text))
-    for i, m in enumerate(lines):
+    # under each line, read once from the bottom up: the next line with words, and whether every
+    # line with words below is a line of details (none below: no)
+    below: list[tuple[str, bool]] = []
+    after, details = "", False
+    for m in reversed(lines):
+        below.append((after, details))
+        if m.group(0).strip():
+            details = _detail_line(m.group(0)) and (details or not after)
+            after = m.group(0)
+    below.reverse()
+    for m, (after, details) in zip(lines, below):
         line = m.group(0)
-        below = [n.group(0) for n in lines[i + 1:] if n.group(0).strip()]
-        after = below[0] if below else ""
         if SIGN_OFF_WITH_NAME.match(line) or (SIGN_OFF_LINE.match(line) and (
-                line.rstrip().endswith(",") or SIGNATURE_NAME.match(after) or (below and all(map(_detail_line, below))))):
+                line.rstrip().endswith(",") or SIGNATURE_NAME.match(after) or details)):
             start = m.end()
     return start
 

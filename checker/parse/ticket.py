@@ -96,9 +96,9 @@ DATED_EVENT = re.compile(
 )
 
 
-def _dated_event(t: str) -> dict | None:
-    """A heading of fields whose first is the date, then what the entry is (its direction or
-    writer says whose it is), then perhaps who logged it."""
+def _dated_event(t: str, i: int) -> dict | None:
+    """The heading on line ``i`` when it is fields whose first is the date, then what the entry is
+    (its direction or writer says whose it is), then perhaps who logged it."""
     fields = FIELD_SPLIT.split(FENCE.sub("", t).strip())
     if not 2 <= len(fields) <= 3 or not is_date_line(fields[0]):
         return None
@@ -109,7 +109,7 @@ def _dated_event(t: str) -> dict | None:
         if len(fields) == 3 else None
     who, what, direction = (m.group("who") or "").lower(), m.group("what").lower(), (m.group("direction") or "").lower()
     if "note" in what:
-        return _found(name.group("name") if name else "", None, fields[0], [], note=True, from_header=True)
+        return _found(name.group("name") if name else "", None, fields[0], [i], note=True, from_header=True)
     if role_of(who) == "customer" or direction in ("received", "in", "inbound"):
         role = "customer"
     elif role_of(who) == "agent" or direction in ("sent", "out", "outbound"):
@@ -117,7 +117,7 @@ def _dated_event(t: str) -> dict | None:
     else:
         return None
     speaker = name.group("name") if name and role == "agent" else ""
-    return _found(speaker, None, fields[0], [], role=role, from_header=True)
+    return _found(speaker, None, fields[0], [i], role=role, from_header=True)
 
 
 def _is_note(action: str) -> bool:
@@ -150,9 +150,9 @@ def _heading(lines: list[Line], i: int, first_in_block: bool) -> dict | None:
         event = m.group("event").lower()
         role = None if "note" in event else ("customer" if re.search(r"received|\bin\b|inbound|incoming", event) else "agent")
         return _found(m.group("name"), None, m.group("when"), [i], role=role, note="note" in event, from_header=True)
-    dated = _dated_event(t) if (first_in_block or after_blank) else None
+    dated = _dated_event(t, i) if (first_in_block or after_blank) else None
     if dated is not None:
-        return {**dated, "uses": [i]}
+        return dated
     m = ACTION_HEADING.match(t)
     if m and (first_in_block or after_blank) and len(m.group("name").split()) <= 5:
         uses, when = [i], m.group("when")

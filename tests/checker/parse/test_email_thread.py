@@ -210,3 +210,13 @@ def test_a_bare_sign_off_above_a_companys_details_starts_the_signature():
     plain = parse_transcript(text.replace("Fernway Homes Ltd | 2 Mill Street, Leeds LS2 7QT | 0113 496 0000\n",
                                           "Please call us if Tuesday no longer suits.\n"), agent="Fernway Homes").turns[0]
     assert signature_start(plain) > len(plain.text)
+
+
+def test_the_signature_is_found_in_one_pass_over_a_long_message():
+    """Each line's view of the lines below it is read once, from the bottom up: a message of
+    20,000 lines took 24 s when every line gathered all the lines under it."""
+    from checker.model import Turn
+    from checker.parse.email_thread import signature_start
+
+    text = "Thanks\n" + "\n".join(f"line {n} of the letter" for n in range(20000)) + "\nKind regards,\nSam\n"
+    assert text[signature_start(Turn(0, "agent", "Sam", text, 0, len(text))):].strip() == "Sam"
